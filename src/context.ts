@@ -1,0 +1,311 @@
+import { defaultFileSink } from "#platform";
+import { Batch } from "./core/batch.ts";
+import { Duration } from "./core/duration.ts";
+import { RivuletError } from "./core/errors.ts";
+import { DStream, type StreamEnvironment } from "./dstream/dstream.ts";
+import { DStreamGraph } from "./dstream/graph.ts";
+import { InputComputation, type InputSource, type SourceContext } from "./dstream/input.ts";
+import type { TextFileSink } from "./dstream/output.ts";
+import { transformedAll } from "./dstream/transformed.ts";
+import { unioned } from "./dstream/union.ts";
+import { createEngine, type Engine } from "./engine/engine.ts";
+import { type Clock, SystemClock } from "./scheduler/clock.ts";
+import { JobGenerator } from "./scheduler/job-generator.ts";
+import { JobScheduler } from "./scheduler/job-scheduler.ts";
+import { ListenerBus, type StreamingListener } from "./scheduler/listener.ts";
+import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
+import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
+import { ReadableSource } from "./sources/stream-source.ts";
+import { TextSource, type TextStreamOptions } from "./sources/text.ts";
+
+export interface StreamingContextOptions {
+  /** How often a batch is made; every window and slide is a multiple of it. */
+  batchInterval: Duration;
+  /** The clock the scheduler runs on; a `ManualClock` in tests. Default: the system clock. */
+  clock?: Clock;
+  /** Partitions per input batch and per shuffle; default: hardware concurrency − 1, at least 1. */
+  parallelism?: number;
+  /** Spark's master URL, `local`, `local[n]` or `local[*]`, as another way to say `parallelism`. */
+  master?: string;
+  /** An engine kept alive by a context stopped with `stopEngine: false`, to run this one on. */
+  engine?: Engine;
+  /** Where `saveAsTextFiles` writes; default: the file system on Node, none elsewhere. */
+  fileSink?: TextFileSink;
+  /** Where `print` writes; default: `console.log`. */
+  log?: (text: string) => void;
+}
+
+export interface StopOptions {
+  /** Also release the engine (Spark's `stopSparkContext`); default true. */
+  stopEngine?: boolean;
+  /** Stop receiving, then process everything already received before stopping; default false. */
+  graceful?: boolean;
+}
+
+export type StreamingContextState = "initialized" | "active" | "stopped";
+
+let activeContext: StreamingContext | undefined;
+
+/**
+ * The entry point, Spark's StreamingContext: creates input streams, runs the graph every batch
+ * interval once started, and stops. One context is active per JavaScript realm at a time.
+ */
+export class StreamingContext {
+  /** The engine partitions run on; pass it to a new context after `stop({ stopEngine: false })`. */
+  readonly engine: Engine;
+  readonly batchInterval: Duration;
+  private readonly clock: Clock;
+  private readonly graph: DStreamGraph;
+  private readonly bus = new ListenerBus();
+  private readonly scheduler: JobScheduler;
+  private readonly generator: JobGenerator;
+  private readonly env: StreamEnvironment;
+  private readonly sources: { source: InputSource<unknown>; streamId: number }[] = [];
+  private currentState: StreamingContextState = "initialized";
+  private error: { error: unknown } | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly waiters = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
+
+  constructor(options: StreamingContextOptions) {
+    if (!(options.batchInterval instanceof Duration) || options.batchInterval.milliseconds <= 0) {
+      throw new RivuletError("INVALID_ARGUMENT", "batchInterval must be a positive Duration, e.g. Seconds(1)");
+    }
+    this.batchInterval = options.batchInterval;
+    this.clock = options.clock ?? new SystemClock();
+    const parallelism = options.parallelism ?? parseMaster(options.master);
+    if (options.engine) {
+      if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
+      this.engine = options.engine;
+    } else {
+      this.engine = createEngine({ parallelism });
+    }
+    this.graph = new DStreamGraph(this.batchInterval, this.engine, { assertModifiable: (what) => this.assertModifiable(what) });
+    const fileSink = options.fileSink;
+    this.env = {
+      graph: this.graph,
+      log: options.log ?? ((text) => console.log(text)),
+      fileSink: () => fileSink ?? defaultFileSink(),
+    };
+    const report = (e: unknown) => this.reportError(e);
+    this.scheduler = new JobScheduler(this.clock, this.bus, report);
+    this.generator = new JobGenerator(this.graph, this.clock, this.scheduler, report);
+  }
+
+  /** The active context of this realm, if any. */
+  static getActive(): StreamingContext | undefined {
+    return activeContext;
+  }
+
+  /** The active context, or a new one from `factory`. */
+  static getActiveOrCreate(factory: () => StreamingContext): StreamingContext {
+    return activeContext ?? factory();
+  }
+
+  /** `"initialized"` until started, `"active"` while running, `"stopped"` after `stop()`. */
+  get state(): StreamingContextState {
+    return this.currentState;
+  }
+
+  // ---- inputs --------------------------------------------------------------------------------
+
+  /** Batches from an array used as a queue; the caller may push more batches while running. */
+  queueStream<T>(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}): DStream<T> {
+    return this.input(new QueueSource(queue, options));
+  }
+
+  /** Records from a `ReadableStream`, one record a chunk, each in the batch of the interval it arrived in. */
+  readableStream<T>(stream: ReadableStream<T>): DStream<T> {
+    return this.input(new ReadableSource(stream));
+  }
+
+  /** Lines from a stream of UTF-8 bytes or strings (a `fetch` body, `File.stream()`, a socket). */
+  textStream(stream: ReadableStream<Uint8Array | string>, options: TextStreamOptions = {}): DStream<string> {
+    return this.input(new TextSource(stream, options));
+  }
+
+  /** Records from a custom `Receiver`, started with the context and stopped with it. */
+  receiverStream<T>(receiver: Receiver<T>): DStream<T> {
+    return this.input(new ReceiverSource(receiver));
+  }
+
+  /** The records of all `streams`, batch by batch, in the order given. */
+  union<T>(...streams: DStream<T>[]): DStream<T> {
+    return new DStream(this.env, unioned(streams), "transformations");
+  }
+
+  /** The batches of several streams at each time through `fn`. */
+  transform<R>(streams: readonly DStream<unknown>[], fn: (batches: Batch<unknown>[], time: number) => Batch<R>): DStream<R> {
+    return new DStream(this.env, transformedAll(streams, fn), "transformations");
+  }
+
+  /** A static data set on this context's engine (Spark's `sc.parallelize`), e.g. to join with. */
+  parallelize<T>(records: readonly T[], numSlices = this.engine.parallelism): Batch<T> {
+    return Batch.fromRecords(records, numSlices, this.engine);
+  }
+
+  /** Keeps every stream's batches at least `duration` (for `DStream.slice`). */
+  remember(duration: Duration): void {
+    this.graph.remember(duration);
+  }
+
+  addStreamingListener(listener: StreamingListener): void {
+    this.bus.add(listener);
+  }
+
+  removeStreamingListener(listener: StreamingListener): void {
+    this.bus.remove(listener);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Starts receiving and generating batches. The first batch is one interval after now, aligned. */
+  start(): void {
+    if (this.currentState === "active") {
+      console.warn("StreamingContext.start(): the context has already been started");
+      return;
+    }
+    if (this.currentState === "stopped") {
+      throw new RivuletError("ILLEGAL_STATE", "StreamingContext.start(): the context has already been stopped and cannot be restarted; create a new one");
+    }
+    if (this.graph.numOutputs === 0) {
+      throw new RivuletError(
+        "NO_OUTPUT_OPERATIONS",
+        "No output operations registered, so nothing to execute: call print(), foreachRDD() or saveAsTextFiles() on a stream before start()",
+      );
+    }
+    if (activeContext) {
+      throw new RivuletError("ANOTHER_CONTEXT_ACTIVE", "another StreamingContext is active in this realm; stop it before starting a new one");
+    }
+    if (this.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine of this context has been closed");
+    const interval = this.batchInterval.milliseconds;
+    const zeroTime = Math.floor(this.clock.now() / interval) * interval;
+    this.graph.start(zeroTime);
+    activeContext = this;
+    this.currentState = "active";
+    for (const { source, streamId } of this.sources) {
+      if (!source.start) continue;
+      // A source that fails to start is reported; the other streams go on, as receivers do in Spark.
+      Promise.resolve()
+        .then(() => source.start!(this.sourceContext(streamId, source.name)))
+        .catch((e) => this.reportSourceError(streamId, source.name, e));
+    }
+    this.generator.start(zeroTime);
+    this.bus.post("onStreamingStarted", { time: this.clock.now() });
+  }
+
+  /**
+   * Stops the context. By default jobs not yet started are dropped (the running one finishes) and
+   * the engine is released. Calling it again is harmless.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const wasActive = this.currentState === "active";
+    this.currentState = "stopped";
+    if (activeContext === this) activeContext = undefined;
+    this.stopping = this.shutdown(wasActive, options.graceful ?? false, options.stopEngine ?? true);
+    return this.stopping;
+  }
+
+  /** Resolves when the context stops; rejects with the first error a job or source reported. */
+  awaitTermination(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.error) return reject(this.error.error);
+      if (this.currentState === "stopped") return void (this.stopping ?? Promise.resolve()).then(resolve);
+      this.waiters.add({ resolve, reject });
+    });
+  }
+
+  /** Like `awaitTermination`, but gives up after `timeoutMs` (real time): true if stopped, false on timeout. */
+  async awaitTerminationOrTimeout(timeoutMs: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.awaitTermination().then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private input<T>(source: InputSource<T>): DStream<T> {
+    const computation = new InputComputation(this.graph, source);
+    const stream = new DStream(this.env, computation, "input streams");
+    computation.streamId = stream.id;
+    this.graph.addInput(stream);
+    this.sources.push({ source: source as InputSource<unknown>, streamId: stream.id });
+    return stream;
+  }
+
+  private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean): Promise<void> {
+    if (wasActive) {
+      const stopSources = () =>
+        Promise.all(this.sources.map(({ source }) => Promise.resolve(source.stop?.(graceful)).catch(() => undefined)));
+      if (graceful) {
+        // Stop receiving first, then let one last batch take everything already received.
+        await stopSources();
+        await this.generator.stop(true);
+        await this.scheduler.idle();
+      } else {
+        await this.generator.stop(false);
+        await this.scheduler.stop();
+        await stopSources();
+      }
+    }
+    if (stopEngine) await this.engine.close();
+    for (const w of this.waiters) w.resolve();
+    this.waiters.clear();
+  }
+
+  private assertModifiable(what: string): void {
+    if (this.currentState === "active") {
+      throw new RivuletError("ILLEGAL_STATE", `Adding new ${what} after the context was started is not supported`);
+    }
+    if (this.currentState === "stopped") {
+      throw new RivuletError("ILLEGAL_STATE", `Adding new ${what} after the context was stopped is not supported`);
+    }
+  }
+
+  private reportError(error: unknown): void {
+    console.error("Rivulet: a streaming job failed:", error);
+    this.error ??= { error };
+    for (const w of this.waiters) w.reject(error);
+    this.waiters.clear();
+  }
+
+  private reportSourceError(streamId: number, name: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.bus.post("onReceiverError", {
+      receiverInfo: { streamId, name, active: false, lastErrorMessage: message, lastError: error },
+    });
+  }
+
+  private sourceContext(streamId: number, name: string): SourceContext {
+    const info = (active: boolean, lastErrorMessage = "", lastError: unknown = undefined) => ({
+      streamId,
+      name,
+      active,
+      lastErrorMessage,
+      lastError,
+    });
+    return {
+      streamId,
+      now: () => this.clock.now(),
+      schedule: (time, fn) => this.clock.schedule(time, fn),
+      reportStarted: () => this.bus.post("onReceiverStarted", { receiverInfo: info(true) }),
+      reportError: (message, error) => this.bus.post("onReceiverError", { receiverInfo: info(true, message, error) }),
+      reportStopped: (message, error) => this.bus.post("onReceiverStopped", { receiverInfo: info(false, message, error) }),
+    };
+  }
+}
+
+/** `local` → 1, `local[n]` → n, `local[*]` → undefined (the default); anything else is refused. */
+function parseMaster(master: string | undefined): number | undefined {
+  if (master === undefined || master === "local[*]") return undefined;
+  if (master === "local") return 1;
+  const m = /^local\[(\d+)\]$/.exec(master);
+  if (!m || Number(m[1]) < 1) {
+    throw new RivuletError("INVALID_ARGUMENT", `master must be "local", "local[n]" or "local[*]", got ${JSON.stringify(master)}`);
+  }
+  return Number(m[1]);
+}

@@ -1,0 +1,329 @@
+import type { Aggregator, Executor, Pair, Partitions } from "./executor.ts";
+import { RivuletError } from "./errors.ts";
+import { HashPartitioner } from "./partitioner.ts";
+import { FILTER, FLAT_MAP, MAP, type NarrowOp, runPipeline } from "./pipeline.ts";
+import { reducerTagOf, sum } from "./reducers.ts";
+
+type Source = () => Promise<Partitions<unknown>>;
+
+/**
+ * One batch of a stream: Spark's RDD. A batch is lazy: operators build a plan, and the records are
+ * computed when an action (`collect`, `count`, `take`, `isEmpty`, `partitions`) asks for them.
+ * Chains of narrow operators are fused into one pass per partition; shuffles run on the engine
+ * and their output is kept, so two actions on one shuffled batch shuffle once. `cache()` keeps a
+ * narrow batch's records too.
+ */
+export class Batch<T> {
+  /** How many partitions the records are cut into. */
+  readonly numPartitions: number;
+  private readonly executor: Executor;
+  private source: Source;
+  private ops: readonly NarrowOp[];
+  private keep: boolean;
+  private memo: Promise<Partitions<T>> | undefined;
+
+  private constructor(executor: Executor, numPartitions: number, source: Source, ops: readonly NarrowOp[], keep: boolean) {
+    this.executor = executor;
+    this.numPartitions = numPartitions;
+    this.source = source;
+    this.ops = ops;
+    this.keep = keep;
+  }
+
+  /** A batch over records already cut into partitions (inputs, static data sets). */
+  static fromPartitions<T>(partitions: Partitions<T>, executor: Executor): Batch<T> {
+    const ready = Promise.resolve(partitions);
+    return new Batch<T>(executor, partitions.length, () => ready, [], false);
+  }
+
+  /** A batch over `records` cut into `numPartitions` contiguous slices (Spark's `makeRDD`). */
+  static fromRecords<T>(records: readonly T[], numPartitions: number, executor: Executor): Batch<T> {
+    return Batch.fromPartitions(slice(records, numPartitions), executor);
+  }
+
+  /** A batch whose partitions come from `compute`, run at most once. */
+  static deferred<T>(numPartitions: number, executor: Executor, compute: () => Promise<Partitions<T>>): Batch<T> {
+    return new Batch<T>(executor, numPartitions, compute, [], true);
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  /** The records of each partition. */
+  partitions(): Promise<Partitions<T>> {
+    if (this.memo) return this.memo;
+    const computed = this.compute(this.source, this.ops);
+    if (this.keep) {
+      this.memo = computed;
+      // Let go of the plan: a kept batch (stream state) must not pin every batch it came from.
+      this.source = () => computed as Promise<Partitions<unknown>>;
+      this.ops = [];
+    }
+    return computed;
+  }
+
+  /** Every record, partition after partition. */
+  async collect(): Promise<T[]> {
+    const parts = await this.partitions();
+    return parts.length === 1 ? parts[0]!.slice() : ([] as T[]).concat(...parts);
+  }
+
+  /** The number of records. */
+  async count(): Promise<number> {
+    let n = 0;
+    for (const p of await this.partitions()) n += p.length;
+    return n;
+  }
+
+  /** True when the batch has no record. */
+  async isEmpty(): Promise<boolean> {
+    return (await this.count()) === 0;
+  }
+
+  /** The first `n` records, in partition order. */
+  async take(n: number): Promise<T[]> {
+    const out: T[] = [];
+    for (const p of await this.partitions()) {
+      for (let i = 0; i < p.length && out.length < n; i++) out.push(p[i]!);
+      if (out.length >= n) break;
+    }
+    return out;
+  }
+
+  /** Keeps the computed records for later actions (Spark's `cache`); returns this batch. */
+  cache(): this {
+    this.keep = true;
+    return this;
+  }
+
+  // ---- narrow operators ----------------------------------------------------------------------
+
+  /** Each record through `f`. */
+  map<U>(f: (record: T) => U): Batch<U> {
+    return this.narrow({ kind: MAP, f: f as (x: unknown) => unknown });
+  }
+
+  /** The records for which `f` is truthy. */
+  filter(f: (record: T) => unknown): Batch<T> {
+    return this.narrow({ kind: FILTER, f: f as (x: unknown) => unknown });
+  }
+
+  /** Each record into zero or more records. */
+  flatMap<U>(f: (record: T) => Iterable<U>): Batch<U> {
+    return this.narrow({ kind: FLAT_MAP, f: f as (x: unknown) => Iterable<unknown> });
+  }
+
+  /** Each partition at once; `f` receives the records and the partition's index. */
+  mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>): Batch<U> {
+    return new Batch<U>(this.executor, this.numPartitions, async () => {
+      const parts = await this.partitions();
+      return parts.map((p, i) => {
+        const out = f(p, i);
+        return Array.isArray(out) ? (out as U[]) : Array.from(out);
+      });
+    }, [], false);
+  }
+
+  /** Each partition as one array record. */
+  glom(): Batch<T[]> {
+    return this.mapPartitions((records) => [records.slice()]);
+  }
+
+  /** This batch's records, then `other`'s (partitions side by side, as Spark's `union`). */
+  union(other: Batch<T>): Batch<T> {
+    return new Batch<T>(this.executor, this.numPartitions + other.numPartitions, async () => {
+      const [a, b] = await Promise.all([this.partitions(), other.partitions()]);
+      return [...a, ...b];
+    }, [], false);
+  }
+
+  /** The records spread evenly over `numPartitions` partitions (order is not kept). */
+  repartition(numPartitions: number): Batch<T> {
+    checkPartitions(numPartitions);
+    return Batch.deferred<T>(numPartitions, this.executor, async () => {
+      const out: T[][] = Array.from({ length: numPartitions }, () => []);
+      const parts = await this.partitions();
+      // Round-robin from a different start per input partition, as Spark does, but deterministic.
+      parts.forEach((p, index) => {
+        let target = index % numPartitions;
+        for (let i = 0; i < p.length; i++) {
+          out[target]!.push(p[i]!);
+          if (++target === numPartitions) target = 0;
+        }
+      });
+      return out;
+    });
+  }
+
+  // ---- aggregations --------------------------------------------------------------------------
+
+  /** A one-record batch holding the number of records. */
+  countBatch(): Batch<number> {
+    return Batch.deferred(1, this.executor, async () => [[await this.count()]]);
+  }
+
+  /** A batch holding the fold of all records with `fn`, or no record if this batch is empty. */
+  reduceBatch(fn: (a: T, b: T) => T): Batch<T> {
+    return Batch.deferred(1, this.executor, async () => {
+      let acc: T | undefined;
+      let seen = false;
+      for (const p of await this.partitions()) {
+        for (let i = 0; i < p.length; i++) {
+          acc = seen ? fn(acc as T, p[i]!) : p[i]!;
+          seen = true;
+        }
+      }
+      return seen ? [[acc as T]] : [[]];
+    });
+  }
+
+  /** Each distinct record with the number of times it occurs. */
+  countByValue(numPartitions?: number): Batch<[T, number]> {
+    return this.map((x): Pair<T, number> => [x, 1]).reduceByKey(sum, numPartitions);
+  }
+
+  // ---- key-value operators -------------------------------------------------------------------
+
+  /** Spark's `combineByKey`: values of each key folded into a combiner, after a hash shuffle. */
+  combineByKey<K, V, C>(
+    this: Batch<Pair<K, V>>,
+    createCombiner: (value: V) => C,
+    mergeValue: (combiner: C, value: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+    mapSideCombine = true,
+  ): Batch<[K, C]> {
+    return this.shuffle({ createCombiner, mergeValue, mergeCombiners }, numPartitions, mapSideCombine);
+  }
+
+  /** The values of each key reduced with `fn` (associative and commutative). */
+  reduceByKey<K, V>(this: Batch<Pair<K, V>>, fn: (a: V, b: V) => V, numPartitions?: number): Batch<[K, V]> {
+    const aggregator: Aggregator<V, V> = {
+      createCombiner: (v) => v,
+      mergeValue: fn,
+      mergeCombiners: fn,
+      reducerTag: reducerTagOf(fn),
+    };
+    return this.shuffle(aggregator, numPartitions, true);
+  }
+
+  /** The values of each key, in arrival order per partition. */
+  groupByKey<K, V>(this: Batch<Pair<K, V>>, numPartitions?: number): Batch<[K, V[]]> {
+    // As in Spark, no map-side combine: it would only copy the arrays.
+    return this.shuffle<K, V, V[]>(
+      {
+        createCombiner: (v) => [v],
+        mergeValue: (c, v) => (c.push(v), c),
+        mergeCombiners: (a, b) => (a.push(...b), a),
+      },
+      numPartitions,
+      false,
+    );
+  }
+
+  /** Each value through `f`, keys unchanged. */
+  mapValues<K, V, U>(this: Batch<Pair<K, V>>, f: (value: V) => U): Batch<[K, U]> {
+    return this.map(([k, v]): [K, U] => [k, f(v)]);
+  }
+
+  /** Each value into zero or more values, each paired with the key. */
+  flatMapValues<K, V, U>(this: Batch<Pair<K, V>>, f: (value: V) => Iterable<U>): Batch<[K, U]> {
+    return this.flatMap(([k, v]) => {
+      const out: [K, U][] = [];
+      for (const u of f(v)) out.push([k, u]);
+      return out;
+    });
+  }
+
+  /** For each key in either batch, its values in this batch and in `other`. */
+  cogroup<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V[], W[]]]> {
+    const n = numPartitions ?? this.executor.parallelism;
+    checkPartitions(n);
+    return Batch.deferred(n, this.executor, async () => {
+      const [a, b] = await Promise.all([this.partitions(), other.partitions()]);
+      const grouped = await this.executor.cogroup<K>([a, b], new HashPartitioner(n));
+      return grouped as unknown as Partitions<[K, [V[], W[]]]>;
+    });
+  }
+
+  /** Every pair of values of each key present in both batches. */
+  join<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V, W]]> {
+    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
+      const out: [K, [V, W]][] = [];
+      for (const v of vs) for (const w of ws) out.push([k, [v, w]]);
+      return out;
+    });
+  }
+
+  /** Like `join`, keeping keys missing from `other` with `undefined` (Scala's `None`). */
+  leftOuterJoin<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V, W | undefined]]> {
+    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
+      const out: [K, [V, W | undefined]][] = [];
+      for (const v of vs) {
+        if (ws.length === 0) out.push([k, [v, undefined]]);
+        else for (const w of ws) out.push([k, [v, w]]);
+      }
+      return out;
+    });
+  }
+
+  /** Like `join`, keeping keys missing from this batch with `undefined`. */
+  rightOuterJoin<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V | undefined, W]]> {
+    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
+      const out: [K, [V | undefined, W]][] = [];
+      for (const w of ws) {
+        if (vs.length === 0) out.push([k, [undefined, w]]);
+        else for (const v of vs) out.push([k, [v, w]]);
+      }
+      return out;
+    });
+  }
+
+  /** Like `join`, keeping keys missing from either side with `undefined` on that side. */
+  fullOuterJoin<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V | undefined, W | undefined]]> {
+    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
+      const out: [K, [V | undefined, W | undefined]][] = [];
+      if (vs.length === 0) for (const w of ws) out.push([k, [undefined, w]]);
+      else if (ws.length === 0) for (const v of vs) out.push([k, [v, undefined]]);
+      else for (const v of vs) for (const w of ws) out.push([k, [v, w]]);
+      return out;
+    });
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private narrow<U>(op: NarrowOp): Batch<U> {
+    // A kept batch is a boundary: fusing through it would recompute what it keeps.
+    if (this.keep) return new Batch<U>(this.executor, this.numPartitions, () => this.partitions(), [op], false);
+    return new Batch<U>(this.executor, this.numPartitions, this.source, [...this.ops, op], false);
+  }
+
+  private shuffle<K, V, C>(this: Batch<Pair<K, V>>, aggregator: Aggregator<V, C>, numPartitions: number | undefined, mapSideCombine: boolean): Batch<[K, C]> {
+    const n = numPartitions ?? this.executor.parallelism;
+    checkPartitions(n);
+    return Batch.deferred(n, this.executor, async () =>
+      this.executor.combineByKey(await this.partitions(), aggregator, new HashPartitioner(n), mapSideCombine),
+    );
+  }
+
+  private async compute(source: Source, ops: readonly NarrowOp[]): Promise<Partitions<T>> {
+    const parts = await source();
+    if (ops.length === 0) return parts as Partitions<T>;
+    return parts.map((p) => runPipeline(p, ops)) as Partitions<T>;
+  }
+}
+
+function checkPartitions(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RivuletError("INVALID_ARGUMENT", `number of partitions must be a positive integer, got ${n}`);
+  }
+}
+
+/** `records` cut into `n` contiguous slices of near-equal size (the first ones take the extra). */
+export function slice<T>(records: readonly T[], n: number): T[][] {
+  checkPartitions(n);
+  const out: T[][] = [];
+  const len = records.length;
+  // Spark's ParallelCollectionRDD.slice: partition i holds [i*len/n, (i+1)*len/n).
+  for (let i = 0; i < n; i++) out.push(records.slice(Math.floor((i * len) / n), Math.floor(((i + 1) * len) / n)));
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * Every error Rivulet raises on purpose is a `RivuletError` with a `code`, so callers can tell a
+ * misuse of the API from a failure of user code (which is passed through unchanged).
+ */
+export type RivuletErrorCode =
+  | "ILLEGAL_STATE"
+  | "INVALID_ARGUMENT"
+  | "NO_OUTPUT_OPERATIONS"
+  | "ANOTHER_CONTEXT_ACTIVE"
+  | "SOURCE_FAILED"
+  | "MEMORY_LIMIT";
+
+export class RivuletError extends Error {
+  readonly code: RivuletErrorCode;
+
+  constructor(code: RivuletErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RivuletError";
+    this.code = code;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Partitioner } from "./partitioner.ts";
+import type { ReducerTag } from "./reducers.ts";
+
+/** The records of one batch, cut into partitions. */
+export type Partitions<T> = readonly (readonly T[])[];
+
+/** A key-value record: Spark's `(K, V)` tuple. */
+export type Pair<K, V> = readonly [K, V];
+
+/** Spark's `Aggregator`: how values of one key are folded into a combiner. */
+export interface Aggregator<V, C> {
+  createCombiner(value: V): C;
+  mergeValue(combiner: C, value: V): C;
+  mergeCombiners(a: C, b: C): C;
+  /** Set when the fold is a built-in numeric reducer a kernel can run instead. */
+  readonly reducerTag?: ReducerTag | undefined;
+}
+
+/**
+ * What a batch needs from the engine to run its shuffles. Narrow operators never come here: they
+ * are pipelined by the batch itself. Implementations may run the work in this thread, in WASM or
+ * in workers; the results must be the same.
+ */
+export interface Executor {
+  /** Default number of partitions for inputs and shuffles (Spark's default parallelism). */
+  readonly parallelism: number;
+
+  /** Map-side combine (when asked), hash shuffle, then a merge per output partition. */
+  combineByKey<K, V, C>(
+    input: Partitions<Pair<K, V>>,
+    aggregator: Aggregator<V, C>,
+    partitioner: Partitioner,
+    mapSideCombine: boolean,
+  ): Promise<Partitions<[K, C]>>;
+
+  /** For every key present in any input, the values it has in each input, in input order. */
+  cogroup<K>(inputs: readonly Partitions<Pair<K, unknown>>[], partitioner: Partitioner): Promise<Partitions<[K, unknown[][]]>>;
+}

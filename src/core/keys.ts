@@ -1,0 +1,74 @@
+/**
+ * Key equality. Strings, numbers, booleans, bigints, null and undefined compare by value, as
+ * `Map` does (so NaN equals NaN and -0 equals 0). Arrays compare structurally, as Scala tuples
+ * do, through a canonical string; other objects compare by reference. `__proto__` and
+ * `constructor` are ordinary keys because everything lives in `Map`s, never in plain objects.
+ */
+
+/** A `Map` whose array keys compare structurally; the first-seen key object is kept. */
+export class KeyMap<V> {
+  private readonly plain = new Map<unknown, V>();
+  private composite: Map<string, [unknown, V]> | undefined;
+
+  get size(): number {
+    return this.plain.size + (this.composite?.size ?? 0);
+  }
+
+  get(key: unknown): V | undefined {
+    if (!Array.isArray(key)) return this.plain.get(key);
+    return this.composite?.get(canonicalKey(key))?.[1];
+  }
+
+  has(key: unknown): boolean {
+    if (!Array.isArray(key)) return this.plain.has(key);
+    return this.composite?.has(canonicalKey(key)) ?? false;
+  }
+
+  set(key: unknown, value: V): void {
+    if (!Array.isArray(key)) {
+      this.plain.set(key, value);
+      return;
+    }
+    const id = canonicalKey(key);
+    this.composite ??= new Map();
+    const entry = this.composite.get(id);
+    if (entry) entry[1] = value;
+    else this.composite.set(id, [key, value]);
+  }
+
+  /** Calls `fn` for every entry, plain keys in insertion order, then composite keys. */
+  forEach(fn: (value: V, key: unknown) => void): void {
+    this.plain.forEach(fn);
+    this.composite?.forEach((entry) => fn(entry[1], entry[0]));
+  }
+}
+
+/** A string that is equal for structurally equal array keys and differs otherwise. */
+export function canonicalKey(key: unknown): string {
+  switch (typeof key) {
+    case "string":
+      return JSON.stringify(key);
+    case "number":
+      return Number.isNaN(key) ? "NaN" : Object.is(key, -0) ? "0" : String(key);
+    case "bigint":
+      return `${key}n`;
+    case "boolean":
+    case "undefined":
+      return String(key);
+    case "object":
+      if (key === null) return "null";
+      if (Array.isArray(key)) return `[${key.map(canonicalKey).join(",")}]`;
+      return `#${objectId(key)}`;
+    default:
+      return `#${objectId(key as object)}`;
+  }
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+
+function objectId(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}

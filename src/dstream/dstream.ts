@@ -1,0 +1,275 @@
+import type { Batch } from "../core/batch.ts";
+import type { Duration } from "../core/duration.ts";
+import { RivuletError } from "../core/errors.ts";
+import type { Pair } from "../core/executor.ts";
+import type { DStreamGraph } from "./graph.ts";
+import { cogrouped, fullOuterJoined, joined, leftOuterJoined, rightOuterJoined } from "./joined.ts";
+import { filtered, flatMapped, flatMappedValues, glommed, mapPartitioned, mapped, mappedValues } from "./mapped.ts";
+import { printer, textFileWriter, type TextFileSink } from "./output.ts";
+import { combinedByKey, counted, countedByValue, groupedByKey, reduced, reducedByKey, repartitioned } from "./shuffled.ts";
+import { StateComputation, type UpdateStateFunction } from "./stateful.ts";
+import { transformed, transformedWith } from "./transformed.ts";
+import { unioned } from "./union.ts";
+import type { Computation, StreamNode, Upstream } from "./upstream.ts";
+
+/** Literal types widened, so `[w, 1] as const` still reduces with `sum`. */
+export type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T extends bigint ? bigint : T;
+
+/** What a stream needs of its context beyond the graph: where `print` and `saveAsTextFiles` go. */
+export interface StreamEnvironment {
+  readonly graph: DStreamGraph;
+  readonly log: (text: string) => void;
+  readonly fileSink: () => TextFileSink;
+}
+
+/**
+ * A discretized stream: a sequence of batches, one per slide. Every operator on a stream is an
+ * operator on each of its batches; nothing runs until an output operation (`print`, `foreachRDD`,
+ * `saveAsTextFiles`) is registered and the context is started.
+ *
+ * The generation mechanics live here, once for all streams: batches are made at most once per
+ * time (and kept while remembered), only at valid times (multiples of the slide after the zero
+ * time). What differs between streams is their `Computation`.
+ */
+export class DStream<T> implements Upstream<T> {
+  /** Unique within the context, in creation order. */
+  readonly id: number;
+  private readonly env: StreamEnvironment;
+  private readonly computation: Computation<T>;
+  private readonly generated = new Map<number, Batch<T>>();
+  private zeroTime: number | undefined;
+  private rememberMs = 0;
+  private cached = false;
+
+  /** @internal Streams are made by the context and by operators, never directly. */
+  constructor(env: StreamEnvironment, computation: Computation<T>, kind = "streams") {
+    this.id = env.graph.newStreamId(kind);
+    this.env = env;
+    this.computation = computation;
+  }
+
+  /** How often this stream produces a batch. */
+  get slideDuration(): Duration {
+    return this.computation.slideDuration;
+  }
+
+  /** The streams this one reads. */
+  get dependencies(): readonly StreamNode[] {
+    return this.computation.dependencies;
+  }
+
+  // ---- generation (Spark's DStream internals) ------------------------------------------------
+
+  /** @internal */
+  initialize(zeroTime: number): void {
+    if (this.zeroTime !== undefined) return;
+    this.zeroTime = zeroTime;
+    for (const d of this.dependencies) d.initialize(zeroTime);
+  }
+
+  /** @internal */
+  remember(duration: Duration): void {
+    if (duration.milliseconds > this.rememberMs) this.rememberMs = duration.milliseconds;
+    const extra = this.computation.parentRememberExtra;
+    const forParents = extra ? duration.plus(extra) : duration;
+    for (const d of this.dependencies) d.remember(forParents);
+  }
+
+  /** @internal */
+  clearMetadata(time: number): void {
+    for (const t of this.generated.keys()) if (t <= time - this.rememberMs) this.generated.delete(t);
+    for (const d of this.dependencies) d.clearMetadata(time);
+  }
+
+  /** @internal The batch at `time`, made once and kept while remembered. */
+  getOrCompute(time: number): Batch<T> | undefined {
+    const existing = this.generated.get(time);
+    if (existing) return existing;
+    if (!this.isTimeValid(time)) return undefined;
+    const batch = this.computation.compute(time);
+    if (!batch) return undefined;
+    if (this.cached) batch.cache();
+    this.generated.set(time, batch);
+    return batch;
+  }
+
+  private isTimeValid(time: number): boolean {
+    if (this.zeroTime === undefined) throw new RivuletError("ILLEGAL_STATE", `stream ${this.id} has not been initialized; start the context first`);
+    const since = time - this.zeroTime;
+    return since > 0 && since % this.slideDuration.milliseconds === 0;
+  }
+
+  private derive<U>(computation: Computation<U>, kind = "transformations"): DStream<U> {
+    return new DStream(this.env, computation, kind);
+  }
+
+  // ---- narrow transformations ----------------------------------------------------------------
+
+  /** Each record through `f`. */
+  map<U>(f: (record: T) => U): DStream<U> {
+    return this.derive(mapped(this, f));
+  }
+
+  /** Each record into zero or more records. */
+  flatMap<U>(f: (record: T) => Iterable<U>): DStream<U> {
+    return this.derive(flatMapped(this, f));
+  }
+
+  /** The records for which `f` is truthy. */
+  filter(f: (record: T) => unknown): DStream<T> {
+    return this.derive(filtered(this, f));
+  }
+
+  /** Each partition of each batch at once; `f` receives the records and the partition index. */
+  mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>): DStream<U> {
+    return this.derive(mapPartitioned(this, f));
+  }
+
+  /** Each partition as one array record. */
+  glom(): DStream<T[]> {
+    return this.derive(glommed(this));
+  }
+
+  /** Each batch spread over `numPartitions` partitions. */
+  repartition(numPartitions: number): DStream<T> {
+    return this.derive(repartitioned(this, numPartitions));
+  }
+
+  /** This stream's records, then each other stream's, batch by batch. */
+  union(...others: DStream<T>[]): DStream<T> {
+    return this.derive(unioned<T>([this, ...others]));
+  }
+
+  // ---- aggregations --------------------------------------------------------------------------
+
+  /** One record per batch: its number of records (0 for an empty batch). */
+  count(): DStream<number> {
+    return this.derive(counted(this));
+  }
+
+  /** One record per non-empty batch: its records folded with `fn` (associative, commutative). */
+  reduce(fn: (a: T, b: T) => T): DStream<T> {
+    return this.derive(reduced(this, fn));
+  }
+
+  /** Each distinct record of a batch with its number of occurrences. */
+  countByValue(numPartitions?: number): DStream<[T, number]> {
+    return this.derive(countedByValue(this, numPartitions));
+  }
+
+  // ---- arbitrary batch functions -------------------------------------------------------------
+
+  /** Each batch through `fn`, e.g. to join it with a static data set. */
+  transform<U>(fn: (batch: Batch<T>, time: number) => Batch<U>): DStream<U> {
+    return this.derive(transformed(this, fn));
+  }
+
+  /** Each batch of this stream and of `other` at the same time through `fn`. */
+  transformWith<U, R>(other: DStream<U>, fn: (mine: Batch<T>, theirs: Batch<U>, time: number) => Batch<R>): DStream<R> {
+    return this.derive(transformedWith(this, other, fn));
+  }
+
+  /** Keeps this stream's batches once computed, so several outputs do not recompute them. */
+  cache(): this {
+    this.cached = true;
+    return this;
+  }
+
+  /** The batches between `from` and `to` (ms, inclusive, aligned down to the slide). */
+  slice(from: number, to: number): Batch<T>[] {
+    if (this.zeroTime === undefined) throw new RivuletError("ILLEGAL_STATE", "slice() needs a started context");
+    const slide = this.slideDuration.milliseconds;
+    const align = (t: number) => this.zeroTime! + Math.floor((t - this.zeroTime!) / slide) * slide;
+    const out: Batch<T>[] = [];
+    for (let t = align(from); t <= align(to); t += slide) {
+      const b = this.getOrCompute(t);
+      if (b) out.push(b);
+    }
+    return out;
+  }
+
+  // ---- key-value transformations -------------------------------------------------------------
+
+  /** The values of each key in a batch reduced with `fn` (associative, commutative). */
+  reduceByKey<K, V>(this: DStream<Pair<K, V>>, fn: (a: Widen<V>, b: Widen<V>) => Widen<V>, numPartitions?: number): DStream<[K, Widen<V>]> {
+    return this.derive(reducedByKey(this as DStream<Pair<K, Widen<V>>>, fn, numPartitions));
+  }
+
+  /** Spark's `combineByKey`: each key's values folded into a combiner. */
+  combineByKey<K, V, C>(
+    this: DStream<Pair<K, V>>,
+    createCombiner: (value: V) => C,
+    mergeValue: (combiner: C, value: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+    mapSideCombine = true,
+  ): DStream<[K, C]> {
+    return this.derive(combinedByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine));
+  }
+
+  /** The values of each key in a batch. */
+  groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<[K, V[]]> {
+    return this.derive(groupedByKey(this, numPartitions));
+  }
+
+  /** Each value through `f`, keys unchanged. */
+  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> {
+    return this.derive(mappedValues(this, f));
+  }
+
+  /** Each value into zero or more values, each paired with its key. */
+  flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => Iterable<U>): DStream<[K, U]> {
+    return this.derive(flatMappedValues(this, f));
+  }
+
+  /** For each key in either stream's batch, its values on each side. */
+  cogroup<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V[], W[]]]> {
+    return this.derive(cogrouped(this, other, numPartitions));
+  }
+
+  /** Every pair of values of each key present in both streams' batches. */
+  join<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V, W]]> {
+    return this.derive(joined(this, other, numPartitions));
+  }
+
+  /** `join`, keeping this side's keys missing from `other` with `undefined`. */
+  leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V, W | undefined]]> {
+    return this.derive(leftOuterJoined(this, other, numPartitions));
+  }
+
+  /** `join`, keeping `other`'s keys missing from this side with `undefined`. */
+  rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V | undefined, W]]> {
+    return this.derive(rightOuterJoined(this, other, numPartitions));
+  }
+
+  /** `join`, keeping keys missing from either side with `undefined` there. */
+  fullOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    numPartitions?: number,
+  ): DStream<[K, [V | undefined, W | undefined]]> {
+    return this.derive(fullOuterJoined(this, other, numPartitions));
+  }
+
+  /** State per key across batches: `fn(newValues, previousState)`; returning `undefined` removes the key. */
+  updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: UpdateStateFunction<V, S>, numPartitions?: number): DStream<[K, S]> {
+    return this.derive(new StateComputation<K, V, S>(this, fn, numPartitions));
+  }
+
+  // ---- output operations ---------------------------------------------------------------------
+
+  /** Runs `fn` on every batch, on the driver; a returned promise is awaited before the next output. */
+  foreachRDD(fn: (batch: Batch<T>, time: number) => void | Promise<void>): void {
+    this.env.graph.addOutput(this, "foreachRDD", fn as (batch: Batch<unknown>, time: number) => void | Promise<void>);
+  }
+
+  /** Prints the first `num` records of every batch under a header with its time, as Spark does. */
+  print(num = 10): void {
+    this.env.graph.addOutput(this, "print", printer(num, this.env.log));
+  }
+
+  /** Writes every batch as a text file `prefix-<time>[.suffix]`, one record a line. */
+  saveAsTextFiles(prefix: string, suffix?: string): void {
+    this.env.graph.addOutput(this, "saveAsTextFiles", textFileWriter(prefix, suffix, this.env.fileSink()));
+  }
+}

@@ -1,0 +1,65 @@
+import { Batch } from "../core/batch.ts";
+import type { Duration } from "../core/duration.ts";
+import type { DStreamGraph } from "./graph.ts";
+import type { Computation, StreamNode } from "./upstream.ts";
+
+/** What an input hands over for one batch. */
+export interface Taken<T> {
+  /** The records, in arrival order; one array, or several to be concatenated. */
+  readonly records: readonly T[] | readonly (readonly T[])[];
+  /** True when `records` is several arrays. */
+  readonly chunked?: boolean;
+  readonly metadata?: Readonly<Record<string, number>>;
+}
+
+/** Callbacks a source uses to report on itself while the context runs. */
+export interface SourceContext {
+  readonly streamId: number;
+  now(): number;
+  /** Schedules on the context's clock (receiver restarts). */
+  schedule(time: number, fn: () => void | Promise<void>): () => void;
+  reportStarted(): void;
+  reportError(message: string, error: unknown): void;
+  reportStopped(message: string, error?: unknown): void;
+}
+
+/**
+ * A source of records for an input stream: a queue, a `ReadableStream`, a receiver. Everything
+ * received since the previous batch is taken into the next one.
+ */
+export interface InputSource<T> {
+  readonly name: string;
+  /** The records for the batch at `time`. Called once per batch, in time order. */
+  take(time: number): Taken<T>;
+  /** Begins receiving; called by `start()`. */
+  start?(context: SourceContext): void | Promise<void>;
+  /** Stops receiving; with `graceful`, what was already received stays to be taken. */
+  stop?(graceful: boolean): void | Promise<void>;
+}
+
+/** Spark's InputDStream: one batch per batch interval, made of what its source took. */
+export class InputComputation<T> implements Computation<T> {
+  readonly dependencies: readonly StreamNode[] = [];
+  readonly slideDuration: Duration;
+  streamId = -1;
+  private readonly graph: DStreamGraph;
+  private readonly source: InputSource<T>;
+
+  constructor(graph: DStreamGraph, source: InputSource<T>) {
+    this.graph = graph;
+    this.source = source;
+    this.slideDuration = graph.batchInterval;
+  }
+
+  compute(time: number): Batch<T> {
+    const taken = this.source.take(time);
+    const records = taken.chunked ? ([] as T[]).concat(...(taken.records as readonly (readonly T[])[])) : (taken.records as readonly T[]);
+    this.graph.reportInput(time, {
+      inputStreamId: this.streamId,
+      name: this.source.name,
+      numRecords: records.length,
+      metadata: taken.metadata ?? {},
+    });
+    return Batch.fromRecords(records, this.graph.executor.parallelism, this.graph.executor);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Batch } from "../core/batch.ts";
+
+// The output family: what turns a lazy batch into an effect. Each output operation becomes one
+// job per batch, run in declaration order.
+
+/** Where `saveAsTextFiles` writes: a file system, or any store that takes whole text files. */
+export interface TextFileSink {
+  writeText(path: string, text: string): Promise<void>;
+}
+
+/** Spark's `print`: a header with the batch time, then the first `num` records, `...` if more. */
+export function printer<T>(num: number, log: (line: string) => void): (batch: Batch<T>, time: number) => Promise<void> {
+  return async (batch, time) => {
+    const first = await batch.take(num + 1);
+    const lines = ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------"];
+    for (let i = 0; i < Math.min(num, first.length); i++) lines.push(formatRecord(first[i]));
+    if (first.length > num) lines.push("...");
+    lines.push("");
+    log(lines.join("\n"));
+  };
+}
+
+/** Spark's `saveAsTextFiles`: each batch as one text file `prefix-<time>[.suffix]`, a record a line. */
+export function textFileWriter<T>(prefix: string, suffix: string | undefined, sink: TextFileSink): (batch: Batch<T>, time: number) => Promise<void> {
+  return async (batch, time) => {
+    const records = await batch.collect();
+    let text = "";
+    for (const r of records) text += formatRecord(r) + "\n";
+    await sink.writeText(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`, text);
+  };
+}
+
+/** A record as Spark would print it: tuples (arrays) as `(a,b)`, strings bare, objects as JSON. */
+export function formatRecord(record: unknown): string {
+  if (Array.isArray(record)) return `(${record.map(formatRecord).join(",")})`;
+  if (record === null || typeof record !== "object") return String(record);
+  if (record instanceof Map) return `Map(${[...record].map(([k, v]) => `${formatRecord(k)} -> ${formatRecord(v)}`).join(", ")})`;
+  try {
+    return JSON.stringify(record);
+  } catch {
+    return String(record);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Batch } from "../core/batch.ts";
+import type { Pair } from "../core/executor.ts";
+import type { Computation, StreamNode, Upstream } from "./upstream.ts";
+
+/** The state function of `updateStateByKey`: `undefined` in, no state yet; `undefined` out, remove the key. */
+export type UpdateStateFunction<V, S> = (values: V[], state: S | undefined) => S | undefined;
+
+/**
+ * Spark's StateDStream: the state at each time is the previous state cogrouped with the new
+ * values, so a key reaches the function when it has new values, old state, or both. The state
+ * batch is kept, because the next batch is computed from it.
+ */
+export class StateComputation<K, V, S> implements Computation<[K, S]> {
+  readonly dependencies: readonly StreamNode[];
+  private readonly parent: Upstream<Pair<K, V>>;
+  private readonly update: UpdateStateFunction<V, S>;
+  private readonly numPartitions: number | undefined;
+  private last: { time: number; batch: Batch<[K, S]> } | undefined;
+
+  constructor(parent: Upstream<Pair<K, V>>, update: UpdateStateFunction<V, S>, numPartitions?: number) {
+    this.parent = parent;
+    this.dependencies = [parent];
+    this.update = update;
+    this.numPartitions = numPartitions;
+  }
+
+  get slideDuration() {
+    return this.parent.slideDuration;
+  }
+
+  compute(time: number): Batch<[K, S]> | undefined {
+    const previous = this.last?.time === time - this.slideDuration.milliseconds ? this.last.batch : undefined;
+    const input = this.parent.getOrCompute(time);
+    const update = this.update;
+    let next: Batch<[K, S]>;
+    if (input && previous) {
+      next = input.cogroup(previous, this.numPartitions).flatMap(([k, [values, states]]) => {
+        const s = update(values, states.length > 0 ? states[0] : undefined);
+        return s === undefined ? [] : [[k, s] as [K, S]];
+      });
+    } else if (input) {
+      next = input.groupByKey(this.numPartitions).flatMap(([k, values]) => {
+        const s = update(values, undefined);
+        return s === undefined ? [] : [[k, s] as [K, S]];
+      });
+    } else if (previous) {
+      next = previous.flatMap(([k, state]) => {
+        const s = update([], state);
+        return s === undefined ? [] : [[k, s] as [K, S]];
+      });
+    } else {
+      return undefined;
+    }
+    next.cache();
+    this.last = { time, batch: next };
+    return next;
+  }
+}

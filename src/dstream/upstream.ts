@@ -1,0 +1,36 @@
+import type { Batch } from "../core/batch.ts";
+import type { Duration } from "../core/duration.ts";
+
+/**
+ * The three members every stream defines, as in Spark's DStream: how often it produces a batch,
+ * which streams it reads, and how it makes its batch for a time. Everything else (caching of
+ * generated batches, time validity, remembering, clean-up) is the same for all streams and lives
+ * in `DStream`.
+ */
+export interface Computation<T> {
+  readonly slideDuration: Duration;
+  readonly dependencies: readonly StreamNode[];
+  /** The batch at `time`, or undefined when this stream has none then. Called once per time. */
+  compute(time: number): Batch<T> | undefined;
+  /** How much more history this stream needs of its parents than it keeps itself (windows). */
+  readonly parentRememberExtra?: Duration;
+}
+
+/** What a computation may ask of a parent stream. */
+export interface Upstream<T> extends StreamNode {
+  getOrCompute(time: number): Batch<T> | undefined;
+}
+
+/** What the graph asks of every stream, whatever its record type. */
+export interface StreamNode {
+  readonly id: number;
+  readonly slideDuration: Duration;
+  readonly dependencies: readonly StreamNode[];
+  /** Sets the time origin of this stream and the streams it reads; once, at start. */
+  initialize(zeroTime: number): void;
+  /** Keeps generated batches at least this long (more if already asked for more). */
+  remember(duration: Duration): void;
+  /** Forgets batches older than the remember duration, here and upstream. */
+  clearMetadata(time: number): void;
+  getOrCompute(time: number): Batch<unknown> | undefined;
+}

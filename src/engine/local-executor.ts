@@ -1,0 +1,92 @@
+import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts";
+import { KeyMap } from "../core/keys.ts";
+import type { Partitioner } from "../core/partitioner.ts";
+
+/**
+ * Runs shuffles in this thread, in plain JS: the reference semantics every other execution path
+ * (WASM kernels, workers) must reproduce. Two phases as in Spark: each input partition is combined
+ * and bucketed by output partition (map side), then each output partition merges its buckets in
+ * input-partition order (reduce side), so the output order is deterministic.
+ */
+export class LocalExecutor implements Executor {
+  readonly parallelism: number;
+
+  constructor(parallelism: number) {
+    this.parallelism = parallelism;
+  }
+
+  async combineByKey<K, V, C>(
+    input: Partitions<Pair<K, V>>,
+    aggregator: Aggregator<V, C>,
+    partitioner: Partitioner,
+    mapSideCombine: boolean,
+  ): Promise<Partitions<[K, C]>> {
+    const buckets = input.map((records) => mapSide(records, aggregator, partitioner, mapSideCombine));
+    const out: [K, C][][] = [];
+    for (let p = 0; p < partitioner.numPartitions; p++) {
+      const merged = new KeyMap<C>();
+      for (const bucket of buckets) {
+        bucket[p]!.forEach((combiner, key) => {
+          merged.set(key, merged.has(key) ? aggregator.mergeCombiners(merged.get(key) as C, combiner) : combiner);
+        });
+      }
+      const records: [K, C][] = [];
+      merged.forEach((c, k) => records.push([k as K, c]));
+      out.push(records);
+    }
+    return out;
+  }
+
+  async cogroup<K>(inputs: readonly Partitions<Pair<K, unknown>>[], partitioner: Partitioner): Promise<Partitions<[K, unknown[][]]>> {
+    const width = inputs.length;
+    const groups = Array.from({ length: partitioner.numPartitions }, () => new KeyMap<unknown[][]>());
+    inputs.forEach((partitions, side) => {
+      for (const records of partitions) {
+        for (let i = 0; i < records.length; i++) {
+          const [k, v] = records[i]!;
+          const target = groups[partitioner.getPartition(k)]!;
+          let entry = target.get(k);
+          if (entry === undefined) {
+            entry = Array.from({ length: width }, () => []);
+            target.set(k, entry);
+          }
+          entry[side]!.push(v);
+        }
+      }
+    });
+    return groups.map((g) => {
+      const records: [K, unknown[][]][] = [];
+      g.forEach((values, k) => records.push([k as K, values]));
+      return records;
+    });
+  }
+}
+
+/** One input partition folded per key and cut into one bucket per output partition. */
+function mapSide<K, V, C>(
+  records: readonly Pair<K, V>[],
+  aggregator: Aggregator<V, C>,
+  partitioner: Partitioner,
+  mapSideCombine: boolean,
+): KeyMap<C>[] {
+  const n = partitioner.numPartitions;
+  const { createCombiner, mergeValue } = aggregator;
+  // With map-side combine, fold first and partition the distinct keys after: one hash per key,
+  // not per record.
+  const combining = mapSideCombine || n === 1;
+  const combined = combining ? new KeyMap<C>() : undefined;
+  const buckets = combining ? [] : Array.from({ length: n }, () => new KeyMap<C>());
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const k = r[0];
+    const target = combined ?? buckets[partitioner.getPartition(k)]!;
+    const c = target.get(k);
+    // A combiner may itself be undefined, so absence is asked of `has` only when it is.
+    target.set(k, c !== undefined || target.has(k) ? mergeValue(c as C, r[1]) : createCombiner(r[1]));
+  }
+  if (!combined) return buckets;
+  if (n === 1) return [combined];
+  const out = Array.from({ length: n }, () => new KeyMap<C>());
+  combined.forEach((c, k) => out[partitioner.getPartition(k)]!.set(k, c));
+  return out;
+}

@@ -1,0 +1,30 @@
+// The public API of Rivulet: explicit named exports only.
+
+export { StreamingContext } from "./context.ts";
+export type { StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
+
+export { DStream } from "./dstream/dstream.ts";
+export type { Widen } from "./dstream/dstream.ts";
+export type { UpdateStateFunction } from "./dstream/stateful.ts";
+export type { TextFileSink } from "./dstream/output.ts";
+export type { StreamInputInfo } from "./dstream/graph.ts";
+
+export { Batch } from "./core/batch.ts";
+export type { Pair, Partitions } from "./core/executor.ts";
+export { Duration, Milliseconds, Minutes, Seconds } from "./core/duration.ts";
+export { RivuletError } from "./core/errors.ts";
+export type { RivuletErrorCode } from "./core/errors.ts";
+export { HashPartitioner } from "./core/partitioner.ts";
+export type { Partitioner } from "./core/partitioner.ts";
+export { max, min, sum } from "./core/reducers.ts";
+export type { ReducerTag, TaggedReducer } from "./core/reducers.ts";
+
+export { ManualClock, SystemClock } from "./scheduler/clock.ts";
+export type { Clock } from "./scheduler/clock.ts";
+export type { BatchInfo, OutputOperationInfo, ReceiverInfo, StreamingListener } from "./scheduler/listener.ts";
+
+export { Receiver } from "./sources/receiver.ts";
+export type { QueueStreamOptions } from "./sources/queue.ts";
+export type { TextStreamOptions } from "./sources/text.ts";
+
+export type { Engine, EngineOptions } from "./engine/engine.ts";

@@ -1,0 +1,95 @@
+import type { Job, StreamInputInfo } from "../dstream/graph.ts";
+import type { Clock } from "./clock.ts";
+import type { BatchInfo, ListenerBus, OutputOperationInfo } from "./listener.ts";
+
+/**
+ * Spark's JobScheduler with one concurrent job: the job sets of successive batches run one after
+ * another, and within a set the output operations run in declaration order, each awaited. A failed
+ * job is reported (listeners, then the context's error handler) and the next job still runs.
+ */
+export class JobScheduler {
+  private readonly clock: Clock;
+  private readonly bus: ListenerBus;
+  private readonly reportError: (error: unknown) => void;
+  private tail: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(clock: Clock, bus: ListenerBus, reportError: (error: unknown) => void) {
+    this.clock = clock;
+    this.bus = bus;
+    this.reportError = reportError;
+  }
+
+  /** Queues the jobs of one batch; resolves when they have all run (or were dropped by `stop`). */
+  submit(time: number, jobs: readonly Job[], inputs: readonly StreamInputInfo[]): Promise<void> {
+    const info: Mutable<BatchInfo> = {
+      batchTime: time,
+      streamIdToInputInfo: new Map(inputs.map((i) => [i.inputStreamId, i])),
+      submissionTime: this.clock.now(),
+      processingStartTime: undefined,
+      processingEndTime: undefined,
+      outputOperationInfos: new Map(
+        jobs.map((j): [number, OutputOperationInfo] => [j.outputOpId, outputInfo(j, undefined, undefined, undefined)]),
+      ),
+      numRecords: inputs.reduce((n, i) => n + i.numRecords, 0),
+      schedulingDelay: undefined,
+      processingDelay: undefined,
+      totalDelay: undefined,
+    };
+    this.bus.post("onBatchSubmitted", { batchInfo: { ...info } });
+    const run = this.tail.then(() => (this.stopped ? undefined : this.runBatch(info, jobs)));
+    this.tail = run;
+    return run;
+  }
+
+  /** Resolves when every submitted batch has run. */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+
+  /** Drops the batches not yet started; the running one finishes. Resolves when it has. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.tail;
+  }
+
+  private async runBatch(info: Mutable<BatchInfo>, jobs: readonly Job[]): Promise<void> {
+    info.processingStartTime = this.clock.now();
+    info.schedulingDelay = info.processingStartTime - info.submissionTime;
+    this.bus.post("onBatchStarted", { batchInfo: { ...info } });
+    const outputs = new Map(info.outputOperationInfos);
+    for (const job of jobs) {
+      const start = this.clock.now();
+      this.bus.post("onOutputOperationStarted", { outputOperationInfo: outputInfo(job, start, undefined, undefined) });
+      let failure: { error: unknown } | undefined;
+      try {
+        await job.run();
+      } catch (error) {
+        failure = { error };
+      }
+      const done = outputInfo(job, start, this.clock.now(), failure);
+      outputs.set(job.outputOpId, done);
+      this.bus.post("onOutputOperationCompleted", { outputOperationInfo: done });
+      if (failure) this.reportError(failure.error);
+    }
+    info.outputOperationInfos = outputs;
+    info.processingEndTime = this.clock.now();
+    info.processingDelay = info.processingEndTime - info.processingStartTime;
+    info.totalDelay = info.processingEndTime - info.submissionTime;
+    this.bus.post("onBatchCompleted", { batchInfo: { ...info } });
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function outputInfo(job: Job, start: number | undefined, end: number | undefined, failure: { error: unknown } | undefined): OutputOperationInfo {
+  return {
+    batchTime: job.time,
+    id: job.outputOpId,
+    name: job.name,
+    startTime: start,
+    endTime: end,
+    failureReason: failure ? (failure.error instanceof Error ? failure.error.message : String(failure.error)) : undefined,
+    error: failure?.error,
+  };
+}

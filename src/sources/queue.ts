@@ -1,0 +1,33 @@
+import type { InputSource, Taken } from "../dstream/input.ts";
+
+export interface QueueStreamOptions<T> {
+  /** One queued batch per interval (default), or everything queued at once. */
+  oneAtATime?: boolean;
+  /** What an interval gets when the queue is empty; default: an empty batch. */
+  defaultBatch?: readonly T[];
+}
+
+const EMPTY: Taken<never> = { records: [] };
+
+/**
+ * Spark's queueStream: batches taken from an array used as a queue, which the caller may keep
+ * pushing to while the context runs (as Spark tests push to their `Queue[RDD]`).
+ */
+export class QueueSource<T> implements InputSource<T> {
+  readonly name = "queueStream";
+  private readonly queue: (readonly T[])[];
+  private readonly oneAtATime: boolean;
+  private readonly defaultBatch: readonly T[] | undefined;
+
+  constructor(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}) {
+    this.queue = queue;
+    this.oneAtATime = options.oneAtATime ?? true;
+    this.defaultBatch = options.defaultBatch;
+  }
+
+  take(): Taken<T> {
+    if (this.queue.length === 0) return this.defaultBatch ? { records: this.defaultBatch } : EMPTY;
+    if (this.oneAtATime) return { records: this.queue.shift()! };
+    return { records: this.queue.splice(0, this.queue.length), chunked: true };
+  }
+}

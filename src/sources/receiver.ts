@@ -1,0 +1,164 @@
+import { RivuletError } from "../core/errors.ts";
+import type { InputSource, SourceContext, Taken } from "../dstream/input.ts";
+
+/** Spark's default `spark.streaming.receiverRestartDelay`. */
+const DEFAULT_RESTART_DELAY_MS = 2000;
+
+/**
+ * A custom source, as Spark's `Receiver`: `onStart` begins receiving (open a socket, subscribe,
+ * start a loop) and must not block; received records are handed over with `store`; `onStop`
+ * releases what `onStart` took. A receiver runs as async tasks on the driver.
+ */
+export abstract class Receiver<T> {
+  private supervisor: ReceiverSupervisor<T> | undefined;
+
+  /** Starts receiving. Called by the context's `start()`, and again after a `restart`. */
+  abstract onStart(): void | Promise<void>;
+  /** Stops receiving and releases resources. Called on stop and before a restart. */
+  abstract onStop(): void | Promise<void>;
+
+  /**
+   * Hands over received records: one record, or an array of records. (A record that is itself an
+   * array must be stored inside an array: `store([record])`.)
+   */
+  store(data: T | readonly T[]): void {
+    this.attached("store").store(data);
+  }
+
+  /** Stops the receiver (onStop), then starts it again (onStart) after `delayMs` on the context's clock. */
+  restart(message: string, error?: unknown, delayMs = DEFAULT_RESTART_DELAY_MS): void {
+    void this.attached("restart").restart(message, error, delayMs);
+  }
+
+  /** Reports an error to the listeners without stopping the receiver. */
+  reportError(message: string, error?: unknown): void {
+    this.attached("reportError").context.reportError(message, error);
+  }
+
+  /** Stops the receiver for good; the context keeps running its other streams. */
+  stop(message: string, error?: unknown): void {
+    void this.attached("stop").stop(message, error);
+  }
+
+  /** True once started and until stopped. */
+  isStarted(): boolean {
+    return this.supervisor?.state === "started";
+  }
+
+  /** True when not running: before start, after stop. */
+  isStopped(): boolean {
+    return this.supervisor?.state !== "started";
+  }
+
+  /** @internal */
+  attach(supervisor: ReceiverSupervisor<T>): void {
+    this.supervisor = supervisor;
+  }
+
+  private attached(what: string): ReceiverSupervisor<T> {
+    if (!this.supervisor) throw new RivuletError("ILLEGAL_STATE", `Receiver.${what}() called before the receiver was started by its context`);
+    return this.supervisor;
+  }
+}
+
+/** Runs one receiver for its input stream: buffer, restarts, stop, reporting. */
+class ReceiverSupervisor<T> {
+  state: "initialized" | "started" | "stopped" = "initialized";
+  buffer: T[] = [];
+  dropped = 0;
+  readonly context: SourceContext;
+  private readonly receiver: Receiver<T>;
+  private cancelRestart: (() => void) | undefined;
+
+  constructor(receiver: Receiver<T>, context: SourceContext) {
+    this.receiver = receiver;
+    this.context = context;
+  }
+
+  store(data: T | readonly T[]): void {
+    const n = Array.isArray(data) ? data.length : 1;
+    // After stop there is no batch left to take records: count them rather than lose them silently.
+    if (this.state !== "started") {
+      this.dropped += n;
+      return;
+    }
+    if (Array.isArray(data)) for (const r of data as readonly T[]) this.buffer.push(r);
+    else this.buffer.push(data as T);
+  }
+
+  async start(): Promise<void> {
+    this.state = "started";
+    try {
+      await this.receiver.onStart();
+      this.context.reportStarted();
+    } catch (error) {
+      await this.restart(`onStart failed: ${messageOf(error)}`, error, DEFAULT_RESTART_DELAY_MS);
+    }
+  }
+
+  async restart(message: string, error: unknown, delayMs: number): Promise<void> {
+    if (this.state === "stopped") return;
+    this.context.reportError(`restarting receiver: ${message}`, error);
+    await this.callOnStop();
+    // stop() may have run while onStop was awaited.
+    if (this.stopped()) return;
+    this.cancelRestart = this.context.schedule(this.context.now() + delayMs, () => {
+      this.cancelRestart = undefined;
+      return this.state === "started" ? this.start() : undefined;
+    });
+  }
+
+  async stop(message: string, error?: unknown): Promise<void> {
+    if (this.state === "stopped") return;
+    this.state = "stopped";
+    this.cancelRestart?.();
+    await this.callOnStop();
+    this.context.reportStopped(message, error);
+  }
+
+  private stopped(): boolean {
+    return this.state === "stopped";
+  }
+
+  private async callOnStop(): Promise<void> {
+    try {
+      await this.receiver.onStop();
+    } catch (e) {
+      this.context.reportError(`onStop failed: ${messageOf(e)}`, e);
+    }
+  }
+}
+
+/** `receiverStream(receiver)`: the input stream of a custom receiver. */
+export class ReceiverSource<T> implements InputSource<T> {
+  readonly name: string;
+  private readonly receiver: Receiver<T>;
+  private supervisor: ReceiverSupervisor<T> | undefined;
+
+  constructor(receiver: Receiver<T>) {
+    this.receiver = receiver;
+    this.name = receiver.constructor.name || "receiverStream";
+  }
+
+  take(): Taken<T> {
+    const s = this.supervisor;
+    if (!s) return { records: [] };
+    const records = s.buffer;
+    s.buffer = [];
+    return { records, metadata: { droppedAfterStop: s.dropped } };
+  }
+
+  start(context: SourceContext): Promise<void> {
+    this.supervisor = new ReceiverSupervisor(this.receiver, context);
+    this.receiver.attach(this.supervisor);
+    return this.supervisor.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor?.stop("stopped with the context");
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

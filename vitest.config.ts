@@ -1,0 +1,63 @@
+import { playwright } from "@vitest/browser-playwright";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Two projects:
+ * - `node`: every `test/**\/*.test.ts` except the browser ones, in Node. Vite resolves the
+ *   package.json `imports` map (`#platform`) with the SSR conditions, which include `node`, so
+ *   `#platform` is `src/platform/node.ts` here.
+ * - `browser`: `test/**\/*.browser.test.ts`, in a real headless Chromium driven by Playwright.
+ *   Vite resolves with the client conditions (`browser`, `module`, ...; never `node`), so
+ *   `#platform` falls through to `default`, i.e. `src/platform/web.ts`.
+ *
+ * Chromium is Debian's (`/usr/bin/chromium`), not a Playwright download: `.ci/run` installs it.
+ * `--no-sandbox` is needed when running as root (CI containers); the other flags keep Chromium
+ * from doing network/background work that slows start-up or hangs without network access.
+ */
+
+const BROWSER_TEST = "test/**/*.browser.test.ts";
+
+export default defineConfig({
+  test: {
+    // Sane limits: a stuck test fails quickly instead of eating the CI budget.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    teardownTimeout: 10_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, BROWSER_TEST],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: [BROWSER_TEST],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: "/usr/bin/chromium",
+                args: [
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--no-first-run",
+                ],
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
+  },
+});
