@@ -1,7 +1,7 @@
 // Measures the candidate strategies for columnar string-key encoding and decoding (the choice
 // made in src/engine/kernels/columnar.ts). Run:
 //   npx esbuild --bundle --platform=node --format=esm bench/kernels/encoding-strategies.ts | node --input-type=module
-import { encodeStrings, decodeStrings } from "../../src/engine/kernels/columnar.ts";
+import { decodeStrings, encodeStrings, encodeStringsJoined, encodeStringsLoop } from "../../src/engine/kernels/columnar.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -74,13 +74,13 @@ function fromCharCodeDecode(bytes: Uint8Array, offsets: Uint32Array): string[] {
 function time(label: string, n: number, fn: () => unknown): number {
   for (let i = 0; i < 3; i++) fn();
   const runs: number[] = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 11; i++) {
     const t = performance.now();
     fn();
     runs.push(performance.now() - t);
   }
   runs.sort((a, b) => a - b);
-  const ms = runs[3]!;
+  const ms = runs[5]!;
   console.log(`  ${label.padEnd(34)} ${ms.toFixed(2).padStart(8)} ms  ${((n / ms) * 1e3 / 1e6).toFixed(1).padStart(6)} M keys/s`);
   return ms;
 }
@@ -102,6 +102,8 @@ const sets: Record<string, string[]> = {};
   };
   const ascii = "abcdefghijklmnopqrstuvwxyz";
   sets["ascii 3-10 chars"] = Array.from({ length: N }, () => word(ascii, 3, 10));
+  sets["ascii 10-20 chars"] = Array.from({ length: N }, () => word(ascii, 10, 20));
+  sets["ascii 16-32 chars"] = Array.from({ length: N }, () => word(ascii, 16, 32));
   sets["ascii 40-80 chars"] = Array.from({ length: N }, () => word(ascii, 40, 80));
   sets["mixed (10% non-ASCII)"] = Array.from({ length: N }, (_, i) => (i % 10 === 0 ? word("äöüßéπλ日本", 3, 8) : word(ascii, 3, 10)));
   sets["all non-ASCII 3-8 chars"] = Array.from({ length: N }, () => word("äöüßéπλ日本語😀", 3, 8));
@@ -111,6 +113,9 @@ for (const [name, keys] of Object.entries(sets)) {
   console.log(`encode ${N} keys, ${name}`);
   time("per-key encodeInto(subarray)", N, () => perKeyEncodeInto(keys));
   time("manual charCodeAt loop", N, () => manualEncode(keys));
+  const units = keys.reduce((a, k) => a + k.length, 0);
+  time("columnar.encodeStringsLoop", N, () => encodeStringsLoop(keys, units));
+  time("columnar.encodeStringsJoined", N, () => encodeStringsJoined(keys, units));
   time("columnar.encodeStrings (chosen)", N, () => encodeStrings(keys));
   const { bytes, offsets } = encodeStrings(keys);
   console.log(`decode ${N} keys, ${name}`);

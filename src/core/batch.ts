@@ -1,7 +1,7 @@
 import type { Aggregator, Executor, Pair, Partitions } from "./executor.ts";
 import { RivuletError } from "./errors.ts";
 import { HashPartitioner } from "./partitioner.ts";
-import { FILTER, FLAT_MAP, MAP, type NarrowOp, runPipeline } from "./pipeline.ts";
+import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, pipelineFeed, runPipeline } from "./pipeline.ts";
 import { reducerTagOf, sum } from "./reducers.ts";
 
 type Source = () => Promise<Partitions<unknown>>;
@@ -154,6 +154,22 @@ export class Batch<T> {
     });
   }
 
+  /**
+   * The records ordered by `key` (numbers numerically, strings by code unit), cut into
+   * `numPartitions` contiguous ranges, as Spark's `sortBy`. Equal keys keep their order.
+   */
+  sortBy(key: (record: T) => number | string | bigint, ascending = true, numPartitions = this.numPartitions): Batch<T> {
+    checkPartitions(numPartitions);
+    return Batch.deferred<T>(numPartitions, this.executor, async () => {
+      const records = await this.collect();
+      const keys = records.map(key);
+      const order = records.map((_, i) => i);
+      const sign = ascending ? 1 : -1;
+      order.sort((a, b) => sign * compareKeys(keys[a]!, keys[b]!) || a - b);
+      return slice(order.map((i) => records[i]!), numPartitions);
+    });
+  }
+
   // ---- aggregations --------------------------------------------------------------------------
 
   /** A one-record batch holding the number of records. */
@@ -301,8 +317,16 @@ export class Batch<T> {
     const n = numPartitions ?? this.executor.parallelism;
     checkPartitions(n);
     return Batch.deferred(n, this.executor, async () =>
-      this.executor.combineByKey(await this.partitions(), aggregator, new HashPartitioner(n), mapSideCombine),
+      this.executor.combineByKey(await this.feeds(), aggregator, new HashPartitioner(n), mapSideCombine),
     );
+  }
+
+  /** Each partition as a feed: the fused chain runs as the consumer pulls, nothing in between. */
+  private async feeds(): Promise<Feed<T>[]> {
+    if (this.keep || this.ops.length === 0) return (await this.partitions()).map((p) => arrayFeed(p));
+    const ops = this.ops;
+    const parts = await this.source();
+    return parts.map((p) => pipelineFeed(p, ops) as Feed<T>);
   }
 
   private async compute(source: Source, ops: readonly NarrowOp[]): Promise<Partitions<T>> {
@@ -310,6 +334,13 @@ export class Batch<T> {
     if (ops.length === 0) return parts as Partitions<T>;
     return parts.map((p) => runPipeline(p, ops)) as Partitions<T>;
   }
+}
+
+function compareKeys(a: number | string | bigint, b: number | string | bigint): number {
+  if (typeof a === typeof b) return a < b ? -1 : a > b ? 1 : 0;
+  // Mixed kinds: numbers before bigints before strings, so the order is total and stable.
+  const rank = (x: unknown) => (typeof x === "number" ? 0 : typeof x === "bigint" ? 1 : 2);
+  return rank(a) - rank(b);
 }
 
 function checkPartitions(n: number): void {

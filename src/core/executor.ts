@@ -1,4 +1,5 @@
 import type { Partitioner } from "./partitioner.ts";
+import type { Feed } from "./pipeline.ts";
 import type { ReducerTag } from "./reducers.ts";
 
 /** The records of one batch, cut into partitions. */
@@ -25,9 +26,12 @@ export interface Executor {
   /** Default number of partitions for inputs and shuffles (Spark's default parallelism). */
   readonly parallelism: number;
 
-  /** Map-side combine (when asked), hash shuffle, then a merge per output partition. */
+  /**
+   * Map-side combine (when asked), hash shuffle, then a merge per output partition. Each input
+   * partition comes as a feed, so a chain of narrow operators streams straight into the shuffle.
+   */
   combineByKey<K, V, C>(
-    input: Partitions<Pair<K, V>>,
+    input: readonly Feed<Pair<K, V>>[],
     aggregator: Aggregator<V, C>,
     partitioner: Partitioner,
     mapSideCombine: boolean,

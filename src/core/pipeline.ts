@@ -40,7 +40,30 @@ function stage(op: NarrowOp, next: Sink): Sink {
   }
 }
 
-/** Runs the fused chain over one partition. */
+/**
+ * One partition's records, pushed one at a time into a sink: how a shuffle consumes a fused chain
+ * without materialising the chain's output first.
+ */
+export type Feed<T> = (sink: (record: T) => void) => void;
+
+/** A feed over records already in an array. */
+export function arrayFeed<T>(records: readonly T[]): Feed<T> {
+  return (sink) => {
+    for (let i = 0; i < records.length; i++) sink(records[i]!);
+  };
+}
+
+/** A feed running the fused chain `ops` over `input`. */
+export function pipelineFeed(input: readonly unknown[], ops: readonly NarrowOp[]): Feed<unknown> {
+  if (ops.length === 0) return arrayFeed(input);
+  return (sink) => {
+    let chain: Sink = sink;
+    for (let i = ops.length - 1; i >= 0; i--) chain = stage(ops[i]!, chain);
+    for (let i = 0; i < input.length; i++) chain(input[i]);
+  };
+}
+
+/** Runs the fused chain over one partition into a new array. */
 export function runPipeline(input: readonly unknown[], ops: readonly NarrowOp[]): unknown[] {
   const n = input.length;
   if (ops.length === 1 && ops[0]!.kind === MAP) {
@@ -51,10 +74,8 @@ export function runPipeline(input: readonly unknown[], ops: readonly NarrowOp[])
     return out;
   }
   const out: unknown[] = [];
-  let sink: Sink = (x) => {
+  pipelineFeed(input, ops)((x) => {
     out.push(x);
-  };
-  for (let i = ops.length - 1; i >= 0; i--) sink = stage(ops[i]!, sink);
-  for (let i = 0; i < n; i++) sink(input[i]);
+  });
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts";
 import type { Partitioner } from "../core/partitioner.ts";
+import type { Feed } from "../core/pipeline.ts";
 import { RivuletError } from "../core/errors.ts";
 import { LocalExecutor } from "./local-executor.ts";
 
@@ -38,7 +39,7 @@ class InThreadEngine extends LocalExecutor implements Engine {
   closed = false;
 
   override combineByKey<K, V, C>(
-    input: Partitions<Pair<K, V>>,
+    input: readonly Feed<Pair<K, V>>[],
     aggregator: Aggregator<V, C>,
     partitioner: Partitioner,
     mapSideCombine: boolean,

@@ -1,6 +1,7 @@
 import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts";
 import { KeyMap } from "../core/keys.ts";
 import type { Partitioner } from "../core/partitioner.ts";
+import type { Feed } from "../core/pipeline.ts";
 
 /**
  * Runs shuffles in this thread, in plain JS: the reference semantics every other execution path
@@ -16,12 +17,12 @@ export class LocalExecutor implements Executor {
   }
 
   async combineByKey<K, V, C>(
-    input: Partitions<Pair<K, V>>,
+    input: readonly Feed<Pair<K, V>>[],
     aggregator: Aggregator<V, C>,
     partitioner: Partitioner,
     mapSideCombine: boolean,
   ): Promise<Partitions<[K, C]>> {
-    const buckets = input.map((records) => mapSide(records, aggregator, partitioner, mapSideCombine));
+    const buckets = input.map((feed) => mapSide(feed, aggregator, partitioner, mapSideCombine));
     const out: [K, C][][] = [];
     for (let p = 0; p < partitioner.numPartitions; p++) {
       const merged = new KeyMap<C>();
@@ -64,7 +65,7 @@ export class LocalExecutor implements Executor {
 
 /** One input partition folded per key and cut into one bucket per output partition. */
 function mapSide<K, V, C>(
-  records: readonly Pair<K, V>[],
+  feed: Feed<Pair<K, V>>,
   aggregator: Aggregator<V, C>,
   partitioner: Partitioner,
   mapSideCombine: boolean,
@@ -76,14 +77,13 @@ function mapSide<K, V, C>(
   const combining = mapSideCombine || n === 1;
   const combined = combining ? new KeyMap<C>() : undefined;
   const buckets = combining ? [] : Array.from({ length: n }, () => new KeyMap<C>());
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
+  feed((r) => {
     const k = r[0];
     const target = combined ?? buckets[partitioner.getPartition(k)]!;
     const c = target.get(k);
     // A combiner may itself be undefined, so absence is asked of `has` only when it is.
     target.set(k, c !== undefined || target.has(k) ? mergeValue(c as C, r[1]) : createCombiner(r[1]));
-  }
+  });
   if (!combined) return buckets;
   if (n === 1) return [combined];
   const out = Array.from({ length: n }, () => new KeyMap<C>());

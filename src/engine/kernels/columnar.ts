@@ -3,12 +3,7 @@
  * `KeyColumn`, numeric values into a `Float64Array`, and back.
  *
  * Strategy (measured by bench/kernels/encoding-strategies.ts; see the figures there):
- * - encode: one `TextEncoder.encodeInto` over `keys.join("")` into a buffer of one byte per UTF-16
- *   unit. When it all fits (`written === read === length`) the keys are all ASCII and the offsets
- *   are the cumulative string lengths: no per-key call. Otherwise the exact UTF-8 length of each
- *   key is counted in JS, the joined string is encoded once more into a buffer of that size, and
- *   if a lone surrogate at a key boundary paired up across keys (so the total disagrees) each key
- *   is encoded on its own. Per-key `encodeInto` is several times slower for short keys.
+ * - encode: TBD
  * - decode: one fatal `TextDecoder.decode` over all key bytes, then `slice` per key (UTF-16 unit
  *   offsets counted from the bytes unless the text is ASCII). Keys of 13 or more units are decoded
  *   on their own instead, because V8 makes a slice that long a view of its parent string, and a
@@ -44,34 +39,116 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** Encodes string keys as one UTF-8 arena plus offsets (lone surrogates become U+FFFD). */
+/** Keys at least this long are encoded by TextEncoder.encodeInto; shorter ones by a JS loop. */
+const ENCODE_INTO_MIN = 24;
+
+/** Writes the UTF-8 of `s` at `bytes[pos]` (room guaranteed); returns the new position. */
+function writeUtf8(s: string, bytes: Uint8Array, pos: number): number {
+  const len = s.length;
+  if (len >= ENCODE_INTO_MIN) return pos + encoder.encodeInto(s, bytes.subarray(pos)).written;
+  for (let j = 0; j < len; j++) {
+    let c = s.charCodeAt(j);
+    if (c < 0x80) {
+      bytes[pos++] = c;
+    } else if (c < 0x800) {
+      bytes[pos++] = 0xc0 | (c >> 6);
+      bytes[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = j + 1 < len ? s.charCodeAt(j + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          j++;
+          bytes[pos++] = 0xf0 | (c >> 18);
+          bytes[pos++] = 0x80 | ((c >> 12) & 0x3f);
+          bytes[pos++] = 0x80 | ((c >> 6) & 0x3f);
+          bytes[pos++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+        c = 0xfffd; // a lone surrogate, as TextEncoder writes it
+      }
+      bytes[pos++] = 0xe0 | (c >> 12);
+      bytes[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      bytes[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos;
+}
+
+/** Average key length (UTF-16 units) from which one `encodeInto` over the joined keys wins. */
+const JOIN_MIN_AVERAGE = 16;
+
+/**
+ * Encodes string keys as one UTF-8 arena plus offsets (lone surrogates become U+FFFD, as
+ * TextEncoder writes them). Picks the faster strategy for the batch (see the module comment).
+ */
 export function encodeStrings(keys: readonly string[]): StringKeyColumn {
+  let units = 0;
+  for (let i = 0; i < keys.length; i++) units += keys[i]!.length;
+  return units >= JOIN_MIN_AVERAGE * keys.length ? encodeStringsJoined(keys, units) : encodeStringsLoop(keys, units);
+}
+
+/** Strategy for short keys: a JS loop, optimistic about ASCII. `units`: total key length. */
+export function encodeStringsLoop(keys: readonly string[], units: number): StringKeyColumn {
   const n = keys.length;
   const offsets = new Uint32Array(n + 1);
-  let units = 0;
-  for (let i = 0; i < n; i++) {
-    units += keys[i]!.length;
-    offsets[i + 1] = units;
+  // ASCII keys take one byte per unit, so a buffer of `units` bytes fits them all.
+  let bytes = new Uint8Array(units);
+  let pos = 0;
+  let i = 0;
+  ascii: for (; i < n; i++) {
+    const s = keys[i]!;
+    const len = s.length;
+    if (len >= ENCODE_INTO_MIN) {
+      const r = encoder.encodeInto(s, bytes.subarray(pos, pos + len));
+      if (r.read !== len || r.written !== len) break;
+    } else {
+      for (let j = 0; j < len; j++) {
+        const c = s.charCodeAt(j);
+        if (c >= 0x80) break ascii;
+        bytes[pos + j] = c;
+      }
+    }
+    pos += len;
+    offsets[i + 1] = pos;
   }
+  if (i < n) {
+    // From the first non-ASCII key on: exact sizes, then encode.
+    let total = pos;
+    for (let k = i; k < n; k++) total += utf8Length(keys[k]!);
+    const exact = new Uint8Array(total);
+    exact.set(bytes.subarray(0, pos));
+    bytes = exact;
+    for (; i < n; i++) {
+      pos = writeUtf8(keys[i]!, bytes, pos);
+      offsets[i + 1] = pos;
+    }
+  }
+  return { kind: "string", bytes, offsets };
+}
+
+/** Strategy for long keys: one `encodeInto` over `keys.join("")`. `units`: total key length. */
+export function encodeStringsJoined(keys: readonly string[], units: number): StringKeyColumn {
+  const n = keys.length;
+  const offsets = new Uint32Array(n + 1);
   const joined = n === 1 ? keys[0]! : keys.join("");
   let bytes = new Uint8Array(units);
-  const ascii = encoder.encodeInto(joined, bytes);
-  if (ascii.read === units && ascii.written === units) return { kind: "string", bytes, offsets };
-
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    total += utf8Length(keys[i]!);
-    offsets[i + 1] = total;
+  const r = encoder.encodeInto(joined, bytes);
+  if (r.read === units && r.written === units) {
+    // All ASCII: byte offsets are the cumulative string lengths.
+    let pos = 0;
+    for (let i = 0; i < n; i++) offsets[i + 1] = pos += keys[i]!.length;
+    return { kind: "string", bytes, offsets };
   }
+  let total = 0;
+  for (let i = 0; i < n; i++) offsets[i + 1] = total += utf8Length(keys[i]!);
   bytes = new Uint8Array(total);
   const all = encoder.encodeInto(joined, bytes);
   if (all.read !== units || all.written !== total) {
     // A lone high surrogate ending one key met a lone low surrogate starting the next: joined
     // they form a pair, alone each is U+FFFD. Encode key by key.
     let pos = 0;
-    for (let i = 0; i < n; i++) {
-      pos += encoder.encodeInto(keys[i]!, bytes.subarray(pos)).written;
-    }
+    for (let i = 0; i < n; i++) pos = writeUtf8(keys[i]!, bytes, pos);
   }
   return { kind: "string", bytes, offsets };
 }
@@ -129,28 +206,26 @@ export function encodePairs(
   return column === undefined ? undefined : { keys: column, values };
 }
 
-/** Decodes string keys back to JS strings. */
+/** Decodes string keys back to JS strings (invalid UTF-8 as U+FFFD). */
 export function decodeStrings(bytes: Uint8Array, offsets: Uint32Array): string[] {
   const n = offsets.length - 1;
-  const out = new Array<string>(Math.max(n, 0));
+  const out: string[] = [];
   if (n <= 0) return out;
   const base = offsets[0]!;
   const end = offsets[n]!;
+  if (end - base >= SLICE_VIEW_MIN * n) return decodeEach(bytes, offsets, out);
   let text: string;
   try {
     text = fatalDecoder.decode(bytes.subarray(base, end));
   } catch {
-    for (let i = 0; i < n; i++) out[i] = decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
-    return out;
+    return decodeEach(bytes, offsets, out);
   }
   if (text.length === end - base) {
-    // Valid UTF-8 with one unit per byte: ASCII; byte offsets are unit offsets.
-    let start = 0;
+    // Valid UTF-8 with one unit per byte: ASCII, so byte offsets are unit offsets.
     for (let i = 0; i < n; i++) {
-      const stop = offsets[i + 1]! - base;
-      out[i] =
-        stop - start < SLICE_VIEW_MIN ? text.slice(start, stop) : decoder.decode(bytes.subarray(start + base, stop + base));
-      start = stop;
+      const from = offsets[i]!;
+      const to = offsets[i + 1]!;
+      out.push(to - from < SLICE_VIEW_MIN ? text.slice(from - base, to - base) : decoder.decode(bytes.subarray(from, to)));
     }
     return out;
   }
@@ -161,12 +236,18 @@ export function decodeStrings(bytes: Uint8Array, offsets: Uint32Array): string[]
     let units = 0;
     for (let b = from; b < to; b++) {
       const x = bytes[b]!;
-      // One unit per sequence start (not a continuation byte), two for a 4-byte sequence.
+      // Valid UTF-8: one unit per sequence (a byte that is no continuation), two for 4 bytes.
       if ((x & 0xc0) !== 0x80) units += x >= 0xf0 ? 2 : 1;
     }
-    out[i] = units < SLICE_VIEW_MIN ? text.slice(unit, unit + units) : decoder.decode(bytes.subarray(from, to));
+    out.push(units < SLICE_VIEW_MIN ? text.slice(unit, unit + units) : decoder.decode(bytes.subarray(from, to)));
     unit += units;
   }
+  return out;
+}
+
+function decodeEach(bytes: Uint8Array, offsets: Uint32Array, out: string[]): string[] {
+  const n = offsets.length - 1;
+  for (let i = 0; i < n; i++) out.push(decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)));
   return out;
 }
 

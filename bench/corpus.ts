@@ -1,0 +1,53 @@
+// Deterministic Zipf-distributed text for the benchmarks: the same corpus every run.
+
+/** A small, fast, seedable PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `distinct` made-up words of 2 to 12 lowercase letters, all different. */
+export function vocabulary(distinct: number, seed = 7): string[] {
+  const random = prng(seed);
+  const seen = new Set<string>();
+  while (seen.size < distinct) {
+    const len = 2 + Math.floor(random() * 11);
+    let w = "";
+    for (let i = 0; i < len; i++) w += String.fromCharCode(97 + Math.floor(random() * 26));
+    seen.add(w);
+  }
+  return [...seen];
+}
+
+/** Lines of `wordsPerLine` words drawn from `vocab` with Zipf(1) frequencies, `totalWords` in all. */
+export function zipfLines(vocab: readonly string[], totalWords: number, wordsPerLine = 10, seed = 11): string[] {
+  const random = prng(seed);
+  // Cumulative weights 1/k, searched by bisection.
+  const cdf = new Float64Array(vocab.length);
+  let acc = 0;
+  for (let k = 0; k < vocab.length; k++) cdf[k] = acc += 1 / (k + 1);
+  const pick = (): string => {
+    const u = random() * acc;
+    let lo = 0;
+    let hi = vocab.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocab[lo]!;
+  };
+  const lines: string[] = [];
+  for (let n = 0; n < totalWords; n += wordsPerLine) {
+    const parts: string[] = [];
+    for (let i = 0; i < wordsPerLine && n + i < totalWords; i++) parts.push(pick());
+    lines.push(parts.join(" "));
+  }
+  return lines;
+}

@@ -1,0 +1,55 @@
+// `npm start`: a streaming word count over the embedded sample corpus, fed through a
+// ReadableStream at a steady rate, with 1 s batches and Spark-style `print()` output.
+//
+//   npm start                       5 batches, then a graceful stop
+//   npm start -- --batches 20       20 batches
+//   npm start -- --forever          until Ctrl-C (which stops gracefully)
+//   npm start -- --rate 200         lines per second fed into the stream (default 40)
+
+import { Seconds, StreamingContext, sum, words } from "../src/index.ts";
+import { corpusStream } from "./corpus.ts";
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} takes a positive number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const forever = process.argv.includes("--forever");
+const batches = flag("batches", 5);
+const rate = flag("rate", 40);
+
+const ssc = new StreamingContext({ batchInterval: Seconds(1), master: "local[2]" });
+
+const lines = ssc.textStream(corpusStream(rate));
+const counts = lines
+  .flatMap(words)
+  .map((w) => [w.toLowerCase(), 1] as const)
+  .reduceByKey(sum);
+// Most frequent first, so the ten lines of print() are the top ten of the batch.
+counts.transform((batch) => batch.sortBy(([, n]) => n, false, 1)).print(10);
+
+let completed = 0;
+ssc.addStreamingListener({
+  onBatchCompleted({ batchInfo: b }) {
+    console.log(
+      `batch ${b.batchTime} ms: ${b.numRecords} records, processing ${b.processingDelay} ms, scheduling delay ${b.schedulingDelay} ms\n`,
+    );
+    completed++;
+    if (!forever && completed === batches) void ssc.stop({ graceful: true });
+  },
+});
+
+process.once("SIGINT", () => {
+  console.log("\nstopping gracefully (Ctrl-C)...");
+  void ssc.stop({ graceful: true });
+});
+
+ssc.start();
+await ssc.awaitTermination();
+console.log(`word count stopped after ${completed} batches`);

@@ -1,0 +1,47 @@
+// The build: WASM kernels (when present), the ESM bundles per platform, the job and the
+// benchmarks, and the type declarations. Run by `npm run build`, and before tests, start and bench.
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+process.chdir(root);
+
+function step(name) {
+  console.log(`build: ${name}`);
+}
+
+if (existsSync("scripts/build-wasm.mjs")) {
+  step("wasm kernels (asc)");
+  const r = spawnSync(process.execPath, ["scripts/build-wasm.mjs"], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+await rm("dist", { recursive: true, force: true });
+
+const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
+
+step("library bundles (node, web)");
+await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/node", platform: "node", packages: "external" });
+await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/web", platform: "browser", packages: "external" });
+
+step("job and benchmarks");
+const programs = { "jobs/wordcount": "jobs/wordcount.ts" };
+if (existsSync("bench/run.ts")) programs["bench/run"] = "bench/run.ts";
+await build({ ...common, entryPoints: programs, outdir: "dist", platform: "node" });
+
+step("type declarations (tsc)");
+const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// Declarations keep the sources' `.ts` specifiers; consumers resolve `.js` to `.d.ts`.
+const { readdir, readFile, writeFile } = await import("node:fs/promises");
+for (const entry of await readdir("dist/types", { recursive: true })) {
+  if (!entry.endsWith(".d.ts")) continue;
+  const file = `dist/types/${entry}`;
+  const text = await readFile(file, "utf8");
+  await writeFile(file, text.replace(/(from\s+["']\.{1,2}\/[^"']*?)\.ts(["'])/g, "$1.js$2").replace(/(import\(["']\.{1,2}\/[^"']*?)\.ts(["']\))/g, "$1.js$2"));
+}
+console.log("build: done");

@@ -1,0 +1,54 @@
+// Spark's TestSuiteBase in miniature: input batches in, output batches out, under a ManualClock.
+import { type Batch, type DStream, ManualClock, Seconds, StreamingContext } from "../../src/index.ts";
+
+export interface RunOptions {
+  /** Batches to run; default: as many as there are input batches. */
+  numBatches?: number;
+  parallelism?: number;
+}
+
+/**
+ * Feeds `input` (one array per batch) through `operation` and collects every output batch,
+ * in partition order. The context is stopped afterwards.
+ */
+export async function runOperation<T, U>(
+  input: T[][],
+  operation: (stream: DStream<T>) => DStream<U>,
+  options: RunOptions = {},
+): Promise<U[][]> {
+  return runOperation2(input, [], (a) => operation(a), options);
+}
+
+/** Like `runOperation`, with two input streams. */
+export async function runOperation2<T, W, U>(
+  input1: T[][],
+  input2: W[][],
+  operation: (a: DStream<T>, b: DStream<W>) => DStream<U>,
+  options: RunOptions = {},
+): Promise<U[][]> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2 });
+  try {
+    const a = ssc.queueStream<T>(input1.map((b) => b.slice()));
+    const b = ssc.queueStream<W>(input2.map((x) => x.slice()));
+    const output: U[][] = [];
+    operation(a, b).foreachRDD(async (batch: Batch<U>) => {
+      output.push(await batch.collect());
+    });
+    ssc.start();
+    const n = options.numBatches ?? Math.max(input1.length, input2.length);
+    await clock.advance(n * 1000);
+    return output;
+  } finally {
+    await ssc.stop();
+  }
+}
+
+/** Sorts records by their printed form, for outputs whose order within a batch is unspecified. */
+export function sorted<T>(records: T[]): T[] {
+  return records.slice().sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+}
+
+function key(x: unknown): string {
+  return JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? `${v}n` : v === undefined ? "__undefined__" : v));
+}
