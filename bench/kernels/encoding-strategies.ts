@@ -1,6 +1,6 @@
 // Measures the candidate strategies for columnar string-key encoding and decoding (the choice
 // made in src/engine/kernels/columnar.ts). Run:
-//   npx esbuild --bundle --platform=node --format=esm bench/kernels/encoding-strategies.ts | node --input-type=module
+//   npx esbuild --bundle --platform=node --format=esm bench/kernels/encoding-strategies.ts | node --expose-gc --input-type=module
 import { decodeStrings, encodeStrings, encodeStringsJoined, encodeStringsLoop } from "../../src/engine/kernels/columnar.ts";
 
 const encoder = new TextEncoder();
@@ -74,7 +74,9 @@ function fromCharCodeDecode(bytes: Uint8Array, offsets: Uint32Array): string[] {
 function time(label: string, n: number, fn: () => unknown): number {
   for (let i = 0; i < 3; i++) fn();
   const runs: number[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 11; i++) {
+    gc?.();
     const t = performance.now();
     fn();
     runs.push(performance.now() - t);

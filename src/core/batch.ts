@@ -54,9 +54,17 @@ export class Batch<T> {
     const computed = this.compute(this.source, this.ops);
     if (this.keep) {
       this.memo = computed;
-      // Let go of the plan: a kept batch (stream state) must not pin every batch it came from.
-      this.source = () => computed as Promise<Partitions<unknown>>;
-      this.ops = [];
+      computed.then(
+        () => {
+          // Let go of the plan: a kept batch (stream state) must not pin every batch it came from.
+          this.source = () => computed as Promise<Partitions<unknown>>;
+          this.ops = [];
+        },
+        () => {
+          // A failed computation is not kept: the next action recomputes it, as Spark's lineage does.
+          if (this.memo === computed) this.memo = undefined;
+        },
+      );
     }
     return computed;
   }

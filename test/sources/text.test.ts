@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type BatchInfo, ManualClock, Seconds, StreamingContext, type StreamInputInfo } from "../../src/index.ts";
+
+const contexts: StreamingContext[] = [];
+afterEach(async () => {
+  for (const ssc of contexts.splice(0)) await ssc.stop();
+  vi.restoreAllMocks();
+});
+
+const enc = new TextEncoder();
+
+interface Run {
+  clock: ManualClock;
+  controller: ReadableStreamDefaultController<Uint8Array | string>;
+  out: [number, string[]][];
+  infos: StreamInputInfo[];
+  ssc: StreamingContext;
+}
+
+/** A started context with one textStream fed by hand; `infos` is the stream's input info per completed batch. */
+function textRun(options: { maxLineLength?: number } = {}): Run {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+  contexts.push(ssc);
+  let controller!: ReadableStreamDefaultController<Uint8Array | string>;
+  const stream = new ReadableStream<Uint8Array | string>({ start: (c) => void (controller = c) });
+  const out: [number, string[]][] = [];
+  const infos: StreamInputInfo[] = [];
+  const lines = ssc.textStream(stream, options);
+  ssc.addStreamingListener({
+    onBatchCompleted: (e: { batchInfo: BatchInfo }) => {
+      const info = e.batchInfo.streamIdToInputInfo.get(lines.id);
+      if (info) infos.push(info);
+    },
+  });
+  lines.foreachRDD(async (b, t) => void out.push([t, await b.collect()]));
+  ssc.start();
+  return { clock, controller, out, infos, ssc };
+}
+
+describe("textStream", () => {
+  it("cuts UTF-8 bytes into lines, one record a line, empty lines included", async () => {
+    const { clock, controller, out } = textRun();
+    controller.enqueue(enc.encode("alpha\nbeta\n\ngamma\n"));
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["alpha", "beta", "", "gamma"]]]);
+  });
+
+  it("accepts string chunks", async () => {
+    const { clock, controller, out } = textRun();
+    controller.enqueue("one\ntwo\n");
+    controller.enqueue("thr");
+    controller.enqueue("ee\n");
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["one", "two", "three"]]]);
+  });
+
+  it("joins a line split across chunks, also across batches, and a multi-byte character split across chunks", async () => {
+    const { clock, controller, out, infos } = textRun();
+    const bytes = enc.encode("héllo wörld\n");
+    // split inside "é" (2 bytes) and inside "ö"
+    controller.enqueue(bytes.subarray(0, 2));
+    controller.enqueue(bytes.subarray(2, 9));
+    await clock.advance(1000);
+    controller.enqueue(bytes.subarray(9));
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, []],
+      [2000, ["héllo wörld"]],
+    ]);
+    expect(infos.map((i) => i.metadata.invalidUtf8)).toEqual([0, 0]);
+  });
+
+  it("ends lines at CRLF as at LF", async () => {
+    const { clock, controller, out } = textRun();
+    controller.enqueue(enc.encode("a\r\nb\r"));
+    controller.enqueue(enc.encode("\nc\n"));
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["a", "b", "c"]]]);
+  });
+
+  it("emits the last line without a newline when the stream ends", async () => {
+    const { clock, controller, out } = textRun();
+    controller.enqueue("first\nlast");
+    await clock.advance(1000);
+    controller.close();
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["first"]],
+      [2000, ["last"]],
+    ]);
+  });
+
+  it("replaces invalid UTF-8 with U+FFFD and counts it in the batch's input info metadata", async () => {
+    const { clock, controller, out, infos } = textRun();
+    controller.enqueue(new Uint8Array([0x61, 0xff, 0x62, 0x0a])); // a, invalid, b
+    await clock.advance(1000);
+    controller.enqueue(new Uint8Array([0xc3, 0x28, 0x0a])); // broken 2-byte sequence, then "("
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["a\ufffdb"]],
+      [2000, ["\ufffd("]],
+    ]);
+    // Counters are totals since start.
+    expect(infos.map((i) => i.metadata)).toEqual([
+      { invalidUtf8: 1, overlongLines: 0 },
+      { invalidUtf8: 2, overlongLines: 0 },
+    ]);
+    expect(infos.map((i) => [i.name, i.numRecords])).toEqual([
+      ["textStream", 1],
+      ["textStream", 1],
+    ]);
+  });
+
+  it("counts a truncated sequence at the end of the stream as invalid", async () => {
+    const { clock, controller, out, infos } = textRun();
+    controller.enqueue(new Uint8Array([0x6f, 0x6b, 0xe2, 0x82])); // "ok" + first 2 bytes of "€"
+    controller.close();
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["ok\ufffd"]]]);
+    expect(infos[0]!.metadata.invalidUtf8).toBe(1);
+  });
+
+  it("drops over-long lines whole (maxLineLength) and counts them in the metadata", async () => {
+    const { clock, controller, out, infos } = textRun({ maxLineLength: 5 });
+    controller.enqueue("short\ntoo long\nok\n");
+    await clock.advance(1000);
+    controller.enqueue("abc");
+    controller.enqueue("def"); // over the limit across chunks
+    controller.enqueue("ghi\nfine\n");
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["short", "ok"]],
+      [2000, ["fine"]],
+    ]);
+    expect(infos.map((i) => i.metadata.overlongLines)).toEqual([1, 2]);
+  });
+
+  it("counts an over-long last line at the end of the stream", async () => {
+    const { clock, controller, out, infos } = textRun({ maxLineLength: 3 });
+    controller.enqueue("abc\nabcd");
+    controller.close();
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["abc"]]]);
+    expect(infos[0]!.metadata).toEqual({ invalidUtf8: 0, overlongLines: 1 });
+  });
+
+  it("refuses an invalid maxLineLength", () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1 });
+    contexts.push(ssc);
+    expect(() => ssc.textStream(new ReadableStream<string>(), { maxLineLength: -1 })).toThrow(/maxLineLength/);
+  });
+});
