@@ -269,6 +269,16 @@ export class Batch<T> {
     });
   }
 
+  /** For each key in any of `batches`, its values in each, in order (Spark's CoGroupedRDD). */
+  static cogroupAll<K>(batches: readonly Batch<Pair<K, unknown>>[], numPartitions: number): Batch<[K, unknown[][]]> {
+    checkPartitions(numPartitions);
+    const executor = batches[0]!.executor;
+    return Batch.deferred(numPartitions, executor, async () => {
+      const inputs = await Promise.all(batches.map((b) => b.partitions()));
+      return executor.cogroup<K>(inputs, new HashPartitioner(numPartitions));
+    });
+  }
+
   /** Every pair of values of each key present in both batches. */
   join<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V, W]]> {
     return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {

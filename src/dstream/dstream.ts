@@ -1,5 +1,6 @@
 import type { Batch } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
+import { sum } from "../core/reducers.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Pair } from "../core/executor.ts";
 import type { DStreamGraph } from "./graph.ts";
@@ -11,6 +12,7 @@ import { StateComputation, type UpdateStateFunction } from "./stateful.ts";
 import { transformed, transformedWith } from "./transformed.ts";
 import { unioned } from "./union.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
+import { checkWindow, IncrementalWindowComputation, WindowComputation } from "./windowed.ts";
 
 /** Literal types widened, so `[w, 1] as const` still reduces with `sum`. */
 export type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T extends bigint ? bigint : T;
@@ -186,6 +188,104 @@ export class DStream<T> implements Upstream<T> {
       if (b) out.push(b);
     }
     return out;
+  }
+
+  // ---- windows -------------------------------------------------------------------------------
+
+  /**
+   * Every `slide`, the union of the batches of the last `length` (both multiples of this
+   * stream's slide; `slide` defaults to it).
+   */
+  window(length: Duration, slide: Duration = this.slideDuration): DStream<T> {
+    checkWindow(this, length, slide, this.env.graph.batchInterval);
+    return this.derive(new WindowComputation(this, length, slide, this.env.graph.executor));
+  }
+
+  /** The number of records in each window, computed incrementally (needs a checkpoint store). */
+  countByWindow(length: Duration, slide: Duration = this.slideDuration): DStream<number> {
+    return this.map(() => 1).reduceByWindow(sum, (a, b) => a - b, length, slide);
+  }
+
+  /** The records of each window folded with `fn`. */
+  reduceByWindow(fn: (a: T, b: T) => T, length: Duration, slide?: Duration): DStream<T>;
+  /** The records of each window folded incrementally: `invFn` takes leaving batches out (needs a checkpoint store). */
+  reduceByWindow(fn: (a: T, b: T) => T, invFn: (a: T, b: T) => T, length: Duration, slide?: Duration): DStream<T>;
+  reduceByWindow(
+    fn: (a: T, b: T) => T,
+    second: ((a: T, b: T) => T) | Duration,
+    third?: Duration,
+    fourth?: Duration,
+  ): DStream<T> {
+    if (typeof second !== "function") {
+      const slide = third ?? this.slideDuration;
+      return this.reduce(fn).window(second, slide).reduce(fn);
+    }
+    if (!third) throw new RivuletError("INVALID_ARGUMENT", "reduceByWindow(fn, invFn, length, slide?) needs a window length");
+    return this.map((x): readonly [0, T] => [0, x])
+      .reduceByKeyAndWindow<0, T>(fn as (a: Widen<T>, b: Widen<T>) => Widen<T>, third, fourth ?? this.slideDuration, {
+        invFn: second as (a: Widen<T>, b: Widen<T>) => Widen<T>,
+        numPartitions: 1,
+      })
+      .map(([, v]) => v as T);
+  }
+
+  /** Each distinct record of each window with its count, computed incrementally (needs a checkpoint store). */
+  countByValueAndWindow(length: Duration, slide: Duration = this.slideDuration, numPartitions?: number): DStream<[T, number]> {
+    return this.map((x): readonly [T, number] => [x, 1]).reduceByKeyAndWindow(sum, length, slide, {
+      invFn: (a, b) => a - b,
+      filterFn: ([, n]) => n !== 0,
+      numPartitions,
+    }) as DStream<[T, number]>;
+  }
+
+  /**
+   * The values of each key over each window reduced with `fn`. With `invFn` (the inverse of `fn`)
+   * the window is updated incrementally instead of reduced again, and `filterFn` can drop keys
+   * (e.g. counts back to zero); that form needs a checkpoint store.
+   */
+  reduceByKeyAndWindow<K, V>(
+    this: DStream<Pair<K, V>>,
+    fn: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    length: Duration,
+    slide?: Duration,
+    options: {
+      invFn?: (a: Widen<V>, b: Widen<V>) => Widen<V>;
+      filterFn?: (pair: readonly [K, Widen<V>]) => unknown;
+      numPartitions?: number | undefined;
+    } = {},
+  ): DStream<[K, Widen<V>]> {
+    const s = slide ?? this.slideDuration;
+    const n = options.numPartitions;
+    if (!options.invFn) {
+      checkWindow(this, length, s, this.env.graph.batchInterval);
+      const windows = this.reduceByKey(fn, n).window(length, s);
+      const reducedWindows = windows.derive(reducedByKey(windows, fn, n));
+      return options.filterFn ? reducedWindows.filter(options.filterFn) : reducedWindows;
+    }
+    checkWindow(this, length, s, this.env.graph.batchInterval);
+    const reduced = this.reduceByKey(fn, n);
+    return reduced.derive(
+      new IncrementalWindowComputation<K, Widen<V>>(
+        reduced,
+        fn,
+        length,
+        s,
+        { invFn: options.invFn, filterFn: options.filterFn, numPartitions: n },
+        this.env.graph.executor,
+      ),
+    );
+  }
+
+  /** The values of each key over each window. */
+  groupByKeyAndWindow<K, V>(this: DStream<Pair<K, V>>, length: Duration, slide?: Duration, numPartitions?: number): DStream<[K, V[]]> {
+    return this.groupByKey(numPartitions)
+      .window(length, slide ?? this.slideDuration)
+      .combineByKey<K, V[], V[]>(
+        (vs) => vs.slice(),
+        (acc, vs) => (acc.push(...vs), acc),
+        (a, b) => (a.push(...b), a),
+        numPartitions,
+      );
   }
 
   // ---- key-value transformations -------------------------------------------------------------

@@ -19,6 +19,8 @@ export interface Computation<T> {
 /** What a computation may ask of a parent stream. */
 export interface Upstream<T> extends StreamNode {
   getOrCompute(time: number): Batch<T> | undefined;
+  /** The batches at the valid times in [from, to]. */
+  slice(from: number, to: number): Batch<T>[];
 }
 
 /** What the graph asks of every stream, whatever its record type. */

@@ -1,0 +1,137 @@
+import { Batch } from "../core/batch.ts";
+import type { Duration } from "../core/duration.ts";
+import { RivuletError } from "../core/errors.ts";
+import type { Executor, Pair } from "../core/executor.ts";
+import type { Computation, StreamNode, Upstream } from "./upstream.ts";
+
+// The window family. A window of length L at time t covers the parent's batches in (t − L, t].
+
+/** Rejects a window length or slide that is not a multiple of the parent's slide. */
+export function checkWindow(parent: Upstream<unknown>, length: Duration, slide: Duration, batchInterval: Duration): void {
+  const step = parent.slideDuration;
+  const name = step.milliseconds === batchInterval.milliseconds ? `the batch interval (${batchInterval})` : `the parent stream's slide (${step})`;
+  if (length.milliseconds <= 0 || !length.isMultipleOf(step)) {
+    throw new RivuletError("INVALID_ARGUMENT", `the window length (${length}) must be a positive multiple of ${name}`);
+  }
+  if (slide.milliseconds <= 0 || !slide.isMultipleOf(step)) {
+    throw new RivuletError("INVALID_ARGUMENT", `the slide (${slide}) must be a positive multiple of ${name}`);
+  }
+}
+
+/** Spark's WindowedDStream: the union of the parent's batches in the window. */
+export class WindowComputation<T> implements Computation<T> {
+  readonly dependencies: readonly StreamNode[];
+  readonly slideDuration: Duration;
+  readonly parentRememberExtra: Duration;
+  private readonly parent: Upstream<T>;
+  private readonly length: Duration;
+  private readonly executor: Executor;
+
+  constructor(parent: Upstream<T>, length: Duration, slide: Duration, executor: Executor) {
+    this.parent = parent;
+    this.dependencies = [parent];
+    this.length = length;
+    this.slideDuration = slide;
+    this.parentRememberExtra = length;
+    this.executor = executor;
+  }
+
+  compute(time: number): Batch<T> {
+    const batches = this.parent.slice(time - this.length.milliseconds + this.parent.slideDuration.milliseconds, time);
+    if (batches.length === 0) return Batch.fromPartitions<T>([], this.executor);
+    return batches.reduce((acc, b) => acc.union(b));
+  }
+}
+
+export interface IncrementalWindowOptions<K, V> {
+  readonly invFn: (a: V, b: V) => V;
+  readonly filterFn?: ((pair: readonly [K, V]) => unknown) | undefined;
+  readonly numPartitions?: number | undefined;
+}
+
+/** Per key: the window's value, and how many of the window's batches hold the key. */
+export type WindowEntry<V> = readonly [value: V, batches: number];
+
+/**
+ * Spark's ReducedWindowedDStream: the window's value per key is the previous window's value with
+ * the batches that left subtracted (`invFn`) and the batches that arrived added (`fn`), instead of
+ * reducing the whole window again. `reduced` is the parent reduced per batch; its batches in the
+ * window are remembered (and checkpointed) because leaving batches must be subtracted.
+ *
+ * Unlike Spark, the kept window also counts, per key, the batches of the window holding it: a key
+ * leaves the kept window exactly when no batch of the window holds it, and `filterFn` only shapes
+ * the output. So a key whose value passes through zero (say +5 then −5) is still right when one
+ * of its batches leaves, where Spark, having filtered it out, fails the batch.
+ */
+export class IncrementalWindowComputation<K, V> implements Computation<[K, V]> {
+  readonly dependencies: readonly StreamNode[];
+  readonly slideDuration: Duration;
+  readonly parentRememberExtra: Duration;
+  /** The kept window of the last batch: the next window is computed from it. */
+  last: { time: number; batch: Batch<[K, WindowEntry<V>]> } | undefined;
+  private readonly reduced: Upstream<Pair<K, V>>;
+  private readonly length: Duration;
+  private readonly fn: (a: V, b: V) => V;
+  private readonly options: IncrementalWindowOptions<K, V>;
+  private readonly executor: Executor;
+
+  constructor(
+    reduced: Upstream<Pair<K, V>>,
+    fn: (a: V, b: V) => V,
+    length: Duration,
+    slide: Duration,
+    options: IncrementalWindowOptions<K, V>,
+    executor: Executor,
+  ) {
+    this.reduced = reduced;
+    this.dependencies = [reduced];
+    this.fn = fn;
+    this.length = length;
+    this.slideDuration = slide;
+    this.parentRememberExtra = length;
+    this.options = options;
+    this.executor = executor;
+  }
+
+  compute(time: number): Batch<[K, V]> {
+    const step = this.reduced.slideDuration.milliseconds;
+    const slide = this.slideDuration.milliseconds;
+    const begin = time - this.length.milliseconds + step; // first batch of the current window
+    const prevBegin = begin - slide;
+    const prevEnd = time - slide;
+    //  |<----- previous window ----->|
+    //             |<------ current window ------>|
+    //  |- old -|                     |-- new --|
+    const old = this.reduced.slice(prevBegin, Math.min(begin - step, prevEnd));
+    const fresh = this.reduced.slice(Math.max(prevEnd + step, begin), time);
+    const previous = this.last?.time === prevEnd ? this.last.batch : Batch.fromPartitions<[K, WindowEntry<V>]>([], this.executor);
+    const { fn } = this;
+    const inv = this.options.invFn;
+    const numOld = old.length;
+    const kept = Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism)
+      .flatMap(([k, groups]): [K, WindowEntry<V>][] => {
+        // Per batch, `reduced` holds at most one value per key.
+        let value: V | undefined;
+        let count = 0;
+        const prev = groups[0] as WindowEntry<V>[];
+        if (prev.length > 0) [value, count] = prev[0]!;
+        for (let i = 1; i <= numOld; i++) {
+          const g = groups[i] as V[];
+          if (g.length === 0) continue;
+          value = inv(value as V, g[0]!);
+          count--;
+        }
+        for (let i = 1 + numOld; i < groups.length; i++) {
+          const g = groups[i] as V[];
+          if (g.length === 0) continue;
+          value = count === 0 ? g[0]! : fn(value as V, g[0]!);
+          count++;
+        }
+        return count > 0 ? [[k, [value as V, count]]] : [];
+      })
+      .cache();
+    this.last = { time, batch: kept };
+    const out = kept.map(([k, [v]]): [K, V] => [k, v]);
+    return this.options.filterFn ? out.filter(this.options.filterFn as (pair: [K, V]) => unknown) : out;
+  }
+}

@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type DStream, Milliseconds, RivuletError, Seconds, sum } from "../../src/index.ts";
+import { runOperation, runOperation2, sorted } from "../support/spark-suite.ts";
+
+// Spark's WindowOperationsSuite, in miniature: batch interval 1 s.
+const input = [[1], [2], [3], [4], [5], [6]];
+
+describe("window", () => {
+  it("covers the batches in (t - L, t], sliding by the batch interval by default", async () => {
+    const out = await runOperation(input, (s) => s.window(Seconds(2)));
+    expect(out.map((b) => b.sort())).toEqual([[1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6]]);
+  });
+
+  it("slides by its slide", async () => {
+    const out = await runOperation(input, (s) => s.window(Seconds(3), Seconds(2)));
+    expect(out.map((b) => b.sort())).toEqual([[1, 2], [2, 3, 4], [4, 5, 6]]);
+  });
+
+  it("rejects lengths and slides that are not multiples of the batch interval, naming it", async () => {
+    await expect(runOperation(input, (s) => s.window(Milliseconds(1500)))).rejects.toThrow(/multiple of the batch interval \(1000 ms\)/);
+    await expect(runOperation(input, (s) => s.window(Seconds(2), Milliseconds(500)))).rejects.toThrow(RivuletError);
+  });
+
+  it("windows of windows are checked against the parent's slide", async () => {
+    await expect(runOperation(input, (s) => s.window(Seconds(2), Seconds(2)).window(Seconds(3)))).rejects.toThrow(/parent stream's slide \(2000 ms\)/);
+  });
+});
+
+describe("window aggregations", () => {
+  it("countByWindow", async () => {
+    const out = await runOperation([[1, 1], [2], [], [3, 3, 3]], (s) => s.countByWindow(Seconds(2)));
+    expect(out).toEqual([[2], [3], [1], [3]]);
+  });
+
+  it("reduceByWindow with and without an inverse", async () => {
+    const plain = await runOperation(input, (s) => s.reduceByWindow((a, b) => a + b, Seconds(3), Seconds(1)));
+    const incremental = await runOperation(input, (s) => s.reduceByWindow((a, b) => a + b, (a, b) => a - b, Seconds(3), Seconds(1)));
+    expect(plain).toEqual([[1], [3], [6], [9], [12], [15]]);
+    expect(incremental).toEqual(plain);
+  });
+
+  it("countByValueAndWindow drops values whose count falls to zero", async () => {
+    const out = await runOperation([["a", "b"], ["a"], [], []], (s) => s.countByValueAndWindow(Seconds(2)));
+    expect(out.map(sorted)).toEqual([[["a", 1], ["b", 1]], [["a", 2], ["b", 1]], [["a", 1]], []]);
+  });
+
+  it("reduceByKeyAndWindow with and without invFn, with filterFn", async () => {
+    const data = [[["a", 1], ["b", 1]], [["a", 2]], [["b", 3]], [], [["a", 1]]] as [string, number][][];
+    const expected = [[["a", 1], ["b", 1]], [["a", 3], ["b", 1]], [["a", 2], ["b", 3]], [["b", 3]], [["a", 1]]];
+    const plain = await runOperation(data, (s) => s.reduceByKeyAndWindow(sum, Seconds(2)));
+    const inc = await runOperation(data, (s) =>
+      s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { invFn: (a, b) => a - b, filterFn: ([, v]) => v !== 0 }),
+    );
+    expect(plain.map(sorted)).toEqual(expected);
+    expect(inc.map(sorted)).toEqual(expected);
+  });
+
+  it("groupByKeyAndWindow", async () => {
+    const data = [[["a", 1]], [["a", 2], ["b", 3]], [["b", 4]]] as [string, number][][];
+    const out = await runOperation(data, (s) => s.groupByKeyAndWindow(Seconds(2)));
+    expect(out.map((b) => sorted(b.map(([k, vs]) => [k, vs.sort()] as const)))).toEqual([
+      [["a", [1]]],
+      [["a", [1, 2]], ["b", [3]]],
+      [["a", [2]], ["b", [3, 4]]],
+    ]);
+  });
+
+  it("joins two windowed streams", async () => {
+    const left = [[["a", 1]], [["b", 2]], []] as [string, number][][];
+    const right = [[["b", "x"]], [], [["a", "y"]]] as [string, string][][];
+    const out = await runOperation2(left, right, (l, r) => l.window(Seconds(2)).join(r.window(Seconds(2))));
+    expect(out.map(sorted)).toEqual([[], [["b", [2, "x"]]], []]);
+  });
+});
+
+describe("incremental windows equal recomputed windows", () => {
+  const pairs = fc.array(fc.array(fc.tuple(fc.constantFrom("a", "b", "c", "__proto__"), fc.integer({ min: -3, max: 5 })), { maxLength: 6 }), {
+    minLength: 1,
+    maxLength: 10,
+  });
+
+  it("for random batches, window lengths and slides, with keys reaching zero", async () => {
+    await fc.assert(
+      fc.asyncProperty(pairs, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), async (batches, lengthIn, slideIn) => {
+        const length = Seconds(lengthIn * slideIn);
+        const slide = Seconds(slideIn);
+        const nonZero = ([, v]: readonly [string, number]) => v !== 0;
+        const run = (f: (s: DStream<[string, number]>) => DStream<[string, number]>) =>
+          runOperation(batches, f, { numBatches: batches.length + lengthIn * slideIn });
+        const recomputed = await run((s) => s.reduceByKeyAndWindow(sum, length, slide).filter(nonZero));
+        const incremental = await run((s) => s.reduceByKeyAndWindow(sum, length, slide, { invFn: (a, b) => a - b, filterFn: nonZero }));
+        expect(incremental.map(sorted)).toEqual(recomputed.map(sorted));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,260 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Batch, ManualClock, Receiver, type ReceiverInfo, Seconds, StreamingContext, type StreamInputInfo } from "../../src/index.ts";
+
+const contexts: StreamingContext[] = [];
+afterEach(async () => {
+  for (const ssc of contexts.splice(0)) await ssc.stop();
+  vi.restoreAllMocks();
+});
+
+/** Lets the receiver's start (a microtask after ssc.start()) run. */
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** A receiver driven by the test: it records its lifecycle and stores what it is given. */
+class TestReceiver extends Receiver<string> {
+  readonly events: string[] = [];
+  onStart(): void {
+    this.events.push("start");
+  }
+  onStop(): void {
+    this.events.push("stop");
+  }
+}
+
+interface Setup<R extends Receiver<string>> {
+  clock: ManualClock;
+  ssc: StreamingContext;
+  receiver: R;
+  out: [number, string[]][];
+  infos: StreamInputInfo[];
+  receiverEvents: string[];
+  errors: ReceiverInfo[];
+}
+
+function setup<R extends Receiver<string>>(receiver: R): Setup<R> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+  contexts.push(ssc);
+  const out: [number, string[]][] = [];
+  const infos: StreamInputInfo[] = [];
+  const receiverEvents: string[] = [];
+  const errors: ReceiverInfo[] = [];
+  const stream = ssc.receiverStream(receiver);
+  ssc.addStreamingListener({
+    onReceiverStarted: (e) => void receiverEvents.push(`started ${e.receiverInfo.name}`),
+    onReceiverError: (e) => {
+      receiverEvents.push(`error ${e.receiverInfo.lastErrorMessage}`);
+      errors.push(e.receiverInfo);
+    },
+    onReceiverStopped: (e) => void receiverEvents.push(`stopped ${e.receiverInfo.lastErrorMessage}`),
+    onBatchCompleted: (e) => {
+      const info = e.batchInfo.streamIdToInputInfo.get(stream.id);
+      if (info) infos.push(info);
+    },
+  });
+  stream.foreachRDD(async (b: Batch<string>, t) => void out.push([t, await b.collect()]));
+  return { clock, ssc, receiver, out, infos, receiverEvents, errors };
+}
+
+describe("receiverStream", () => {
+  it("calls onStart on start() and onStop on stop()", async () => {
+    const { ssc, receiver, receiverEvents } = setup(new TestReceiver());
+    expect(receiver.isStarted()).toBe(false);
+    expect(receiver.isStopped()).toBe(true);
+    ssc.start();
+    await tick();
+    expect(receiver.events).toEqual(["start"]);
+    expect(receiver.isStarted()).toBe(true);
+    expect(receiver.isStopped()).toBe(false);
+    expect(receiverEvents).toEqual(["started TestReceiver"]);
+    await ssc.stop();
+    expect(receiver.events).toEqual(["start", "stop"]);
+    expect(receiver.isStopped()).toBe(true);
+    expect(receiverEvents.at(-1)).toMatch(/^stopped /);
+  });
+
+  it("store(one) and store(many) land in the batch of their interval, in order", async () => {
+    const { clock, ssc, receiver, out, infos } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.store("a");
+    receiver.store(["b", "c"]);
+    await clock.advance(1000);
+    receiver.store("d");
+    await clock.advance(1000);
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["a", "b", "c"]],
+      [2000, ["d"]],
+      [3000, []],
+    ]);
+    expect(infos.map((i) => i.numRecords)).toEqual([3, 1, 0]);
+  });
+
+  it("receives records stored from onStart (e.g. an async loop started there)", async () => {
+    class Looping extends Receiver<string> {
+      onStart(): void {
+        this.store("hello");
+        queueMicrotask(() => this.store(["world"]));
+      }
+      onStop(): void {}
+    }
+    const { clock, ssc, out } = setup(new Looping());
+    ssc.start();
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["hello", "world"]]]);
+  });
+
+  it("refuses store() before the receiver was started by its context", () => {
+    const receiver = new TestReceiver();
+    expect(() => receiver.store("x")).toThrow(/before the receiver was started/);
+  });
+
+  it("restart(reason) calls onStop, then onStart again after the delay on the context's clock", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const { clock, ssc, receiver, receiverEvents, out } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.restart("connection lost", undefined, 500);
+    await tick();
+    expect(receiver.events).toEqual(["start", "stop"]);
+    expect(receiverEvents.some((e) => e.startsWith("error") && e.includes("connection lost"))).toBe(true);
+    await clock.advance(400);
+    expect(receiver.events).toEqual(["start", "stop"]);
+    await clock.advance(200); // past 500
+    expect(receiver.events).toEqual(["start", "stop", "start"]);
+    expect(receiverEvents.filter((e) => e.startsWith("started"))).toHaveLength(2);
+    receiver.store("after restart");
+    await clock.advance(400);
+    expect(out).toEqual([[1000, ["after restart"]]]);
+  });
+
+  it("restart uses a default delay of 2000 ms", async () => {
+    const { clock, ssc, receiver } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.restart("flaky");
+    await clock.advance(1999);
+    expect(receiver.events).toEqual(["start", "stop"]);
+    await clock.advance(1);
+    expect(receiver.events).toEqual(["start", "stop", "start"]);
+  });
+
+  it("restart() twice in a row stops and starts the receiver once", async () => {
+    const { clock, ssc, receiver } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.restart("first", undefined, 500);
+    receiver.restart("second", undefined, 500);
+    await tick();
+    await clock.advance(1000);
+    expect(receiver.events).toEqual(["start", "stop", "start"]);
+  });
+
+  it("stop() of the context cancels a pending restart", async () => {
+    const { clock, ssc, receiver } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.restart("flaky", undefined, 500);
+    await tick();
+    await ssc.stop();
+    await clock.advance(1000);
+    expect(receiver.events).toEqual(["start", "stop"]);
+  });
+
+  it("reportError reaches listeners and the receiver keeps running", async () => {
+    const { clock, ssc, receiver, errors, out } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    const cause = new Error("bad frame");
+    receiver.reportError("could not parse a frame", cause);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ name: "TestReceiver", lastErrorMessage: "could not parse a frame", lastError: cause, active: true });
+    receiver.store("still here");
+    await clock.advance(1000);
+    expect(out).toEqual([[1000, ["still here"]]]);
+    expect(receiver.isStarted()).toBe(true);
+  });
+
+  it("stop() from inside the receiver stops it; the context keeps running", async () => {
+    const { clock, ssc, receiver, receiverEvents, out } = setup(new TestReceiver());
+    const other: number[][] = [];
+    ssc.queueStream<number>([[1], [2], [3]]).foreachRDD(async (b) => void other.push(await b.collect()));
+    ssc.start();
+    await tick();
+    receiver.store("x");
+    receiver.stop("no more data");
+    await tick();
+    expect(receiver.isStopped()).toBe(true);
+    expect(receiver.isStarted()).toBe(false);
+    expect(receiver.events).toEqual(["start", "stop"]);
+    expect(receiverEvents).toContain("stopped no more data");
+    await clock.advance(2000);
+    expect(out).toEqual([
+      [1000, ["x"]],
+      [2000, []],
+    ]);
+    expect(other).toEqual([[1], [2]]);
+    expect(ssc.state).toBe("active");
+    await ssc.stop();
+    expect(receiver.events).toEqual(["start", "stop"]); // onStop not called twice
+  });
+
+  it("counts records stored after stop (metadata droppedAfterStop) instead of losing them silently", async () => {
+    const { clock, ssc, receiver, out, infos } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.store("kept");
+    await clock.advance(1000);
+    receiver.stop("done");
+    await tick();
+    receiver.store("late");
+    receiver.store(["late", "later"]);
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["kept"]],
+      [2000, []],
+    ]);
+    expect(infos.map((i) => i.metadata.droppedAfterStop)).toEqual([0, 3]);
+  });
+
+  it("an onStart that throws is reported and restarted after the delay", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    class Failing extends Receiver<string> {
+      attempts = 0;
+      onStart(): void {
+        this.attempts++;
+        if (this.attempts === 1) throw new Error("cannot connect");
+      }
+      onStop(): void {}
+    }
+    const { clock, ssc, receiver, errors } = setup(new Failing());
+    ssc.start();
+    await tick();
+    expect(receiver.attempts).toBe(1);
+    expect(errors[0]!.lastErrorMessage).toContain("cannot connect");
+    await clock.advance(2000);
+    expect(receiver.attempts).toBe(2);
+    expect(receiver.isStarted()).toBe(true);
+  });
+
+  it("stop({ graceful: true }) puts records already stored into a last batch", async () => {
+    const { ssc, receiver, out } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.store(["a", "b"]);
+    await ssc.stop({ graceful: true });
+    expect(out).toEqual([[1000, ["a", "b"]]]);
+    expect(receiver.events).toEqual(["start", "stop"]);
+  });
+
+  it("stop({ graceful: true }) right after start() leaves no receiver running", async () => {
+    const { ssc, receiver } = setup(new TestReceiver());
+    ssc.start();
+    await ssc.stop({ graceful: true });
+    await tick();
+    // Either the receiver was never started, or it was started and then stopped.
+    expect(receiver.events.filter((e) => e === "start").length).toBe(receiver.events.filter((e) => e === "stop").length);
+    expect(receiver.isStarted()).toBe(false);
+  });
+});
