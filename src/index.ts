@@ -4,7 +4,9 @@ export { StreamingContext } from "./context.ts";
 export type { StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
 
 export { DStream } from "./dstream/dstream.ts";
-export type { Widen } from "./dstream/dstream.ts";
+export type { MapWithStateDStream, Widen } from "./dstream/dstream.ts";
+export { State, StateSpec } from "./dstream/state-spec.ts";
+export type { MappingFunction } from "./dstream/state-spec.ts";
 export type { UpdateStateFunction } from "./dstream/stateful.ts";
 export type { TextFileSink } from "./dstream/output.ts";
 export type { StreamInputInfo } from "./dstream/graph.ts";

@@ -8,6 +8,8 @@ import { cogrouped, fullOuterJoined, joined, leftOuterJoined, rightOuterJoined }
 import { filtered, flatMapped, flatMappedValues, glommed, mapPartitioned, mapped, mappedValues } from "./mapped.ts";
 import { printer, textFileWriter, type TextFileSink } from "./output.ts";
 import { combinedByKey, counted, countedByValue, groupedByKey, reduced, reducedByKey, repartitioned } from "./shuffled.ts";
+import { MapWithStateComputation } from "./mapped-state.ts";
+import type { StateSpec } from "./state-spec.ts";
 import { StateComputation, type UpdateStateFunction } from "./stateful.ts";
 import { transformed, transformedWith } from "./transformed.ts";
 import { unioned } from "./union.ts";
@@ -16,6 +18,12 @@ import { checkWindow, IncrementalWindowComputation, WindowComputation } from "./
 
 /** Literal types widened, so `[w, 1] as const` still reduces with `sum`. */
 export type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T extends bigint ? bigint : T;
+
+/** The stream `mapWithState` returns: the mapped values, and the state after each batch. */
+export type MapWithStateDStream<K, S, U> = DStream<U> & {
+  /** Every key's state after each batch, as `[key, state]`. */
+  stateSnapshots(): DStream<[K, S]>;
+};
 
 /** What a stream needs of its context beyond the graph: where `print` and `saveAsTextFiles` go. */
 export interface StreamEnvironment {
@@ -354,6 +362,18 @@ export class DStream<T> implements Upstream<T> {
   /** State per key across batches: `fn(newValues, previousState)`; returning `undefined` removes the key. */
   updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: UpdateStateFunction<V, S>, numPartitions?: number): DStream<[K, S]> {
     return this.derive(new StateComputation<K, V, S>(this, fn, numPartitions));
+  }
+
+  /**
+   * Spark's `mapWithState`: the spec's function runs for every new value with the key's `State`,
+   * and for idle keys past the spec's timeout; the stream holds what it returns. Its
+   * `stateSnapshots()` is the stream of every key's state after each batch.
+   */
+  mapWithState<K, V, S, U>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, U>): MapWithStateDStream<K, S, U> {
+    const internal = this.derive(new MapWithStateComputation<K, V, S, U>(this, spec, this.env.graph.executor));
+    const mappedStream = internal.flatMap(([, record]) => record.mapped);
+    const snapshots = internal.filter(([, record]) => record.present).map(([k, record]): [K, S] => [k, record.state as S]);
+    return Object.assign(mappedStream, { stateSnapshots: () => snapshots });
   }
 
   // ---- output operations ---------------------------------------------------------------------

@@ -1,0 +1,86 @@
+import { Batch } from "../core/batch.ts";
+import type { Duration } from "../core/duration.ts";
+import type { Executor, Pair } from "../core/executor.ts";
+import { State, type StateSpec } from "./state-spec.ts";
+import type { Computation, StreamNode, Upstream } from "./upstream.ts";
+
+/** One key of the kept state of `mapWithState`, with what the batch mapped for it. */
+export interface StateRecord<S, U> {
+  readonly state: S | undefined;
+  readonly present: boolean;
+  /** Batch time of the key's last new value or state change (for timeouts). */
+  readonly updatedAt: number;
+  readonly mapped: readonly U[];
+}
+
+/**
+ * Spark's InternalMapWithStateDStream: per batch, the kept state cogrouped with the new values
+ * by key; the mapping function runs once per new value, in arrival order, seeing the state as the
+ * previous values of the batch left it; idle keys past the timeout get one last call.
+ */
+export class MapWithStateComputation<K, V, S, U> implements Computation<[K, StateRecord<S, U>]> {
+  readonly dependencies: readonly StreamNode[];
+  /** The kept state of the last batch. */
+  last: { time: number; batch: Batch<[K, StateRecord<S, U>]> } | undefined;
+  private readonly parent: Upstream<Pair<K, V>>;
+  private readonly spec: StateSpec<K, V, S, U>;
+  private readonly timeout: Duration | undefined;
+  private readonly numPartitions: number | undefined;
+  private readonly initial: Batch<Pair<K, S>> | undefined;
+  private readonly executor: Executor;
+
+  constructor(parent: Upstream<Pair<K, V>>, spec: StateSpec<K, V, S, U>, executor: Executor) {
+    this.executor = executor;
+    this.parent = parent;
+    this.dependencies = [parent];
+    this.spec = spec;
+    const settings = spec.settings;
+    this.timeout = settings.timeout;
+    this.numPartitions = settings.numPartitions;
+    this.initial = settings.initialState;
+  }
+
+  get slideDuration(): Duration {
+    return this.parent.slideDuration;
+  }
+
+  compute(time: number): Batch<[K, StateRecord<S, U>]> | undefined {
+    const input = this.parent.getOrCompute(time);
+    if (!input) return undefined;
+    const previous =
+      this.last?.time === time - this.slideDuration.milliseconds
+        ? this.last.batch
+        : this.last === undefined && this.initial
+          ? this.initial.map(([k, s]): [K, StateRecord<S, U>] => [k, { state: s, present: true, updatedAt: time, mapped: [] }])
+          : undefined;
+    const fn = this.spec.mappingFunction;
+    const threshold = this.timeout ? time - this.timeout.milliseconds : -Infinity;
+    const step = ([k, [values, states]]: [K, [V[], StateRecord<S, U>[]]]): [K, StateRecord<S, U>][] => {
+      const before = states[0];
+      if (values.length === 0) {
+        if (!before) return [];
+        if (before.present && before.updatedAt < threshold) {
+          // Idle past the timeout: one last call, then the key is gone.
+          const mapped = fn(k, undefined, new State<S>(before.state, true, true));
+          return [[k, { state: undefined, present: false, updatedAt: time, mapped: [mapped] }]];
+        }
+        return before.present ? [[k, { ...before, mapped: [] }]] : [];
+      }
+      let value = before?.present ? before.state : undefined;
+      let present = before?.present ?? false;
+      const mapped: U[] = [];
+      for (const v of values) {
+        const state = new State<S>(value, present, false);
+        mapped.push(fn(k, v, state));
+        value = state.getOption();
+        present = state.exists();
+      }
+      // A key with new values counts as active for the timeout, as in Spark.
+      return [[k, { state: value, present, updatedAt: time, mapped }]];
+    };
+    const empty = Batch.fromPartitions<[K, StateRecord<S, U>]>([], this.executor);
+    const next = input.cogroup(previous ?? empty, this.numPartitions).flatMap(step).cache();
+    this.last = { time, batch: next };
+    return next;
+  }
+}

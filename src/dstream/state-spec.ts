@@ -1,0 +1,113 @@
+import type { Batch } from "../core/batch.ts";
+import type { Duration } from "../core/duration.ts";
+import { RivuletError } from "../core/errors.ts";
+import type { Pair } from "../core/executor.ts";
+
+/**
+ * The state of one key inside a `mapWithState` function, Spark's `State`: read it, update it,
+ * remove it. While a key is timing out (idle longer than the spec's timeout) it can be read and
+ * removed but not updated, and it is removed afterwards whatever the function does.
+ */
+export class State<S> {
+  private value: S | undefined;
+  private present: boolean;
+  private timingOut: boolean;
+  private removed = false;
+
+  /** @internal */
+  constructor(value: S | undefined, present: boolean, timingOut: boolean) {
+    this.value = value;
+    this.present = present;
+    this.timingOut = timingOut;
+  }
+
+  /** True when the key has state. */
+  exists(): boolean {
+    return this.present;
+  }
+
+  /** The state; throws when there is none (Spark's NoSuchElementException). */
+  get(): S {
+    if (!this.present) throw new RivuletError("ILLEGAL_STATE", "State.get(): the state does not exist; check exists() first");
+    return this.value as S;
+  }
+
+  /** The state, or undefined when there is none. */
+  getOption(): S | undefined {
+    return this.present ? this.value : undefined;
+  }
+
+  /** Sets the state. Not allowed on a removed or timing-out state. */
+  update(newState: S): void {
+    if (this.removed) throw new RivuletError("ILLEGAL_STATE", "State.update(): the state has already been removed");
+    if (this.timingOut) throw new RivuletError("ILLEGAL_STATE", "State.update(): the state is timing out and cannot be updated");
+    this.value = newState;
+    this.present = true;
+  }
+
+  /** Removes the state. */
+  remove(): void {
+    if (this.timingOut) {
+      this.present = false;
+      this.removed = true;
+      return;
+    }
+    if (this.removed) throw new RivuletError("ILLEGAL_STATE", "State.remove(): the state has already been removed");
+    this.value = undefined;
+    this.present = false;
+    this.removed = true;
+  }
+
+  /** True when the function is called because the key has been idle past the timeout. */
+  isTimingOut(): boolean {
+    return this.timingOut;
+  }
+}
+
+/** The function of `mapWithState`: `value` is undefined when the key is timing out. */
+export type MappingFunction<K, V, S, U> = (key: K, value: V | undefined, state: State<S>) => U;
+
+/**
+ * Everything `mapWithState` needs, Spark's `StateSpec`: the mapping function and, optionally, a
+ * timeout for idle keys, the number of partitions of the state and an initial state.
+ */
+export class StateSpec<K, V, S, U> {
+  readonly mappingFunction: MappingFunction<K, V, S, U>;
+  private idleTimeout: Duration | undefined;
+  private partitions: number | undefined;
+  private initial: Batch<Pair<K, S>> | undefined;
+
+  private constructor(fn: MappingFunction<K, V, S, U>) {
+    this.mappingFunction = fn;
+  }
+
+  /** A spec around the mapping function `(key, value | undefined, state) => mapped`. */
+  static function<K, V, S, U>(fn: MappingFunction<K, V, S, U>): StateSpec<K, V, S, U> {
+    if (typeof fn !== "function") throw new RivuletError("INVALID_ARGUMENT", "StateSpec.function() takes a function");
+    return new StateSpec(fn);
+  }
+
+  /** Keys not updated for `idle` get one last call with `isTimingOut()` true, then lose their state. */
+  timeout(idle: Duration): this {
+    this.idleTimeout = idle;
+    return this;
+  }
+
+  /** The number of partitions of the state. */
+  numPartitions(n: number): this {
+    if (!Number.isInteger(n) || n < 1) throw new RivuletError("INVALID_ARGUMENT", `numPartitions must be a positive integer, got ${n}`);
+    this.partitions = n;
+    return this;
+  }
+
+  /** State to start from, as `[key, state]` pairs (e.g. from `ssc.parallelize`). */
+  initialState(batch: Batch<Pair<K, S>>): this {
+    this.initial = batch;
+    return this;
+  }
+
+  /** @internal */
+  get settings(): { timeout: Duration | undefined; numPartitions: number | undefined; initialState: Batch<Pair<K, S>> | undefined } {
+    return { timeout: this.idleTimeout, numPartitions: this.partitions, initialState: this.initial };
+  }
+}

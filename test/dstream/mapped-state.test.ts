@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { type DStream, ManualClock, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
+import { sorted } from "../support/spark-suite.ts";
+
+// Spark's MapWithStateSuite, "basic operations with simple API".
+const input = [[], ["a"], ["a", "b"], ["a", "b", "c"], ["a", "b"], ["a"], []];
+
+async function run<U, S>(
+  batches: string[][],
+  spec: StateSpec<string, number, S, U>,
+): Promise<{ mapped: U[][]; states: [string, S][][] }> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+  const mapped: U[][] = [];
+  const states: [string, S][][] = [];
+  const stream = ssc
+    .queueStream(batches.map((b) => b.slice()))
+    .map((w) => [w, 1] as const)
+    .mapWithState(spec as unknown as StateSpec<string, 1, S, U>);
+  stream.foreachRDD(async (b) => void mapped.push(await b.collect()));
+  stream.stateSnapshots().foreachRDD(async (b) => void states.push(sorted(await b.collect())));
+  ssc.start();
+  await clock.advance(batches.length * 1000);
+  await ssc.stop();
+  return { mapped, states };
+}
+
+describe("mapWithState", () => {
+  it("maps every value with the key's running state, and snapshots the state", async () => {
+    const spec = StateSpec.function((_key: string, value: number | undefined, state: State<number>) => {
+      const sum = (value ?? 0) + (state.getOption() ?? 0);
+      state.update(sum);
+      return sum;
+    });
+    const { mapped, states } = await run(input, spec);
+    expect(mapped.map((b) => b.sort().reverse())).toEqual([[], [1], [2, 1], [3, 2, 1], [4, 3], [5], []]);
+    expect(states).toEqual([
+      [],
+      [["a", 1]],
+      [["a", 2], ["b", 1]],
+      [["a", 3], ["b", 2], ["c", 1]],
+      [["a", 4], ["b", 3], ["c", 1]],
+      [["a", 5], ["b", 3], ["c", 1]],
+      [["a", 5], ["b", 3], ["c", 1]],
+    ]);
+  });
+
+  it("sees, within a batch, the state the key's previous values left", async () => {
+    const spec = StateSpec.function((_k: string, v: number | undefined, state: State<number>) => {
+      state.update((state.getOption() ?? 0) + (v ?? 0));
+      return state.get();
+    });
+    const { mapped } = await run([["a", "a", "a"]], spec);
+    expect(mapped).toEqual([[1, 2, 3]]);
+  });
+
+  it("removes state on remove()", async () => {
+    const spec = StateSpec.function((key: string, _v: number | undefined, state: State<number>) => {
+      if (state.exists()) state.remove();
+      else state.update(1);
+      return `${key}:${state.exists()}`;
+    });
+    const { mapped, states } = await run([["a"], ["a"], ["a"]], spec);
+    expect(mapped).toEqual([["a:true"], ["a:false"], ["a:true"]]);
+    expect(states).toEqual([[["a", 1]], [], [["a", 1]]]);
+  });
+
+  it("times out idle keys exactly once, with isTimingOut() and no value", async () => {
+    const calls: string[] = [];
+    const spec = StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
+      calls.push(`${key}:${value ?? "none"}:${state.isTimingOut()}`);
+      if (state.isTimingOut()) {
+        expect(() => state.update(0)).toThrow(RivuletError);
+        return `timeout ${key}=${state.get()}`;
+      }
+      state.update((state.getOption() ?? 0) + 1);
+      return `${key}=${state.get()}`;
+    }).timeout(Seconds(2));
+    const { mapped, states } = await run([["a", "b"], ["b"], [], ["b"], [], [], [], []], spec);
+    expect(mapped).toEqual([["a=1", "b=1"], ["b=2"], [], ["timeout a=1", "b=3"], [], [], ["timeout b=3"], []]);
+    expect(calls.filter((c) => c.endsWith("true"))).toEqual(["a:none:true", "b:none:true"]);
+    expect(states.at(-1)).toEqual([]);
+  });
+
+  it("starts from an initial state and honours numPartitions", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    const spec = StateSpec.function((_k: string, v: number | undefined, state: State<number>) => {
+      state.update((state.getOption() ?? 0) + (v ?? 0));
+      return state.get();
+    })
+      .initialState(ssc.parallelize<readonly [string, number]>([["a", 10], ["z", 5]]))
+      .numPartitions(3);
+    const stream: DStream<readonly [string, number]> = ssc.queueStream([[["a", 1] as const]]);
+    const snapshots: [string, number][][] = [];
+    const parts: number[] = [];
+    const mapped = stream.mapWithState(spec);
+    mapped.foreachRDD((b) => void parts.push(b.numPartitions));
+    mapped.stateSnapshots().foreachRDD(async (b) => void snapshots.push(sorted(await b.collect())));
+    ssc.start();
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(snapshots).toEqual([[["a", 11], ["z", 5]]]);
+    expect(parts).toEqual([3]);
+  });
+
+  it("State.get() without state is a clear error", () => {
+    expect(() => new State<number>(undefined, false, false).get()).toThrow(/does not exist/);
+  });
+});
