@@ -8,7 +8,11 @@ export type RivuletErrorCode =
   | "NO_OUTPUT_OPERATIONS"
   | "ANOTHER_CONTEXT_ACTIVE"
   | "SOURCE_FAILED"
-  | "MEMORY_LIMIT";
+  | "MEMORY_LIMIT"
+  | "CHECKPOINT_REQUIRED"
+  | "CHECKPOINT_FAILED"
+  | "CHECKPOINT_CORRUPT"
+  | "CHECKPOINT_MISMATCH";
 
 export class RivuletError extends Error {
   readonly code: RivuletErrorCode;
