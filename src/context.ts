@@ -64,6 +64,7 @@ export class StreamingContext {
   private currentState: StreamingContextState = "initialized";
   private error: { error: unknown } | undefined;
   private stopping: Promise<void> | undefined;
+  private sourcesStarting: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
 
   constructor(options: StreamingContextOptions) {
@@ -182,13 +183,20 @@ export class StreamingContext {
     this.graph.start(zeroTime);
     activeContext = this;
     this.currentState = "active";
+    const starting: Promise<void>[] = [];
     for (const { source, streamId } of this.sources) {
       if (!source.start) continue;
       // A source that fails to start is reported; the other streams go on, as receivers do in Spark.
-      Promise.resolve()
-        .then(() => source.start!(this.sourceContext(streamId, source.name)))
-        .catch((e) => this.reportSourceError(streamId, source.name, e));
+      // `starting` settles once start() has been called (not once it has finished), so that
+      // stop() never stops a source before it was started.
+      const report = (e: unknown) => this.reportSourceError(streamId, source.name, e);
+      starting.push(
+        Promise.resolve()
+          .then(() => void Promise.resolve(source.start!(this.sourceContext(streamId, source.name))).catch(report))
+          .catch(report),
+      );
     }
+    this.sourcesStarting = Promise.all(starting).then(() => undefined);
     this.generator.start(zeroTime);
     this.bus.post("onStreamingStarted", { time: this.clock.now() });
   }
@@ -206,7 +214,7 @@ export class StreamingContext {
     return this.stopping;
   }
 
-  /** Resolves when the context stops; rejects with the first error a job or source reported. */
+  /** Resolves when the context stops; rejects with the first error a job (or the generation of a batch) reported. */
   awaitTermination(): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.error) return reject(this.error.error);
@@ -239,6 +247,7 @@ export class StreamingContext {
 
   private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean): Promise<void> {
     if (wasActive) {
+      await this.sourcesStarting;
       const stopSources = () =>
         Promise.all(this.sources.map(({ source }) => Promise.resolve(source.stop?.(graceful)).catch(() => undefined)));
       if (graceful) {

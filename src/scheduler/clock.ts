@@ -60,7 +60,10 @@ export class ManualClock implements Clock {
 
   /** Moves the clock forward by `ms` and runs what falls due, in order. */
   advance(ms: number): Promise<void> {
-    return this.setTime(this.time + ms);
+    // The target is read when this advance's turn comes, so queued advances add up.
+    const run = this.running.then(() => this.runUntil(this.time + ms));
+    this.running = run.catch(() => undefined);
+    return run;
   }
 
   /** Moves the clock to `time` (never backwards) and runs what falls due, in order. */

@@ -63,7 +63,7 @@ export abstract class Receiver<T> {
 
 /** Runs one receiver for its input stream: buffer, restarts, stop, reporting. */
 class ReceiverSupervisor<T> {
-  state: "initialized" | "started" | "stopped" = "initialized";
+  state: "initialized" | "started" | "restarting" | "stopped" = "initialized";
   buffer: T[] = [];
   dropped = 0;
   readonly context: SourceContext;
@@ -97,22 +97,26 @@ class ReceiverSupervisor<T> {
   }
 
   async restart(message: string, error: unknown, delayMs: number): Promise<void> {
-    if (this.state === "stopped") return;
+    // Only a running receiver restarts; a second restart() while one is pending does nothing.
+    if (this.state !== "started") return;
+    this.state = "restarting";
     this.context.reportError(`restarting receiver: ${message}`, error);
     await this.callOnStop();
     // stop() may have run while onStop was awaited.
     if (this.stopped()) return;
     this.cancelRestart = this.context.schedule(this.context.now() + delayMs, () => {
       this.cancelRestart = undefined;
-      return this.state === "started" ? this.start() : undefined;
+      return this.state === "restarting" ? this.start() : undefined;
     });
   }
 
   async stop(message: string, error?: unknown): Promise<void> {
     if (this.state === "stopped") return;
+    // A receiver waiting to restart has already been through onStop.
+    const running = this.state === "started";
     this.state = "stopped";
     this.cancelRestart?.();
-    await this.callOnStop();
+    if (running) await this.callOnStop();
     this.context.reportStopped(message, error);
   }
 

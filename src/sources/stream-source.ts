@@ -12,6 +12,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   private buffer: T[] = [];
   private pumping: Promise<void> | undefined;
   private stopping = false;
+  private cancelled = false;
 
   constructor(stream: ReadableStream<C>) {
     this.stream = stream;
@@ -39,10 +40,15 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     this.pumping = this.pump(this.reader, context);
   }
 
-  async stop(): Promise<void> {
+  async stop(graceful = false): Promise<void> {
     if (!this.reader || this.stopping) return this.pumping;
     this.stopping = true;
+    // Graceful: let the pump read the chunks already queued in the stream (each read of a queued
+    // chunk settles in a microtask, so one macrotask turn takes them all) before cancelling,
+    // which would discard them.
+    if (graceful) await new Promise((resolve) => setTimeout(resolve, 0));
     // Cancelling settles the pending read; what was already read stays in the buffer.
+    this.cancelled = true;
     await this.reader.cancel("the streaming context was stopped").catch(() => undefined);
     await this.pumping;
   }
@@ -55,10 +61,10 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
         this.accept(value, this.buffer);
       }
       // A cancelled stream's unfinished tail (a line without its newline) is not a record.
-      if (!this.stopping) this.finish(this.buffer);
-      context.reportStopped(this.stopping ? "stopped with the context" : "the stream ended");
+      if (!this.cancelled) this.finish(this.buffer);
+      context.reportStopped(this.cancelled ? "stopped with the context" : "the stream ended");
     } catch (error) {
-      if (this.stopping) {
+      if (this.cancelled) {
         context.reportStopped("stopped with the context");
         return;
       }
