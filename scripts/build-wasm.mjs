@@ -6,11 +6,13 @@
 //
 //   node scripts/build-wasm.mjs            build
 //   node scripts/build-wasm.mjs --wat      also write build/kernels.wat (for reading the output)
+//   node scripts/build-wasm.mjs --if-stale only when the output is missing or older than
+//                                          assembly/ or this script (tests call this)
 //
-// Also importable: `import { buildWasm } from "./build-wasm.mjs"` (used by tests to build once
-// when the output is missing or older than assembly/).
+// Also importable: `buildWasm()`, `ensureWasm()`. Outputs are written to a temporary file and
+// renamed, so concurrent builds (parallel test files) never expose a half-written module.
 
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -51,6 +53,18 @@ export async function isStale() {
     return out < Math.max(await newestMtime(assemblyDir), self);
   } catch {
     return true;
+  }
+}
+
+/** Writes `data` to `path` atomically (temporary file + rename). */
+async function writeAtomic(path, data) {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
 }
 
@@ -99,22 +113,27 @@ export async function buildWasm(options = {}) {
   const sink = { write: (chunk) => ((diagnostics += String(chunk)), true) };
   const argv = ["assembly/index.ts", "--outFile", "build/kernels.wasm", ...ascFlags, "--baseDir", root];
   if (options.wat) argv.push("--textFile", "build/kernels.wat");
-  const { error } = await asc.main(argv, { stdout: sink, stderr: sink });
-  if (error) {
-    const err = new Error(`AssemblyScript compilation failed: ${error.message}\n${diagnostics}`);
-    throw err;
-  }
+  // The binary is taken from the compiler's writeFile hook and published below.
+  let bytes;
+  const { error } = await asc.main(argv, {
+    stdout: sink,
+    stderr: sink,
+    writeFile: async (name, contents, baseDir) => {
+      if (name.endsWith(".wasm")) bytes = contents;
+      else await writeAtomic(resolve(baseDir, name), contents);
+    },
+  });
+  if (error) throw new Error(`AssemblyScript compilation failed: ${error.message}\n${diagnostics}`);
   if (diagnostics.trim() && !options.quiet) process.stderr.write(diagnostics);
-  const bytes = new Uint8Array(await readFile(wasmPath));
+  if (!(bytes instanceof Uint8Array)) throw new Error("the compiler produced no binary");
   // Validate before publishing: a module the engine rejects must fail the build, not the runtime.
-  if (!WebAssembly.validate(bytes)) throw new Error("build/kernels.wasm does not validate");
-  const { imports } = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).reduce(
-    (acc, i) => (acc.imports.push(`${i.module}.${i.name}`), acc),
-    { imports: [] },
-  );
+  if (!WebAssembly.validate(bytes)) throw new Error("the compiled kernels do not validate");
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => `${i.module}.${i.name}`);
   if (imports.length > 0) throw new Error(`kernels.wasm must have no imports, has: ${imports.join(", ")}`);
-  await writeFile(modulePath, moduleSource(bytes));
-  await writeFile(join(buildDir, "kernels.wasm.d.ts"), declarations);
+  await writeAtomic(wasmPath, bytes);
+  await writeAtomic(join(buildDir, "kernels.wasm.d.ts"), declarations);
+  // Last: its mtime is what the staleness check compares.
+  await writeAtomic(modulePath, moduleSource(bytes));
   return bytes;
 }
 
@@ -125,6 +144,7 @@ export async function ensureWasm() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   try {
+    if (process.argv.includes("--if-stale") && !(await isStale())) process.exit(0);
     const bytes = await buildWasm({ wat: process.argv.includes("--wat") });
     console.log(`build/kernels.wasm: ${bytes.byteLength} bytes; build/kernels.wasm.js written`);
   } catch (e) {

@@ -42,6 +42,6 @@ for (const entry of await readdir("dist/types", { recursive: true })) {
   if (!entry.endsWith(".d.ts")) continue;
   const file = `dist/types/${entry}`;
   const text = await readFile(file, "utf8");
-  await writeFile(file, text.replace(/(from\s+["']\.{1,2}\/[^"']*?)\.ts(["'])/g, "$1.js$2").replace(/(import\(["']\.{1,2}\/[^"']*?)\.ts(["']\))/g, "$1.js$2"));
+  await writeFile(file, text.replace(/(["'])#file-store\1/g, `"${"../".repeat(entry.split("/").length - 1) || "./"}state/file-store.js"`).replace(/(from\s+["']\.{1,2}\/[^"']*?)\.ts(["'])/g, "$1.js$2").replace(/(import\(["']\.{1,2}\/[^"']*?)\.ts(["']\))/g, "$1.js$2"));
 }
 console.log("build: done");

@@ -12,7 +12,10 @@ import { createEngine, type Engine } from "./engine/engine.ts";
 import { type Clock, SystemClock } from "./scheduler/clock.ts";
 import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
+import { asCheckpointContent, type CheckpointContent, Checkpointer } from "./scheduler/checkpointer.ts";
 import { ListenerBus, type StreamingListener } from "./scheduler/listener.ts";
+import { readLatestCheckpoint } from "./state/checkpoint.ts";
+import type { CheckpointStore } from "./state/store.ts";
 import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
 import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
@@ -44,6 +47,14 @@ export interface StopOptions {
 
 export type StreamingContextState = "initialized" | "active" | "stopped";
 
+/** What `getOrCreate` tells the factory when it recovers from a checkpoint. */
+export interface RecoveryInfo {
+  /** The batch whose state is restored; the job resumes at the batch after it. */
+  readonly checkpointTime: number;
+  /** Newer checkpoints that were unreadable (torn, truncated, corrupt) and skipped. */
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+}
+
 let activeContext: StreamingContext | undefined;
 
 /**
@@ -66,6 +77,8 @@ export class StreamingContext {
   private stopping: Promise<void> | undefined;
   private sourcesStarting: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
+  private checkpointStore: CheckpointStore | undefined;
+  private recovered: CheckpointContent | undefined;
 
   constructor(options: StreamingContextOptions) {
     if (!(options.batchInterval instanceof Duration) || options.batchInterval.milliseconds <= 0) {
@@ -90,6 +103,25 @@ export class StreamingContext {
     const report = (e: unknown) => this.reportError(e);
     this.scheduler = new JobScheduler(this.clock, this.bus, report);
     this.generator = new JobGenerator(this.graph, this.clock, this.scheduler, report);
+  }
+
+  /**
+   * Spark's `getOrCreate`: with a checkpoint in `store`, rebuilds the graph with `factory` (it
+   * always runs, since functions cannot be restored; it is told it is recovering), checks that the
+   * graph is the one the checkpoint was written by, and restores its state and source positions,
+   * so `start()` resumes at the batch after the checkpoint. Without one, `factory` makes a new
+   * context. Either way the context checkpoints to `store`.
+   */
+  static async getOrCreate(
+    store: CheckpointStore,
+    factory: (recovery: RecoveryInfo | undefined) => StreamingContext,
+  ): Promise<StreamingContext> {
+    const latest = await readLatestCheckpoint(store);
+    const content = latest ? asCheckpointContent(latest.value) : undefined;
+    const ssc = factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: latest.skipped } : undefined);
+    if (!ssc.checkpointStore) ssc.checkpoint(store);
+    if (content) ssc.recover(content);
+    return ssc;
   }
 
   /** The active context of this realm, if any. */
@@ -131,17 +163,27 @@ export class StreamingContext {
 
   /** The records of all `streams`, batch by batch, in the order given. */
   union<T>(...streams: DStream<T>[]): DStream<T> {
-    return new DStream(this.env, unioned(streams), "transformations");
+    return new DStream(this.env, unioned(streams), "union");
   }
 
   /** The batches of several streams at each time through `fn`. */
   transform<R>(streams: readonly DStream<unknown>[], fn: (batches: Batch<unknown>[], time: number) => Batch<R>): DStream<R> {
-    return new DStream(this.env, transformedAll(streams, fn), "transformations");
+    return new DStream(this.env, transformedAll(streams, fn), "transform");
   }
 
   /** A static data set on this context's engine (Spark's `sc.parallelize`), e.g. to join with. */
   parallelize<T>(records: readonly T[], numSlices = this.engine.parallelism): Batch<T> {
     return Batch.fromRecords(records, numSlices, this.engine);
+  }
+
+  /**
+   * Turns checkpointing on: after the batches at which one is due, the state of stateful and
+   * windowed streams and the inputs' positions are written to `store` (one atomic write each), so
+   * `StreamingContext.getOrCreate(store, factory)` can resume after a reload or a crash.
+   */
+  checkpoint(store: CheckpointStore): void {
+    this.assertModifiable("a checkpoint store");
+    this.checkpointStore = store;
   }
 
   /** Keeps every stream's batches at least `duration` (for `DStream.slice`). */
@@ -178,9 +220,20 @@ export class StreamingContext {
       throw new RivuletError("ANOTHER_CONTEXT_ACTIVE", "another StreamingContext is active in this realm; stop it before starting a new one");
     }
     if (this.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine of this context has been closed");
+    const needing = this.graph.streamsNeedingCheckpoint();
+    if (needing.length > 0 && !this.checkpointStore) {
+      throw new RivuletError(
+        "CHECKPOINT_REQUIRED",
+        `${[...new Set(needing)].join(", ")} needs checkpointing: call ssc.checkpoint(store) before start() (a MemoryCheckpointStore in tests, an IndexedDBCheckpointStore or FileCheckpointStore to survive restarts)`,
+      );
+    }
     const interval = this.batchInterval.milliseconds;
-    const zeroTime = Math.floor(this.clock.now() / interval) * interval;
+    const zeroTime = this.recovered?.zeroTime ?? Math.floor(this.clock.now() / interval) * interval;
     this.graph.start(zeroTime);
+    if (this.checkpointStore) {
+      const checkpointer = new Checkpointer(this.graph, this.checkpointStore, this.sources, this.bus, (e) => this.reportError(e));
+      this.generator.onBatchCompleted((time, pending) => checkpointer.afterBatch(time, pending));
+    }
     activeContext = this;
     this.currentState = "active";
     const starting: Promise<void>[] = [];
@@ -197,7 +250,7 @@ export class StreamingContext {
       );
     }
     this.sourcesStarting = Promise.all(starting).then(() => undefined);
-    this.generator.start(zeroTime);
+    this.generator.start(zeroTime, this.recovered ? this.recovered.checkpointTime + interval : undefined);
     this.bus.post("onStreamingStarted", { time: this.clock.now() });
   }
 
@@ -238,11 +291,34 @@ export class StreamingContext {
 
   private input<T>(source: InputSource<T>): DStream<T> {
     const computation = new InputComputation(this.graph, source);
-    const stream = new DStream(this.env, computation, "input streams");
+    const stream = new DStream(this.env, computation, source.name, "input streams");
     computation.streamId = stream.id;
     this.graph.addInput(stream);
     this.sources.push({ source: source as InputSource<unknown>, streamId: stream.id });
     return stream;
+  }
+
+  private recover(content: CheckpointContent): void {
+    if (this.currentState !== "initialized") throw new RivuletError("ILLEGAL_STATE", "a context can only be recovered before it starts");
+    if (content.batchIntervalMs !== this.batchInterval.milliseconds) {
+      throw new RivuletError(
+        "CHECKPOINT_MISMATCH",
+        `the checkpoint was written with a batch interval of ${content.batchIntervalMs} ms, this context has ${this.batchInterval}`,
+      );
+    }
+    const fingerprint = this.graph.fingerprint();
+    if (content.fingerprint !== fingerprint) {
+      throw new RivuletError(
+        "CHECKPOINT_MISMATCH",
+        `the checkpoint was written by a different DStream graph (fingerprint ${content.fingerprint}, this graph ${fingerprint}); ` +
+          "rebuild the same graph in the factory, or use a new checkpoint store",
+      );
+    }
+    this.graph.restore(content.streams);
+    for (const [streamId, position] of content.sources) {
+      this.sources.find((s) => s.streamId === streamId)?.source.restore?.(position);
+    }
+    this.recovered = content;
   }
 
   private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean): Promise<void> {

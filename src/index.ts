@@ -30,3 +30,9 @@ export type { QueueStreamOptions } from "./sources/queue.ts";
 export type { TextStreamOptions } from "./sources/text.ts";
 
 export type { Engine, EngineOptions } from "./engine/engine.ts";
+
+export { MemoryCheckpointStore } from "./state/memory-store.ts";
+export type { MemoryCheckpointStoreOptions, MemoryStoreOperation } from "./state/memory-store.ts";
+export { FileCheckpointStore } from "#file-store";
+export type { CheckpointStore } from "./state/store.ts";
+export type { RecoveryInfo } from "./context.ts";

@@ -6,6 +6,8 @@ import { reducerTagOf, sum } from "./reducers.ts";
 
 type Source = () => Promise<Partitions<unknown>>;
 
+const NO_SOURCE: Source = () => Promise.reject(new Error("a narrow batch computes through its parent"));
+
 /**
  * One batch of a stream: Spark's RDD. A batch is lazy: operators build a plan, and the records are
  * computed when an action (`collect`, `count`, `take`, `isEmpty`, `partitions`) asks for them.
@@ -17,23 +19,27 @@ export class Batch<T> {
   /** How many partitions the records are cut into. */
   readonly numPartitions: number;
   private readonly executor: Executor;
+  /** Where a root batch's records come from; unused while the batch has a parent. */
   private source: Source;
-  private ops: readonly NarrowOp[];
+  /** A narrow batch: its parent and the operator applied to it, fused at computation time. */
+  private parent: Batch<unknown> | undefined;
+  private op: NarrowOp | undefined;
   private keep: boolean;
   private memo: Promise<Partitions<T>> | undefined;
 
-  private constructor(executor: Executor, numPartitions: number, source: Source, ops: readonly NarrowOp[], keep: boolean) {
+  private constructor(executor: Executor, numPartitions: number, source: Source, keep: boolean, parent?: Batch<unknown>, op?: NarrowOp) {
     this.executor = executor;
     this.numPartitions = numPartitions;
     this.source = source;
-    this.ops = ops;
+    this.parent = parent;
+    this.op = op;
     this.keep = keep;
   }
 
   /** A batch over records already cut into partitions (inputs, static data sets). */
   static fromPartitions<T>(partitions: Partitions<T>, executor: Executor): Batch<T> {
     const ready = Promise.resolve(partitions);
-    return new Batch<T>(executor, partitions.length, () => ready, [], false);
+    return new Batch<T>(executor, partitions.length, () => ready, false);
   }
 
   /** A batch over `records` cut into `numPartitions` contiguous slices (Spark's `makeRDD`). */
@@ -43,7 +49,7 @@ export class Batch<T> {
 
   /** A batch whose partitions come from `compute`, run at most once. */
   static deferred<T>(numPartitions: number, executor: Executor, compute: () => Promise<Partitions<T>>): Batch<T> {
-    return new Batch<T>(executor, numPartitions, compute, [], true);
+    return new Batch<T>(executor, numPartitions, compute, true);
   }
 
   // ---- actions -------------------------------------------------------------------------------
@@ -51,14 +57,16 @@ export class Batch<T> {
   /** The records of each partition. */
   partitions(): Promise<Partitions<T>> {
     if (this.memo) return this.memo;
-    const computed = this.compute(this.source, this.ops);
+    const { source, ops } = this.plan();
+    const computed = this.compute(source, ops);
     if (this.keep) {
       this.memo = computed;
       computed.then(
         () => {
           // Let go of the plan: a kept batch (stream state) must not pin every batch it came from.
           this.source = () => computed as Promise<Partitions<unknown>>;
-          this.ops = [];
+          this.parent = undefined;
+          this.op = undefined;
         },
         () => {
           // A failed computation is not kept: the next action recomputes it, as Spark's lineage does.
@@ -128,7 +136,7 @@ export class Batch<T> {
         const out = f(p, i);
         return Array.isArray(out) ? (out as U[]) : Array.from(out);
       });
-    }, [], false);
+    }, false);
   }
 
   /** Each partition as one array record. */
@@ -141,7 +149,7 @@ export class Batch<T> {
     return new Batch<T>(this.executor, this.numPartitions + other.numPartitions, async () => {
       const [a, b] = await Promise.all([this.partitions(), other.partitions()]);
       return [...a, ...b];
-    }, [], false);
+    }, false);
   }
 
   /** The records spread evenly over `numPartitions` partitions (order is not kept). */
@@ -237,7 +245,7 @@ export class Batch<T> {
       {
         createCombiner: (v) => [v],
         mergeValue: (c, v) => (c.push(v), c),
-        mergeCombiners: (a, b) => (a.push(...b), a),
+        mergeCombiners: appendAll,
       },
       numPartitions,
       false,
@@ -327,8 +335,7 @@ export class Batch<T> {
 
   private narrow<U>(op: NarrowOp): Batch<U> {
     // A kept batch is a boundary: fusing through it would recompute what it keeps.
-    if (this.keep) return new Batch<U>(this.executor, this.numPartitions, () => this.partitions(), [op], false);
-    return new Batch<U>(this.executor, this.numPartitions, this.source, [...this.ops, op], false);
+    return new Batch<U>(this.executor, this.numPartitions, NO_SOURCE, false, this as Batch<unknown>, op);
   }
 
   private shuffle<K, V, C>(this: Batch<Pair<K, V>>, aggregator: Aggregator<V, C>, numPartitions: number | undefined, mapSideCombine: boolean): Batch<[K, C]> {
@@ -341,10 +348,24 @@ export class Batch<T> {
 
   /** Each partition as a feed: the fused chain runs as the consumer pulls, nothing in between. */
   private async feeds(): Promise<Feed<T>[]> {
-    if (this.keep || this.ops.length === 0) return (await this.partitions()).map((p) => arrayFeed(p));
-    const ops = this.ops;
-    const parts = await this.source();
+    const { source, ops } = this.plan();
+    if (this.keep || ops.length === 0) return (await this.partitions()).map((p) => arrayFeed(p));
+    const parts = await source();
     return parts.map((p) => pipelineFeed(p, ops) as Feed<T>);
+  }
+
+  /**
+   * The fused chain computing this batch: narrow operators back to the nearest batch that is a
+   * root or kept. Worked out when computed, not when built, so `cache()` on an ancestor called
+   * after its children were made still serves them (as Spark's `persist`).
+   */
+  private plan(): { source: Source; ops: NarrowOp[] } {
+    const parent = this.parent;
+    if (!parent) return { source: this.source, ops: [] };
+    if (parent.keep) return { source: () => parent.partitions(), ops: [this.op!] };
+    const p = parent.plan();
+    p.ops.push(this.op!);
+    return p;
   }
 
   private async compute(source: Source, ops: readonly NarrowOp[]): Promise<Partitions<T>> {
@@ -352,6 +373,12 @@ export class Batch<T> {
     if (ops.length === 0) return parts as Partitions<T>;
     return parts.map((p) => runPipeline(p, ops)) as Partitions<T>;
   }
+}
+
+/** `a.push(...b)` without spreading: a hot key's values would overflow the call stack. */
+export function appendAll<V>(a: V[], b: readonly V[]): V[] {
+  for (let i = 0; i < b.length; i++) a.push(b[i]!);
+  return a;
 }
 
 function compareKeys(a: number | string | bigint, b: number | string | bigint): number {

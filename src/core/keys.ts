@@ -57,7 +57,8 @@ export function canonicalKey(key: unknown): string {
       return String(key);
     case "object":
       if (key === null) return "null";
-      if (Array.isArray(key)) return `[${key.map(canonicalKey).join(",")}]`;
+      // Array.from reads holes as undefined; map would skip them and make [,] equal [].
+      if (Array.isArray(key)) return `[${Array.from(key, canonicalKey).join(",")}]`;
       return `#${objectId(key)}`;
     default:
       return `#${objectId(key as object)}`;

@@ -1,8 +1,8 @@
-import type { Batch } from "../core/batch.ts";
-import type { Duration } from "../core/duration.ts";
+import { appendAll, Batch } from "../core/batch.ts";
+import { Duration } from "../core/duration.ts";
 import { sum } from "../core/reducers.ts";
 import { RivuletError } from "../core/errors.ts";
-import type { Pair } from "../core/executor.ts";
+import type { Pair, Partitions } from "../core/executor.ts";
 import type { DStreamGraph } from "./graph.ts";
 import { cogrouped, fullOuterJoined, joined, leftOuterJoined, rightOuterJoined } from "./joined.ts";
 import { filtered, flatMapped, flatMappedValues, glommed, mapPartitioned, mapped, mappedValues } from "./mapped.ts";
@@ -51,11 +51,20 @@ export class DStream<T> implements Upstream<T> {
   private rememberMs = 0;
   private cached = false;
 
+  /** The operator that made this stream (part of the graph's fingerprint). */
+  readonly op: string;
+  private checkpointEvery: Duration | undefined;
+  private checkpointed: boolean;
+
   /** @internal Streams are made by the context and by operators, never directly. */
-  constructor(env: StreamEnvironment, computation: Computation<T>, kind = "streams") {
+  constructor(env: StreamEnvironment, computation: Computation<T>, op: string, kind = "transformations") {
     this.id = env.graph.newStreamId(kind);
     this.env = env;
     this.computation = computation;
+    this.op = op;
+    this.checkpointed = computation.mustCheckpoint ?? false;
+    computation.attach?.(this);
+    env.graph.track(this);
   }
 
   /** How often this stream produces a batch. */
@@ -68,12 +77,22 @@ export class DStream<T> implements Upstream<T> {
     return this.computation.dependencies;
   }
 
+  /** @internal True for streams whose batches cannot be recomputed after a restart without a checkpoint. */
+  get mustCheckpoint(): boolean {
+    return this.computation.mustCheckpoint ?? false;
+  }
+
   // ---- generation (Spark's DStream internals) ------------------------------------------------
 
   /** @internal */
   initialize(zeroTime: number): void {
     if (this.zeroTime !== undefined) return;
     this.zeroTime = zeroTime;
+    if (this.checkpointed && !this.checkpointEvery) {
+      // Spark's default: the smallest multiple of the slide that is at least 10 seconds.
+      const slide = this.slideDuration.milliseconds;
+      this.checkpointEvery = new Duration(slide * Math.max(1, Math.ceil(10_000 / slide)));
+    }
     for (const d of this.dependencies) d.initialize(zeroTime);
   }
 
@@ -98,9 +117,38 @@ export class DStream<T> implements Upstream<T> {
     if (!this.isTimeValid(time)) return undefined;
     const batch = this.computation.compute(time);
     if (!batch) return undefined;
-    if (this.cached) batch.cache();
+    if (this.cached || this.checkpointed) batch.cache();
     this.generated.set(time, batch);
     return batch;
+  }
+
+  /** @internal The batch already made for `time`, if any; never computes. */
+  generatedAt(time: number): Batch<T> | undefined {
+    return this.generated.get(time);
+  }
+
+  /** @internal Asks for this stream's batches to be saved in checkpoints (a window needs its parent's). */
+  markCheckpointed(): void {
+    this.checkpointed = true;
+  }
+
+  /** @internal How often this stream's batches are checkpointed, if they are. */
+  get checkpointInterval(): Duration | undefined {
+    return this.checkpointed ? this.checkpointEvery : undefined;
+  }
+
+  /** @internal The remembered batches up to `time`, materialised, for a checkpoint. */
+  async checkpointData(time: number): Promise<[number, Partitions<unknown>][]> {
+    const out: [number, Partitions<unknown>][] = [];
+    for (const [t, batch] of this.generated) if (t <= time) out.push([t, await batch.partitions()]);
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  /** @internal Puts checkpointed batches back, before the context starts again. */
+  restoreCheckpointData(entries: readonly (readonly [number, Partitions<unknown>])[]): void {
+    for (const [t, partitions] of entries) {
+      this.generated.set(t, Batch.fromPartitions(partitions as Partitions<T>, this.env.graph.executor).cache());
+    }
   }
 
   private isTimeValid(time: number): boolean {
@@ -109,74 +157,88 @@ export class DStream<T> implements Upstream<T> {
     return since > 0 && since % this.slideDuration.milliseconds === 0;
   }
 
-  private derive<U>(computation: Computation<U>, kind = "transformations"): DStream<U> {
-    return new DStream(this.env, computation, kind);
+  private derive<U>(op: string, computation: Computation<U>): DStream<U> {
+    return new DStream(this.env, computation, op);
   }
 
   // ---- narrow transformations ----------------------------------------------------------------
 
   /** Each record through `f`. */
   map<U>(f: (record: T) => U): DStream<U> {
-    return this.derive(mapped(this, f));
+    return this.derive("mapped", mapped(this, f));
   }
 
   /** Each record into zero or more records. */
   flatMap<U>(f: (record: T) => Iterable<U>): DStream<U> {
-    return this.derive(flatMapped(this, f));
+    return this.derive("flatMapped", flatMapped(this, f));
   }
 
   /** The records for which `f` is truthy. */
   filter(f: (record: T) => unknown): DStream<T> {
-    return this.derive(filtered(this, f));
+    return this.derive("filtered", filtered(this, f));
   }
 
   /** Each partition of each batch at once; `f` receives the records and the partition index. */
   mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>): DStream<U> {
-    return this.derive(mapPartitioned(this, f));
+    return this.derive("mapPartitioned", mapPartitioned(this, f));
   }
 
   /** Each partition as one array record. */
   glom(): DStream<T[]> {
-    return this.derive(glommed(this));
+    return this.derive("glommed", glommed(this));
   }
 
   /** Each batch spread over `numPartitions` partitions. */
   repartition(numPartitions: number): DStream<T> {
-    return this.derive(repartitioned(this, numPartitions));
+    return this.derive("repartitioned", repartitioned(this, numPartitions));
   }
 
   /** This stream's records, then each other stream's, batch by batch. */
   union(...others: DStream<T>[]): DStream<T> {
-    return this.derive(unioned<T>([this, ...others]));
+    return this.derive("unioned", unioned<T>([this, ...others]));
   }
 
   // ---- aggregations --------------------------------------------------------------------------
 
   /** One record per batch: its number of records (0 for an empty batch). */
   count(): DStream<number> {
-    return this.derive(counted(this));
+    return this.derive("counted", counted(this));
   }
 
   /** One record per non-empty batch: its records folded with `fn` (associative, commutative). */
   reduce(fn: (a: T, b: T) => T): DStream<T> {
-    return this.derive(reduced(this, fn));
+    return this.derive("reduced", reduced(this, fn));
   }
 
   /** Each distinct record of a batch with its number of occurrences. */
   countByValue(numPartitions?: number): DStream<[T, number]> {
-    return this.derive(countedByValue(this, numPartitions));
+    return this.derive("countedByValue", countedByValue(this, numPartitions));
   }
 
   // ---- arbitrary batch functions -------------------------------------------------------------
 
   /** Each batch through `fn`, e.g. to join it with a static data set. */
   transform<U>(fn: (batch: Batch<T>, time: number) => Batch<U>): DStream<U> {
-    return this.derive(transformed(this, fn));
+    return this.derive("transformed", transformed(this, fn));
   }
 
   /** Each batch of this stream and of `other` at the same time through `fn`. */
   transformWith<U, R>(other: DStream<U>, fn: (mine: Batch<T>, theirs: Batch<U>, time: number) => Batch<R>): DStream<R> {
-    return this.derive(transformedWith(this, other, fn));
+    return this.derive("transformedWith", transformedWith(this, other, fn));
+  }
+
+  /**
+   * Saves this stream's batches in the context's checkpoints every `interval` (a multiple of its
+   * slide), so that they survive a restart. Stateful and incremental-window streams are always
+   * checkpointed; by default every 10 s or the first multiple of the slide above.
+   */
+  checkpoint(interval: Duration): this {
+    if (!interval.isMultipleOf(this.slideDuration)) {
+      throw new RivuletError("INVALID_ARGUMENT", `the checkpoint interval (${interval}) must be a positive multiple of the stream's slide (${this.slideDuration})`);
+    }
+    this.checkpointed = true;
+    this.checkpointEvery = interval;
+    return this;
   }
 
   /** Keeps this stream's batches once computed, so several outputs do not recompute them. */
@@ -206,7 +268,7 @@ export class DStream<T> implements Upstream<T> {
    */
   window(length: Duration, slide: Duration = this.slideDuration): DStream<T> {
     checkWindow(this, length, slide, this.env.graph.batchInterval);
-    return this.derive(new WindowComputation(this, length, slide, this.env.graph.executor));
+    return this.derive(`window(${length.milliseconds},${slide.milliseconds})`, new WindowComputation(this, length, slide, this.env.graph.executor));
   }
 
   /** The number of records in each window, computed incrementally (needs a checkpoint store). */
@@ -267,21 +329,17 @@ export class DStream<T> implements Upstream<T> {
     if (!options.invFn) {
       checkWindow(this, length, s, this.env.graph.batchInterval);
       const windows = this.reduceByKey(fn, n).window(length, s);
-      const reducedWindows = windows.derive(reducedByKey(windows, fn, n));
+      const reducedWindows = windows.derive("reducedByKey", reducedByKey(windows, fn, n));
       return options.filterFn ? reducedWindows.filter(options.filterFn) : reducedWindows;
     }
     checkWindow(this, length, s, this.env.graph.batchInterval);
     const reduced = this.reduceByKey(fn, n);
-    return reduced.derive(
-      new IncrementalWindowComputation<K, Widen<V>>(
-        reduced,
-        fn,
-        length,
-        s,
-        { invFn: options.invFn, filterFn: options.filterFn, numPartitions: n },
-        this.env.graph.executor,
-      ),
+    const windows = reduced.derive(
+      `reduceByKeyAndWindow(${length.milliseconds},${s.milliseconds})`,
+      new IncrementalWindowComputation<K, Widen<V>>(reduced, fn, length, s, { invFn: options.invFn, numPartitions: n }, this.env.graph.executor),
     );
+    const values = windows.map(([k, [v]]): [K, Widen<V>] => [k, v]);
+    return options.filterFn ? values.filter(options.filterFn) : values;
   }
 
   /** The values of each key over each window. */
@@ -290,8 +348,8 @@ export class DStream<T> implements Upstream<T> {
       .window(length, slide ?? this.slideDuration)
       .combineByKey<K, V[], V[]>(
         (vs) => vs.slice(),
-        (acc, vs) => (acc.push(...vs), acc),
-        (a, b) => (a.push(...b), a),
+        appendAll,
+        appendAll,
         numPartitions,
       );
   }
@@ -300,7 +358,7 @@ export class DStream<T> implements Upstream<T> {
 
   /** The values of each key in a batch reduced with `fn` (associative, commutative). */
   reduceByKey<K, V>(this: DStream<Pair<K, V>>, fn: (a: Widen<V>, b: Widen<V>) => Widen<V>, numPartitions?: number): DStream<[K, Widen<V>]> {
-    return this.derive(reducedByKey(this as DStream<Pair<K, Widen<V>>>, fn, numPartitions));
+    return this.derive("reducedByKey", reducedByKey(this as DStream<Pair<K, Widen<V>>>, fn, numPartitions));
   }
 
   /** Spark's `combineByKey`: each key's values folded into a combiner. */
@@ -312,42 +370,42 @@ export class DStream<T> implements Upstream<T> {
     numPartitions?: number,
     mapSideCombine = true,
   ): DStream<[K, C]> {
-    return this.derive(combinedByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine));
+    return this.derive("combinedByKey", combinedByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine));
   }
 
   /** The values of each key in a batch. */
   groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<[K, V[]]> {
-    return this.derive(groupedByKey(this, numPartitions));
+    return this.derive("groupedByKey", groupedByKey(this, numPartitions));
   }
 
   /** Each value through `f`, keys unchanged. */
   mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> {
-    return this.derive(mappedValues(this, f));
+    return this.derive("mappedValues", mappedValues(this, f));
   }
 
   /** Each value into zero or more values, each paired with its key. */
   flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => Iterable<U>): DStream<[K, U]> {
-    return this.derive(flatMappedValues(this, f));
+    return this.derive("flatMappedValues", flatMappedValues(this, f));
   }
 
   /** For each key in either stream's batch, its values on each side. */
   cogroup<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V[], W[]]]> {
-    return this.derive(cogrouped(this, other, numPartitions));
+    return this.derive("cogrouped", cogrouped(this, other, numPartitions));
   }
 
   /** Every pair of values of each key present in both streams' batches. */
   join<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V, W]]> {
-    return this.derive(joined(this, other, numPartitions));
+    return this.derive("joined", joined(this, other, numPartitions));
   }
 
   /** `join`, keeping this side's keys missing from `other` with `undefined`. */
   leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V, W | undefined]]> {
-    return this.derive(leftOuterJoined(this, other, numPartitions));
+    return this.derive("leftOuterJoined", leftOuterJoined(this, other, numPartitions));
   }
 
   /** `join`, keeping `other`'s keys missing from this side with `undefined`. */
   rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V | undefined, W]]> {
-    return this.derive(rightOuterJoined(this, other, numPartitions));
+    return this.derive("rightOuterJoined", rightOuterJoined(this, other, numPartitions));
   }
 
   /** `join`, keeping keys missing from either side with `undefined` there. */
@@ -356,12 +414,12 @@ export class DStream<T> implements Upstream<T> {
     other: DStream<Pair<K, W>>,
     numPartitions?: number,
   ): DStream<[K, [V | undefined, W | undefined]]> {
-    return this.derive(fullOuterJoined(this, other, numPartitions));
+    return this.derive("fullOuterJoined", fullOuterJoined(this, other, numPartitions));
   }
 
   /** State per key across batches: `fn(newValues, previousState)`; returning `undefined` removes the key. */
   updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: UpdateStateFunction<V, S>, numPartitions?: number): DStream<[K, S]> {
-    return this.derive(new StateComputation<K, V, S>(this, fn, numPartitions));
+    return this.derive("updateStateByKey", new StateComputation<K, V, S>(this, fn, numPartitions));
   }
 
   /**
@@ -370,7 +428,7 @@ export class DStream<T> implements Upstream<T> {
    * `stateSnapshots()` is the stream of every key's state after each batch.
    */
   mapWithState<K, V, S, U>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, U>): MapWithStateDStream<K, S, U> {
-    const internal = this.derive(new MapWithStateComputation<K, V, S, U>(this, spec, this.env.graph.executor));
+    const internal = this.derive("mapWithState", new MapWithStateComputation<K, V, S, U>(this, spec, this.env.graph.executor));
     const mappedStream = internal.flatMap(([, record]) => record.mapped);
     const snapshots = internal.filter(([, record]) => record.present).map(([k, record]): [K, S] => [k, record.state as S]);
     return Object.assign(mappedStream, { stateSnapshots: () => snapshots });

@@ -1,7 +1,8 @@
 import type { Batch } from "../core/batch.ts";
 import { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
-import type { Executor } from "../core/executor.ts";
+import type { Executor, Partitions } from "../core/executor.ts";
+import { murmur3String } from "../core/hash.ts";
 import type { StreamNode } from "./upstream.ts";
 
 /** What an input reports of the batch it made: Spark's `StreamInputInfo`. */
@@ -44,6 +45,7 @@ export class DStreamGraph {
   readonly executor: Executor;
   private readonly owner: GraphOwner;
   private readonly inputs: StreamNode[] = [];
+  private readonly streams: StreamNode[] = [];
   private readonly outputs: OutputOperation[] = [];
   private readonly inputInfos = new Map<number, StreamInputInfo[]>();
   private nextStreamId = 0;
@@ -71,6 +73,11 @@ export class DStreamGraph {
     return this.nextStreamId++;
   }
 
+  /** Registers every stream, in creation order (ids are creation order too). */
+  track(stream: StreamNode): void {
+    this.streams.push(stream);
+  }
+
   addInput(stream: StreamNode): void {
     this.inputs.push(stream);
   }
@@ -84,6 +91,10 @@ export class DStreamGraph {
   remember(duration: Duration): void {
     this.owner.assertModifiable("a remember duration");
     this.rememberDuration = duration;
+  }
+
+  get startTime(): number | undefined {
+    return this.zeroTime;
   }
 
   start(zeroTime: number): void {
@@ -121,6 +132,59 @@ export class DStreamGraph {
       if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, run: () => out.run(batch, time) });
     }
     return jobs;
+  }
+
+  // ---- checkpoints ---------------------------------------------------------------------------
+
+  /** The operators of the streams that cannot run without a checkpoint store. */
+  streamsNeedingCheckpoint(): string[] {
+    return this.streams.filter((s) => s.mustCheckpoint).map((s) => s.op);
+  }
+
+  /**
+   * Whether a checkpoint is due after the batch at `time`: when any checkpointed stream's
+   * interval divides the time since start; every batch when no stream's data is checkpointed
+   * (the checkpoint then holds only where the inputs are).
+   */
+  checkpointDue(time: number): boolean {
+    const since = time - (this.zeroTime ?? 0);
+    let any = false;
+    for (const s of this.streams) {
+      const every = s.checkpointInterval;
+      if (!every) continue;
+      any = true;
+      if (since % every.milliseconds === 0) return true;
+    }
+    return !any;
+  }
+
+  /** The checkpointed streams' batches up to `time`, materialised, by stream id. */
+  async checkpointData(time: number): Promise<[number, [number, Partitions<unknown>][]][]> {
+    const out: [number, [number, Partitions<unknown>][]][] = [];
+    for (const s of this.streams) if (s.checkpointInterval) out.push([s.id, await s.checkpointData(time)]);
+    return out;
+  }
+
+  /** Puts checkpointed batches back into their streams. */
+  restore(data: readonly (readonly [number, readonly (readonly [number, Partitions<unknown>])[]])[]): void {
+    for (const [id, entries] of data) {
+      const stream = this.streams[id];
+      if (!stream) throw new RivuletError("CHECKPOINT_MISMATCH", `the checkpoint holds data of stream ${id}, which this graph does not have`);
+      stream.restoreCheckpointData(entries);
+    }
+  }
+
+  /**
+   * What identifies the graph across restarts: every stream's operator, slide and inputs, every
+   * output, and the batch interval. Functions cannot be compared, so two graphs differing only in
+   * the functions they apply have the same fingerprint.
+   */
+  fingerprint(): string {
+    const parts = [`interval=${this.batchInterval.milliseconds}`];
+    for (const s of this.streams) parts.push(`${s.id}:${s.op}:${s.slideDuration.milliseconds}:[${s.dependencies.map((d) => d.id).join(",")}]`);
+    for (const o of this.outputs) parts.push(`out${o.id}:${o.name}:${o.stream.id}`);
+    const text = parts.join(";");
+    return `${murmur3String(text).toString(16).padStart(8, "0")}${murmur3String(text, 0x9747b28c).toString(16).padStart(8, "0")}`;
   }
 
   clearMetadata(time: number): void {

@@ -35,6 +35,13 @@ export interface InputSource<T> {
   start?(context: SourceContext): void | Promise<void>;
   /** Stops receiving; with `graceful`, what was already received stays to be taken. */
   stop?(graceful: boolean): void | Promise<void>;
+  /**
+   * Where the source stood once the batch at `time` was taken, for a checkpoint: replayable
+   * sources return a position to resume from (a plain value), others nothing.
+   */
+  position?(time: number): unknown;
+  /** Resumes from a checkpointed position, before `start`. */
+  restore?(position: unknown): void;
 }
 
 /** Spark's InputDStream: one batch per batch interval, made of what its source took. */
@@ -44,6 +51,7 @@ export class InputComputation<T> implements Computation<T> {
   streamId = -1;
   private readonly graph: DStreamGraph;
   private readonly source: InputSource<T>;
+  private lastTaken = -Infinity;
 
   constructor(graph: DStreamGraph, source: InputSource<T>) {
     this.graph = graph;
@@ -52,6 +60,9 @@ export class InputComputation<T> implements Computation<T> {
   }
 
   compute(time: number): Batch<T> {
+    // A time already past (a slice into forgotten history) must not take records meant for the next batch.
+    if (time <= this.lastTaken) return Batch.fromPartitions<T>([], this.graph.executor);
+    this.lastTaken = time;
     const taken = this.source.take(time);
     const records = taken.chunked ? ([] as T[]).concat(...(taken.records as readonly (readonly T[])[])) : (taken.records as readonly T[]);
     this.graph.reportInput(time, {

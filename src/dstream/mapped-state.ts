@@ -20,8 +20,9 @@ export interface StateRecord<S, U> {
  */
 export class MapWithStateComputation<K, V, S, U> implements Computation<[K, StateRecord<S, U>]> {
   readonly dependencies: readonly StreamNode[];
-  /** The kept state of the last batch. */
-  last: { time: number; batch: Batch<[K, StateRecord<S, U>]> } | undefined;
+  readonly mustCheckpoint = true;
+  private self: Upstream<[K, StateRecord<S, U>]> | undefined;
+  private initialUsed = false;
   private readonly parent: Upstream<Pair<K, V>>;
   private readonly spec: StateSpec<K, V, S, U>;
   private readonly timeout: Duration | undefined;
@@ -44,15 +45,18 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
     return this.parent.slideDuration;
   }
 
+  attach(self: Upstream<[K, StateRecord<S, U>]>): void {
+    this.self = self;
+  }
+
   compute(time: number): Batch<[K, StateRecord<S, U>]> | undefined {
     const input = this.parent.getOrCompute(time);
     if (!input) return undefined;
-    const previous =
-      this.last?.time === time - this.slideDuration.milliseconds
-        ? this.last.batch
-        : this.last === undefined && this.initial
-          ? this.initial.map(([k, s]): [K, StateRecord<S, U>] => [k, { state: s, present: true, updatedAt: time, mapped: [] }])
-          : undefined;
+    let previous = this.self!.generatedAt(time - this.slideDuration.milliseconds);
+    if (!previous && this.initial && !this.initialUsed) {
+      this.initialUsed = true;
+      previous = this.initial.map(([k, s]): [K, StateRecord<S, U>] => [k, { state: s, present: true, updatedAt: time, mapped: [] }]);
+    }
     const fn = this.spec.mappingFunction;
     const threshold = this.timeout ? time - this.timeout.milliseconds : -Infinity;
     const step = ([k, [values, states]]: [K, [V[], StateRecord<S, U>[]]]): [K, StateRecord<S, U>][] => {
@@ -79,8 +83,6 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
       return [[k, { state: value, present, updatedAt: time, mapped }]];
     };
     const empty = Batch.fromPartitions<[K, StateRecord<S, U>]>([], this.executor);
-    const next = input.cogroup(previous ?? empty, this.numPartitions).flatMap(step).cache();
-    this.last = { time, batch: next };
-    return next;
+    return input.cogroup(previous ?? empty, this.numPartitions).flatMap(step).cache();
   }
 }

@@ -15,7 +15,8 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
   private readonly parent: Upstream<Pair<K, V>>;
   private readonly update: UpdateStateFunction<V, S>;
   private readonly numPartitions: number | undefined;
-  private last: { time: number; batch: Batch<[K, S]> } | undefined;
+  private self: Upstream<[K, S]> | undefined;
+  readonly mustCheckpoint = true;
 
   constructor(parent: Upstream<Pair<K, V>>, update: UpdateStateFunction<V, S>, numPartitions?: number) {
     this.parent = parent;
@@ -28,8 +29,12 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
     return this.parent.slideDuration;
   }
 
+  attach(self: Upstream<[K, S]>): void {
+    this.self = self;
+  }
+
   compute(time: number): Batch<[K, S]> | undefined {
-    const previous = this.last?.time === time - this.slideDuration.milliseconds ? this.last.batch : undefined;
+    const previous = this.self!.generatedAt(time - this.slideDuration.milliseconds);
     const input = this.parent.getOrCompute(time);
     const update = this.update;
     let next: Batch<[K, S]>;
@@ -51,8 +56,6 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
     } else {
       return undefined;
     }
-    next.cache();
-    this.last = { time, batch: next };
-    return next;
+    return next.cache();
   }
 }

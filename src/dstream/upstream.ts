@@ -1,5 +1,6 @@
 import type { Batch } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
+import type { Partitions } from "../core/executor.ts";
 
 /**
  * The three members every stream defines, as in Spark's DStream: how often it produces a batch,
@@ -14,6 +15,10 @@ export interface Computation<T> {
   compute(time: number): Batch<T> | undefined;
   /** How much more history this stream needs of its parents than it keeps itself (windows). */
   readonly parentRememberExtra?: Duration;
+  /** True when the stream's batches cannot be recomputed after a restart (state), so must be checkpointed. */
+  readonly mustCheckpoint?: boolean;
+  /** Receives the stream the computation belongs to, for computations that read their own past. */
+  attach?(self: Upstream<T>): void;
 }
 
 /** What a computation may ask of a parent stream. */
@@ -21,6 +26,8 @@ export interface Upstream<T> extends StreamNode {
   getOrCompute(time: number): Batch<T> | undefined;
   /** The batches at the valid times in [from, to]. */
   slice(from: number, to: number): Batch<T>[];
+  /** The batch already made for `time`, if any; never computes. */
+  generatedAt(time: number): Batch<T> | undefined;
 }
 
 /** What the graph asks of every stream, whatever its record type. */
@@ -35,4 +42,14 @@ export interface StreamNode {
   /** Forgets batches older than the remember duration, here and upstream. */
   clearMetadata(time: number): void;
   getOrCompute(time: number): Batch<unknown> | undefined;
+  /** The operator that made the stream. */
+  readonly op: string;
+  /** True when the stream cannot run without a checkpoint store. */
+  readonly mustCheckpoint: boolean;
+  /** Asks for the stream's batches to be checkpointed. */
+  markCheckpointed(): void;
+  /** How often the stream's batches are checkpointed, if they are (known once initialized). */
+  readonly checkpointInterval: Duration | undefined;
+  checkpointData(time: number): Promise<[number, Partitions<unknown>][]>;
+  restoreCheckpointData(entries: readonly (readonly [number, Partitions<unknown>])[]): void;
 }

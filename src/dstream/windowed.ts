@@ -34,6 +34,8 @@ export class WindowComputation<T> implements Computation<T> {
     this.slideDuration = slide;
     this.parentRememberExtra = length;
     this.executor = executor;
+    // After a restart the window needs the parent's batches from before it.
+    parent.markCheckpointed();
   }
 
   compute(time: number): Batch<T> {
@@ -43,9 +45,8 @@ export class WindowComputation<T> implements Computation<T> {
   }
 }
 
-export interface IncrementalWindowOptions<K, V> {
+export interface IncrementalWindowOptions<V> {
   readonly invFn: (a: V, b: V) => V;
-  readonly filterFn?: ((pair: readonly [K, V]) => unknown) | undefined;
   readonly numPartitions?: number | undefined;
 }
 
@@ -61,18 +62,20 @@ export type WindowEntry<V> = readonly [value: V, batches: number];
  * Unlike Spark, the kept window also counts, per key, the batches of the window holding it: a key
  * leaves the kept window exactly when no batch of the window holds it, and `filterFn` only shapes
  * the output. So a key whose value passes through zero (say +5 then −5) is still right when one
- * of its batches leaves, where Spark, having filtered it out, fails the batch.
+ * of its batches leaves, where Spark, having filtered it out, fails the batch. This stream holds
+ * the kept window; `reduceByKeyAndWindow` maps it to `[key, value]` and applies `filterFn`.
  */
-export class IncrementalWindowComputation<K, V> implements Computation<[K, V]> {
+export class IncrementalWindowComputation<K, V> implements Computation<[K, WindowEntry<V>]> {
   readonly dependencies: readonly StreamNode[];
   readonly slideDuration: Duration;
   readonly parentRememberExtra: Duration;
-  /** The kept window of the last batch: the next window is computed from it. */
-  last: { time: number; batch: Batch<[K, WindowEntry<V>]> } | undefined;
+  readonly mustCheckpoint = true;
+  /** This stream: the next window is computed from the previous one. */
+  private self: Upstream<[K, WindowEntry<V>]> | undefined;
   private readonly reduced: Upstream<Pair<K, V>>;
   private readonly length: Duration;
   private readonly fn: (a: V, b: V) => V;
-  private readonly options: IncrementalWindowOptions<K, V>;
+  private readonly options: IncrementalWindowOptions<V>;
   private readonly executor: Executor;
 
   constructor(
@@ -80,10 +83,12 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, V]> {
     fn: (a: V, b: V) => V,
     length: Duration,
     slide: Duration,
-    options: IncrementalWindowOptions<K, V>,
+    options: IncrementalWindowOptions<V>,
     executor: Executor,
   ) {
     this.reduced = reduced;
+    // Leaving batches are subtracted, so the per-batch reductions in the window must survive a restart.
+    reduced.markCheckpointed();
     this.dependencies = [reduced];
     this.fn = fn;
     this.length = length;
@@ -93,7 +98,11 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, V]> {
     this.executor = executor;
   }
 
-  compute(time: number): Batch<[K, V]> {
+  attach(self: Upstream<[K, WindowEntry<V>]>): void {
+    this.self = self;
+  }
+
+  compute(time: number): Batch<[K, WindowEntry<V>]> {
     const step = this.reduced.slideDuration.milliseconds;
     const slide = this.slideDuration.milliseconds;
     const begin = time - this.length.milliseconds + step; // first batch of the current window
@@ -104,11 +113,11 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, V]> {
     //  |- old -|                     |-- new --|
     const old = this.reduced.slice(prevBegin, Math.min(begin - step, prevEnd));
     const fresh = this.reduced.slice(Math.max(prevEnd + step, begin), time);
-    const previous = this.last?.time === prevEnd ? this.last.batch : Batch.fromPartitions<[K, WindowEntry<V>]>([], this.executor);
+    const previous = this.self!.generatedAt(prevEnd) ?? Batch.fromPartitions<[K, WindowEntry<V>]>([], this.executor);
     const { fn } = this;
     const inv = this.options.invFn;
     const numOld = old.length;
-    const kept = Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism)
+    return Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism)
       .flatMap(([k, groups]): [K, WindowEntry<V>][] => {
         // Per batch, `reduced` holds at most one value per key.
         let value: V | undefined;
@@ -130,8 +139,5 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, V]> {
         return count > 0 ? [[k, [value as V, count]]] : [];
       })
       .cache();
-    this.last = { time, batch: kept };
-    const out = kept.map(([k, [v]]): [K, V] => [k, v]);
-    return this.options.filterFn ? out.filter(this.options.filterFn as (pair: [K, V]) => unknown) : out;
   }
 }

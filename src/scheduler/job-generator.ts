@@ -15,6 +15,8 @@ export class JobGenerator {
   private readonly timer: RecurringTimer;
   private readonly interval: number;
   private lastTime: number | undefined;
+  private readonly pending = new Set<number>();
+  private afterBatch: ((time: number, pending: readonly number[]) => Promise<void>) | undefined;
 
   constructor(graph: DStreamGraph, clock: Clock, scheduler: JobScheduler, reportError: (error: unknown) => void) {
     this.graph = graph;
@@ -24,10 +26,19 @@ export class JobGenerator {
     this.timer = new RecurringTimer(clock, this.interval, (time) => this.generate(time));
   }
 
-  /** Starts generating: the first batch is at `zeroTime + interval`. */
-  start(zeroTime: number): void {
-    this.lastTime = zeroTime;
-    this.timer.start(zeroTime + this.interval);
+  /** Runs after each batch's jobs, in turn, before old batches are forgotten (checkpoints). */
+  onBatchCompleted(fn: (time: number, pending: readonly number[]) => Promise<void>): void {
+    this.afterBatch = fn;
+  }
+
+  /**
+   * Starts generating: the first batch is at `zeroTime + interval`, or at `resumeAt` after a
+   * recovery; batch times already past on the clock (the time the job was down) are generated at
+   * once, in order, as Spark does on restart.
+   */
+  start(zeroTime: number, resumeAt = zeroTime + this.interval): void {
+    this.lastTime = resumeAt - this.interval;
+    this.timer.start(resumeAt);
   }
 
   /** Stops the timer. With `drain`, one last batch takes what the inputs still hold, and runs. */
@@ -43,15 +54,21 @@ export class JobGenerator {
 
   private generate(time: number): Promise<void> {
     this.lastTime = time;
+    this.pending.add(time);
     let jobs;
     try {
       jobs = this.graph.generateJobs(time);
     } catch (error) {
       // As in Spark: a batch whose jobs cannot be generated is reported and skipped.
       this.graph.takeInputInfo(time);
+      this.pending.delete(time);
       this.reportError(error);
       return Promise.resolve();
     }
-    return this.scheduler.submit(time, jobs, this.graph.takeInputInfo(time)).then(() => this.graph.clearMetadata(time));
+    return this.scheduler.submit(time, jobs, this.graph.takeInputInfo(time), async () => {
+      this.pending.delete(time);
+      await this.afterBatch?.(time, [...this.pending]);
+      this.graph.clearMetadata(time);
+    });
   }
 }

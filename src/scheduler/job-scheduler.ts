@@ -20,8 +20,11 @@ export class JobScheduler {
     this.reportError = reportError;
   }
 
-  /** Queues the jobs of one batch; resolves when they have all run (or were dropped by `stop`). */
-  submit(time: number, jobs: readonly Job[], inputs: readonly StreamInputInfo[]): Promise<void> {
+  /**
+   * Queues the jobs of one batch; resolves when they have all run (or were dropped by `stop`).
+   * `after` runs once they have, still in turn (checkpoint, clean-up), before the next batch.
+   */
+  submit(time: number, jobs: readonly Job[], inputs: readonly StreamInputInfo[], after?: () => Promise<void> | void): Promise<void> {
     const info: Mutable<BatchInfo> = {
       batchTime: time,
       streamIdToInputInfo: new Map(inputs.map((i) => [i.inputStreamId, i])),
@@ -37,7 +40,11 @@ export class JobScheduler {
       totalDelay: undefined,
     };
     this.bus.post("onBatchSubmitted", { batchInfo: { ...info } });
-    const run = this.tail.then(() => (this.stopped ? undefined : this.runBatch(info, jobs)));
+    const run = this.tail.then(async () => {
+      if (this.stopped) return;
+      await this.runBatch(info, jobs);
+      await after?.();
+    });
     this.tail = run;
     return run;
   }

@@ -53,6 +53,10 @@ export interface StreamingListener {
   onReceiverStarted?(event: { readonly receiverInfo: ReceiverInfo }): void;
   onReceiverError?(event: { readonly receiverInfo: ReceiverInfo }): void;
   onReceiverStopped?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  /** A checkpoint of the batch at `time` was written. */
+  onCheckpointCompleted?(event: { readonly time: number }): void;
+  /** A checkpoint could not be written; the previous one stays valid. */
+  onCheckpointFailed?(event: { readonly time: number; readonly error: unknown }): void;
 }
 
 type EventName = keyof StreamingListener;

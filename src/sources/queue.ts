@@ -8,6 +8,7 @@ export interface QueueStreamOptions<T> {
 }
 
 const EMPTY: Taken<never> = { records: [] };
+const MAX_POSITIONS = 256;
 
 /**
  * Spark's queueStream: batches taken from an array used as a queue, which the caller may keep
@@ -18,6 +19,9 @@ export class QueueSource<T> implements InputSource<T> {
   private readonly queue: (readonly T[])[];
   private readonly oneAtATime: boolean;
   private readonly defaultBatch: readonly T[] | undefined;
+  /** Queue entries taken so far, and as of each recent batch time. */
+  private taken = 0;
+  private readonly positions = new Map<number, number>();
 
   constructor(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}) {
     this.queue = queue;
@@ -25,9 +29,42 @@ export class QueueSource<T> implements InputSource<T> {
     this.defaultBatch = options.defaultBatch;
   }
 
-  take(): Taken<T> {
+  take(time: number): Taken<T> {
+    const taken = this.takeEntries();
+    this.positions.set(time, this.taken);
+    // Only positions of batches not yet checkpointed are asked for: a bounded history will do.
+    if (this.positions.size > MAX_POSITIONS) this.positions.delete(this.positions.keys().next().value!);
+    return taken;
+  }
+
+  /** The number of queue entries taken up to the batch at `time`: a replay skips them. */
+  position(time: number): number {
+    let best = 0;
+    for (const [t, p] of this.positions) {
+      if (t <= time && p >= best) best = p;
+      // Older positions are not asked for again once a later one is checkpointed.
+      if (t < time) this.positions.delete(t);
+    }
+    return best;
+  }
+
+  /**
+   * Resumes after `position` entries, as a replayable source: the factory that rebuilds the
+   * graph after a restart queues the same batches again, and those already applied are skipped.
+   */
+  restore(position: unknown): void {
+    const n = typeof position === "number" && Number.isInteger(position) && position >= 0 ? position : 0;
+    this.queue.splice(0, Math.min(n, this.queue.length));
+    this.taken = n;
+  }
+
+  private takeEntries(): Taken<T> {
     if (this.queue.length === 0) return this.defaultBatch ? { records: this.defaultBatch } : EMPTY;
-    if (this.oneAtATime) return { records: this.queue.shift()! };
+    if (this.oneAtATime) {
+      this.taken++;
+      return { records: this.queue.shift()! };
+    }
+    this.taken += this.queue.length;
     return { records: this.queue.splice(0, this.queue.length), chunked: true };
   }
 }

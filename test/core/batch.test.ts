@@ -124,6 +124,21 @@ describe("Batch operators", () => {
   });
 });
 
+describe("Batch.groupByKey with large groups", () => {
+  it("merges groups of any size from several partitions", async () => {
+    // 2 input partitions of 200 000 values of one key each: the reduce side merges two groups of
+    // 200 000. (Fails today with "RangeError: Maximum call stack size exceeded": the merge is
+    // `a.push(...b)`, one call argument per value.)
+    const n = 400_000;
+    const grouped = of(Array.from({ length: n }, (_, i): Pair<string, number> => ["hot", i]), 2).groupByKey(1);
+    const [[key, values]] = (await grouped.collect()) as [[string, number[]]];
+    expect(key).toBe("hot");
+    expect(values).toHaveLength(n);
+    expect(values[0]).toBe(0);
+    expect(values[n - 1]).toBe(n - 1);
+  });
+});
+
 describe("Batch laziness", () => {
   it("runs nothing until an action", async () => {
     const m = counting((x: number) => x + 1);
@@ -134,7 +149,7 @@ describe("Batch laziness", () => {
       .reduceByKey(r.f)
       .map(([k, v]) => `${k}=${v}`)
       .filter((s) => s.length > 0);
-    of(range(1, 10)).map(m.f).glom().union(of([1]).map(m.f).repartition(2));
+    of(range(1, 10)).map(m.f).union(of([1]).map(m.f).repartition(2)).glom().countBatch();
     expect(m.calls).toBe(0);
     expect(r.calls).toBe(0);
     expect((await b.collect()).sort()).toEqual(["0=30", "1=35"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type DStream, ManualClock, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
+import { type DStream, ManualClock, MemoryCheckpointStore, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
 import { sorted } from "../support/spark-suite.ts";
 
 // Spark's MapWithStateSuite, "basic operations with simple API".
@@ -11,6 +11,7 @@ async function run<U, S>(
 ): Promise<{ mapped: U[][]; states: [string, S][][] }> {
   const clock = new ManualClock();
   const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+  ssc.checkpoint(new MemoryCheckpointStore());
   const mapped: U[][] = [];
   const states: [string, S][][] = [];
   const stream = ssc
@@ -85,6 +86,8 @@ describe("mapWithState", () => {
   it("starts from an initial state and honours numPartitions", async () => {
     const clock = new ManualClock();
     const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    ssc.checkpoint(new MemoryCheckpointStore());
+  ssc.checkpoint(new MemoryCheckpointStore());
     const spec = StateSpec.function((_k: string, v: number | undefined, state: State<number>) => {
       state.update((state.getOption() ?? 0) + (v ?? 0));
       return state.get();

@@ -1,5 +1,5 @@
 // Spark's TestSuiteBase in miniature: input batches in, output batches out, under a ManualClock.
-import { type Batch, type DStream, ManualClock, Seconds, StreamingContext } from "../../src/index.ts";
+import { type Batch, type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext } from "../../src/index.ts";
 
 export interface RunOptions {
   /** Batches to run; default: as many as there are input batches. */
@@ -28,6 +28,8 @@ export async function runOperation2<T, W, U>(
 ): Promise<U[][]> {
   const clock = new ManualClock();
   const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2 });
+  // Stateful and incremental-window operators need a checkpoint store, as in Spark.
+  ssc.checkpoint(new MemoryCheckpointStore());
   try {
     const a = ssc.queueStream<T>(input1.map((b) => b.slice()));
     const b = ssc.queueStream<W>(input2.map((x) => x.slice()));

@@ -14,8 +14,9 @@
 import type { Aggregate, KeyColumn, NumberKeyColumn, StringKeyColumn } from "./types.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a key may start with U+FEFF, which a default decoder would strip.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const fatalDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** V8 makes substrings of at least this many UTF-16 units views of their parent. */
 const SLICE_VIEW_MIN = 13;
@@ -40,7 +41,7 @@ export function utf8Length(s: string): number {
 }
 
 /** Keys at least this long are encoded by TextEncoder.encodeInto; shorter ones by a JS loop. */
-const ENCODE_INTO_MIN = 24;
+const ENCODE_INTO_MIN = 64;
 
 /** Writes the UTF-8 of `s` at `bytes[pos]` (room guaranteed); returns the new position. */
 function writeUtf8(s: string, bytes: Uint8Array, pos: number): number {
