@@ -2,13 +2,16 @@
 // the batch, doubled as needed), for reduceByKey with sum/min/max, countByValue, and the merge of
 // map-side partials. Output is grouped by output partition (hash % P), keys in first-seen order.
 //
-// Table layout:
-//   slots   [hash u32, entry+1 u32] x capacity (power of two; 0 = empty), linear probing from a
-//           Fibonacci hash of `hash` (top bits, so keys of one partition, which share hash % P,
-//           still spread over the table)
-//   entries [key u64, value f64] in first-seen order; string key = ptr | len << 32 (the bytes stay
-//           where the input put them), number key = canonical float64 bits
-//   hashes  u32 per entry
+// Table layout: slots of 32 bytes, capacity a power of two, load factor at most 1/2, linear
+// probing from a Fibonacci hash of `hash` (its top bits, so the keys of one partition, which share
+// hash % P, still spread over the table):
+//   +0  hash u32        +4  entry + 1 u32 (0: empty)
+//   +8  length u32      +12 pointer u32 (string keys: where the bytes are; they stay in the input)
+//   +16 prefix u64      (string keys: the first min(length, 8) bytes, zero-padded; number keys:
+//                        the canonical float64 bits)
+//   +24 value f64
+// A lookup touches one slot (two for a long key: its bytes) and updates the value in place.
+// `order` lists the slot of each entry in first-seen order (rewritten when the table grows).
 //
 // Output header (u32 x 8) returned by the kernels:
 //   [0] entries  [1] partitions P  [2] ptr partStart u32[P+1]  [3] ptr hashes u32[E]
@@ -29,13 +32,13 @@ export const OP_COUNT: u32 = 3;
 
 const HEADER_WORDS: usize = 8;
 const FIB: u32 = 0x9e3779b1;
+const SLOT_BITS: usize = 5; // 32-byte slots
 
 let slots: usize = 0;
 let slotShift: u32 = 0; // 32 - log2(capacity)
 let slotMask: u32 = 0;
-let entries: usize = 0;
-let entryHashes: usize = 0;
-let entryCap: u32 = 0;
+let order: usize = 0; // u32 slot index per entry
+let orderCap: u32 = 0;
 let count: u32 = 0;
 /** Set by the find functions: whether the last lookup created the entry. */
 export let isNew: bool = false;
@@ -45,17 +48,20 @@ export let isNew: bool = false;
   return (hash * FIB) >>> slotShift;
 }
 
+// @ts-ignore: decorator
+@inline function slotAt(s: u32): usize {
+  return slots + (<usize>s << SLOT_BITS);
+}
+
 /** Starts an empty table for about `expected` distinct keys. */
 export function tableInit(expected: u32): void {
   let bits: u32 = 4;
-  while (bits < 31 && (<u64>1 << bits) < (<u64>expected << 1)) bits++;
-  const cap: u32 = 1 << bits;
-  slots = allocZeroed(<usize>cap << 3);
+  while (bits < 30 && (<u64>1 << bits) < (<u64>expected << 1)) bits++;
+  slots = allocZeroed(<usize>1 << (bits + <u32>SLOT_BITS));
   slotShift = 32 - bits;
-  slotMask = cap - 1;
-  entryCap = max<u32>(expected, 8);
-  entries = alloc(<usize>entryCap << 4);
-  entryHashes = alloc(<usize>entryCap << 2);
+  slotMask = (1 << bits) - 1;
+  orderCap = max<u32>(expected, 8);
+  order = alloc(<usize>orderCap << 2);
   count = 0;
 }
 
@@ -67,45 +73,53 @@ export function tableInit(expected: u32): void {
 
 function growSlots(): void {
   const bits = 32 - slotShift + 1;
-  if (bits > 31) fail(ERR_ARGUMENT, 0);
-  const cap: u32 = 1 << bits;
-  slots = allocZeroed(<usize>cap << 3);
+  if (bits > 30) fail(ERR_ARGUMENT, 0);
+  const old = slots;
+  slots = allocZeroed(<usize>1 << (bits + <u32>SLOT_BITS));
   slotShift = 32 - bits;
-  slotMask = cap - 1;
+  slotMask = (1 << bits) - 1;
   for (let i: u32 = 0; i < count; i++) {
-    const h = load<u32>(entryHashes + (<usize>i << 2));
-    let s = slotOf(h);
-    while (load<u32>(slots + (<usize>s << 3), 4) != 0) s = (s + 1) & slotMask;
-    const sp = slots + (<usize>s << 3);
-    store<u32>(sp, h);
-    store<u32>(sp, i + 1, 4);
+    const op = order + (<usize>i << 2);
+    const from = old + (<usize>load<u32>(op) << SLOT_BITS);
+    let s = slotOf(load<u32>(from));
+    while (load<u32>(slotAt(s), 4) != 0) s = (s + 1) & slotMask;
+    const to = slotAt(s);
+    store<u64>(to, load<u64>(from));
+    store<u64>(to, load<u64>(from, 8), 8);
+    store<u64>(to, load<u64>(from, 16), 16);
+    store<u64>(to, load<u64>(from, 24), 24);
+    store<u32>(op, s);
   }
 }
 
-function growEntries(): void {
-  const cap = entryCap << 1;
-  const e = alloc(<usize>cap << 4);
-  memory.copy(e, entries, <usize>count << 4);
-  const h = alloc(<usize>cap << 2);
-  memory.copy(h, entryHashes, <usize>count << 2);
-  entries = e;
-  entryHashes = h;
-  entryCap = cap;
+function growOrder(): void {
+  const cap = orderCap << 1;
+  const o = alloc(<usize>cap << 2);
+  memory.copy(o, order, <usize>count << 2);
+  order = o;
+  orderCap = cap;
 }
 
+/** Creates the entry in empty slot `s`; returns the slot's address (valid until the next insert). */
 // @ts-ignore: decorator
-@inline function newEntry(sp: usize, hash: u32, key: u64): u32 {
+@inline function newEntry(s: u32, hash: u32, len: u32, ptr: usize, prefix: u64): usize {
   const i = count;
+  if (i == orderCap) growOrder();
+  let sp = slotAt(s);
   store<u32>(sp, hash);
   store<u32>(sp, i + 1, 4);
-  if (i == entryCap) growEntries();
-  store<u64>(entries + (<usize>i << 4), key);
-  store<u32>(entryHashes + (<usize>i << 2), hash);
+  store<u32>(sp, len, 8);
+  store<u32>(sp, <u32>ptr, 12);
+  store<u64>(sp, prefix, 16);
+  store<u32>(order + (<usize>i << 2), s);
   count = i + 1;
   isNew = true;
   // Keep the load factor at or below 1/2.
-  if (count << 1 > slotMask + 1) growSlots();
-  return i;
+  if (count << 1 > slotMask + 1) {
+    growSlots();
+    sp = slotAt(load<u32>(order + (<usize>i << 2)));
+  }
+  return sp;
 }
 
 /** Bytewise equality of two ranges of the same length. */
@@ -116,70 +130,82 @@ function growEntries(): void {
     if (load<u64>(a + i) != load<u64>(b + i)) return false;
     i += 8;
   }
-  if (i + 4 <= len) {
-    if (load<u32>(a + i) != load<u32>(b + i)) return false;
-    i += 4;
-  }
-  while (i < len) {
-    if (load<u8>(a + i) != load<u8>(b + i)) return false;
-    i++;
+  // The tail as one masked u64 (8 readable bytes follow every arena allocation).
+  if (i < len) {
+    const mask = (<u64>-1) >>> (<u64>(8 - (len - i)) << 3);
+    if (((load<u64>(a + i) ^ load<u64>(b + i)) & mask) != 0) return false;
   }
   return true;
 }
 
-/** The entry of string key bytes [ptr, ptr+len) with hash `hash`, created if absent (isNew). */
+/** The first min(len, 8) bytes at ptr, zero-padded, as a u64. */
 // @ts-ignore: decorator
-@inline export function findString(hash: u32, ptr: usize, len: u32): u32 {
-  let s = slotOf(hash);
-  while (true) {
-    const sp = slots + (<usize>s << 3);
-    const e = load<u32>(sp, 4);
-    if (e == 0) return newEntry(sp, hash, <u64>ptr | (<u64>len << 32));
-    if (load<u32>(sp) == hash) {
-      const k = load<u64>(entries + (<usize>(e - 1) << 4));
-      if (<u32>(k >>> 32) == len && bytesEqual(<usize>(<u32>k), ptr, len)) {
-        isNew = false;
-        return e - 1;
-      }
-    }
-    s = (s + 1) & slotMask;
-  }
+@inline function prefixOf(ptr: usize, len: u32): u64 {
+  const w = load<u64>(ptr);
+  return len >= 8 ? w : w & (((<u64>1) << (<u64>len << 3)) - 1);
 }
 
-/** The entry of a number key (canonical bits), created if absent (isNew). */
+/**
+ * The slot of string key bytes [ptr, ptr+len) with hash `hash`, created if absent (isNew). The
+ * address is valid until the next insert.
+ */
 // @ts-ignore: decorator
-@inline export function findNumber(hash: u32, bits: u64): u32 {
+@inline export function findString(hash: u32, ptr: usize, len: u32): usize {
+  const prefix = prefixOf(ptr, len);
   let s = slotOf(hash);
   while (true) {
-    const sp = slots + (<usize>s << 3);
-    const e = load<u32>(sp, 4);
-    if (e == 0) return newEntry(sp, hash, bits);
-    if (load<u32>(sp) == hash && load<u64>(entries + (<usize>(e - 1) << 4)) == bits) {
+    const sp = slotAt(s);
+    if (load<u32>(sp, 4) == 0) return newEntry(s, hash, len, ptr, prefix);
+    if (
+      load<u32>(sp) == hash &&
+      load<u32>(sp, 8) == len &&
+      load<u64>(sp, 16) == prefix &&
+      (len <= 8 || bytesEqual(<usize>load<u32>(sp, 12) + 8, ptr + 8, len - 8))
+    ) {
       isNew = false;
-      return e - 1;
+      return sp;
     }
     s = (s + 1) & slotMask;
   }
 }
 
-/** Folds `v` into entry `e` (or sets it when the entry is new). `op` is never OP_COUNT here. */
+/** The slot of a number key (canonical bits), created if absent (isNew). */
 // @ts-ignore: decorator
-@inline export function accumulate(e: u32, op: u32, v: f64): void {
-  const vp = entries + (<usize>e << 4) + 8;
-  if (isNew) {
-    store<f64>(vp, v);
-  } else {
-    const a = load<f64>(vp);
-    // f64.min/f64.max: NaN if either is NaN, -0 < +0, exactly Math.min/Math.max.
-    store<f64>(vp, op == OP_MIN ? min<f64>(a, v) : op == OP_MAX ? max<f64>(a, v) : a + v);
+@inline export function findNumber(hash: u32, bits: u64): usize {
+  let s = slotOf(hash);
+  while (true) {
+    const sp = slotAt(s);
+    if (load<u32>(sp, 4) == 0) return newEntry(s, hash, 8, 0, bits);
+    if (load<u32>(sp) == hash && load<u64>(sp, 16) == bits) {
+      isNew = false;
+      return sp;
+    }
+    s = (s + 1) & slotMask;
   }
 }
 
-/** Adds one to the count of entry `e` (1 when new). */
+/** Folds `v` into the value of slot `sp` (or sets it when new). `op` is never OP_COUNT here. */
 // @ts-ignore: decorator
-@inline export function increment(e: u32): void {
-  const vp = entries + (<usize>e << 4) + 8;
-  store<f64>(vp, isNew ? 1.0 : load<f64>(vp) + 1.0);
+@inline export function accumulate(sp: usize, op: u32, v: f64): void {
+  if (isNew) {
+    store<f64>(sp, v, 24);
+  } else {
+    const a = load<f64>(sp, 24);
+    // f64.min/f64.max: NaN if either is NaN, -0 < +0, exactly Math.min/Math.max.
+    store<f64>(sp, op == OP_MIN ? min<f64>(a, v) : op == OP_MAX ? max<f64>(a, v) : a + v, 24);
+  }
+}
+
+/** Adds one to the count of slot `sp` (1 when new). */
+// @ts-ignore: decorator
+@inline export function increment(sp: usize): void {
+  store<f64>(sp, isNew ? 1.0 : load<f64>(sp, 24) + 1.0, 24);
+}
+
+/** The slot of entry i. */
+// @ts-ignore: decorator
+@inline function entrySlot(i: u32): usize {
+  return slotAt(load<u32>(order + (<usize>i << 2)));
 }
 
 function header(P: u32, partStart: usize, hashes: usize, values: usize, keyOffsets: usize, keys: usize, byteStart: usize): usize {
@@ -201,7 +227,7 @@ function countPartitions(P: u32, partStart: usize): usize {
   const partOf = alloc(<usize>E << 2);
   memory.fill(partStart, 0, (<usize>P + 1) << 2);
   for (let i: u32 = 0; i < E; i++) {
-    const p = partitionOf(load<u32>(entryHashes + (<usize>i << 2)), P);
+    const p = partitionOf(load<u32>(entrySlot(i)), P);
     store<u32>(partOf + (<usize>i << 2), p);
     const c = partStart + ((<usize>p + 1) << 2);
     store<u32>(c, load<u32>(c) + 1);
@@ -223,7 +249,7 @@ export function emitStrings(P: u32): usize {
   // Key bytes per partition.
   for (let i: u32 = 0; i < E; i++) {
     const p = load<u32>(partOf + (<usize>i << 2));
-    const len = <u32>(load<u64>(entries + (<usize>i << 4)) >>> 32);
+    const len = load<u32>(entrySlot(i), 8);
     const c = byteStart + ((<usize>p + 1) << 2);
     store<u32>(c, load<u32>(c) + len);
   }
@@ -248,15 +274,14 @@ export function emitStrings(P: u32): usize {
     const cp = cursor + (<usize>p << 2);
     const pos = load<u32>(cp);
     store<u32>(cp, pos + 1);
-    const ep = entries + (<usize>i << 4);
-    const k = load<u64>(ep);
-    const len = <u32>(k >>> 32);
+    const sp = entrySlot(i);
+    const len = load<u32>(sp, 8);
     const bp = byteCursor + (<usize>p << 2);
     const b = load<u32>(bp);
-    memory.copy(outBytes + b, <usize>(<u32>k), len);
+    memory.copy(outBytes + b, <usize>load<u32>(sp, 12), len);
     store<u32>(bp, b + len);
-    store<u32>(outHashes + (<usize>pos << 2), load<u32>(entryHashes + (<usize>i << 2)));
-    store<f64>(outValues + (<usize>pos << 3), load<f64>(ep, 8));
+    store<u32>(outHashes + (<usize>pos << 2), load<u32>(sp));
+    store<f64>(outValues + (<usize>pos << 3), load<f64>(sp, 24));
     store<u32>(outOffsets + ((<usize>pos + p + 1) << 2), b + len - load<u32>(byteStart + (<usize>p << 2)));
   }
   return header(P, partStart, outHashes, outValues, outOffsets, outBytes, byteStart);
@@ -278,10 +303,10 @@ export function emitNumbers(P: u32): usize {
     const cp = cursor + (<usize>p << 2);
     const pos = load<u32>(cp);
     store<u32>(cp, pos + 1);
-    const ep = entries + (<usize>i << 4);
-    store<u64>(outKeys + (<usize>pos << 3), load<u64>(ep));
-    store<f64>(outValues + (<usize>pos << 3), load<f64>(ep, 8));
-    store<u32>(outHashes + (<usize>pos << 2), load<u32>(entryHashes + (<usize>i << 2)));
+    const sp = entrySlot(i);
+    store<u64>(outKeys + (<usize>pos << 3), load<u64>(sp, 16));
+    store<f64>(outValues + (<usize>pos << 3), load<f64>(sp, 24));
+    store<u32>(outHashes + (<usize>pos << 2), load<u32>(sp));
   }
   return header(P, partStart, outHashes, outValues, 0, outKeys, 0);
 }

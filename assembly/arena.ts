@@ -61,11 +61,15 @@ function growTo(end: u64): void {
   }
 }
 
-/** Allocates `size` bytes (16-byte aligned, not zeroed) from the arena; traps past the limit. */
+/**
+ * Allocates `size` bytes (16-byte aligned, not zeroed) from the arena; traps past the limit.
+ * At least 8 bytes after every allocation are inside memory, so kernels may load a whole u64 at
+ * the tail of a key and mask off what does not belong to it.
+ */
 export function alloc(size: usize): usize {
   base();
   const ptr = arenaTop;
-  const end = (<u64>ptr + <u64>size + <u64>(ALIGN - 1)) & ~<u64>(ALIGN - 1);
+  const end = (<u64>ptr + <u64>size + <u64>(ALIGN - 1 + 8)) & ~<u64>(ALIGN - 1);
   if (end > (<u64>memory.size() << PAGE_BITS)) growTo(end);
   arenaTop = <usize>end;
   if (arenaTop > arenaHigh) arenaHigh = arenaTop;

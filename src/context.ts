@@ -19,7 +19,8 @@ import type { CheckpointStore } from "./state/store.ts";
 import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
 import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
-import { TextSource, type TextStreamOptions } from "./sources/text.ts";
+import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
+import { WriteAheadLog } from "./sources/write-ahead-log.ts";
 
 export interface StreamingContextOptions {
   /** How often a batch is made; every window and slide is a multiple of it. */
@@ -46,6 +47,15 @@ export interface StopOptions {
 }
 
 export type StreamingContextState = "initialized" | "active" | "stopped";
+
+export interface CheckpointOptions {
+  /**
+   * Log what non-replayable sources (`readableStream`, non-replayable `textStream`, receivers)
+   * receive to the store before acknowledging it, and replay what was logged but not yet
+   * processed after a restart (Spark's `spark.streaming.receiver.writeAheadLog.enable`).
+   */
+  writeAheadLog?: boolean;
+}
 
 /** What `getOrCreate` tells the factory when it recovers from a checkpoint. */
 export interface RecoveryInfo {
@@ -78,6 +88,7 @@ export class StreamingContext {
   private sourcesStarting: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
   private checkpointStore: CheckpointStore | undefined;
+  private writeAheadLog = false;
   private recovered: CheckpointContent | undefined;
 
   constructor(options: StreamingContextOptions) {
@@ -151,8 +162,12 @@ export class StreamingContext {
     return this.input(new ReadableSource(stream));
   }
 
-  /** Lines from a stream of UTF-8 bytes or strings (a `fetch` body, `File.stream()`, a socket). */
-  textStream(stream: ReadableStream<Uint8Array | string>, options: TextStreamOptions = {}): DStream<string> {
+  /**
+   * Lines from a stream of UTF-8 bytes or strings (a `fetch` body, `File.stream()`, a socket), or
+   * from a `ReplayableByteSource` (`{ open(offset) }`), which checkpoints resume at the byte offset
+   * reached, for exactly-once processing.
+   */
+  textStream(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}): DStream<string> {
     return this.input(new TextSource(stream, options));
   }
 
@@ -181,9 +196,10 @@ export class StreamingContext {
    * windowed streams and the inputs' positions are written to `store` (one atomic write each), so
    * `StreamingContext.getOrCreate(store, factory)` can resume after a reload or a crash.
    */
-  checkpoint(store: CheckpointStore): void {
+  checkpoint(store: CheckpointStore, options: CheckpointOptions = {}): void {
     this.assertModifiable("a checkpoint store");
     this.checkpointStore = store;
+    this.writeAheadLog = options.writeAheadLog ?? false;
   }
 
   /** Keeps every stream's batches at least `duration` (for `DStream.slice`). */
@@ -375,6 +391,7 @@ export class StreamingContext {
     });
     return {
       streamId,
+      writeAheadLog: this.writeAheadLog && this.checkpointStore ? new WriteAheadLog(this.checkpointStore, streamId) : undefined,
       now: () => this.clock.now(),
       schedule: (time, fn) => this.clock.schedule(time, fn),
       reportStarted: () => this.bus.post("onReceiverStarted", { receiverInfo: info(true) }),

@@ -27,7 +27,7 @@ export type { BatchInfo, OutputOperationInfo, ReceiverInfo, StreamingListener } 
 
 export { Receiver } from "./sources/receiver.ts";
 export type { QueueStreamOptions } from "./sources/queue.ts";
-export type { TextStreamOptions } from "./sources/text.ts";
+export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
 
 export type { Engine, EngineOptions } from "./engine/engine.ts";
 
@@ -35,4 +35,4 @@ export { MemoryCheckpointStore } from "./state/memory-store.ts";
 export type { MemoryCheckpointStoreOptions, MemoryStoreOperation } from "./state/memory-store.ts";
 export { FileCheckpointStore } from "#file-store";
 export type { CheckpointStore } from "./state/store.ts";
-export type { RecoveryInfo } from "./context.ts";
+export type { CheckpointOptions, RecoveryInfo } from "./context.ts";

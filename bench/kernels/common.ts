@@ -77,3 +77,21 @@ export function measure(fn: () => unknown, runs = 7, warmup = 2): number {
 }
 
 export const fmt = (x: number, digits = 1): string => x.toFixed(digits);
+
+/**
+ * Interleaved timing of several functions: round r runs each once, in turn, so load that comes
+ * and goes (a shared machine) hits them alike. Returns each one's median ms.
+ */
+export function measureInterleaved(fns: readonly (() => unknown)[], rounds = 7, warmup = 1): number[] {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) fn();
+  const times: number[][] = fns.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, k) => {
+      gc?.();
+      const t = performance.now();
+      fn();
+      times[k]!.push(performance.now() - t);
+    });
+  }
+  return times.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]!);
+}

@@ -8,7 +8,7 @@
 import { words } from "../../src/core/words.ts";
 import { aggregateEntries } from "../../src/engine/kernels/columnar.ts";
 import { loadKernels } from "../../src/engine/kernels/load.ts";
-import { fmt, measure, vocabulary, zipfText } from "./common.ts";
+import { fmt, measureInterleaved, vocabulary, zipfText } from "./common.ts";
 
 const WORDS = Number(process.argv[2] ?? 4_000_000);
 const kernels = await loadKernels({ implementation: "wasm", maxMemoryBytes: 2 ** 31 });
@@ -31,7 +31,7 @@ function jsWordCountSplit(bytes: Uint8Array): Map<string, number> {
   return counts;
 }
 
-console.log(`word count, ${WORDS.toLocaleString("en")} Zipf(1) words a batch, one thread, Node ${process.versions.node}`);
+console.log(`word count, ${WORDS.toLocaleString("en")} Zipf words a batch, one thread, Node ${process.versions.node}`);
 console.log(
   "vocab".padStart(9),
   "distinct".padStart(9),
@@ -45,20 +45,24 @@ console.log(
   "x vs split".padStart(11),
   "x e2e".padStart(7),
 );
-for (const vocabSize of [100, 10_000, 1_000_000]) {
-  const { bytes, distinct } = zipfText(vocabulary(vocabSize), WORDS);
+// Zipf(1) over 1M words puts ~510k distinct words in 4M; the last row (2.2M words, exponent 0.9)
+// puts ~1M distinct words in the batch.
+for (const [vocabSize, exponent] of [[100, 1], [10_000, 1], [1_000_000, 1], [2_200_000, 0.9]] as const) {
+  const { bytes, distinct } = zipfText(vocabulary(vocabSize), WORDS, 12, exponent);
   // Same answer first.
   const expected = jsWordCount(bytes);
   const got = new Map(kernels.wordCount(bytes, 8).flatMap((part) => aggregateEntries(part)));
   if (got.size !== expected.size || [...expected].some(([k, v]) => got.get(k) !== v)) throw new Error("counts differ");
 
-  const js = measure(() => jsWordCount(bytes), 5);
-  const jsSplit = measure(() => jsWordCountSplit(bytes), 5);
-  const wasm1 = measure(() => kernels.wordCount(bytes, 1), 7);
-  const wasm8 = measure(() => kernels.wordCount(bytes, 8), 7);
-  const e2e = measure(() => kernels.wordCount(bytes, 8).map((part) => aggregateEntries(part)), 5);
+  const [js, jsSplit, wasm1, wasm8, e2e] = measureInterleaved([
+    () => jsWordCount(bytes),
+    () => jsWordCountSplit(bytes),
+    () => kernels.wordCount(bytes, 1),
+    () => kernels.wordCount(bytes, 8),
+    () => kernels.wordCount(bytes, 8).map((part) => aggregateEntries(part)),
+  ]) as [number, number, number, number, number];
   console.log(
-    String(vocabSize).padStart(9),
+    `${vocabSize}${exponent === 1 ? "" : `^${exponent}`}`.padStart(9),
     String(distinct).padStart(9),
     fmt(bytes.length / 2 ** 20).padStart(6),
     `${fmt(js)} ms`.padStart(13),

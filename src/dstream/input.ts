@@ -12,9 +12,21 @@ export interface Taken<T> {
   readonly metadata?: Readonly<Record<string, number>>;
 }
 
+/** A durable log of received records (the write-ahead log), for sources that cannot replay. */
+export interface RecordLog<T = unknown> {
+  /** Resolves with the records' sequence number once they are durably written. */
+  append(records: readonly T[]): Promise<number>;
+  /** The records logged after `afterSeq`, and the newest sequence number. */
+  recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number }>;
+  /** Forgets the records up to `throughSeq`: a checkpoint holds their effect. */
+  truncate(throughSeq: number): Promise<void>;
+}
+
 /** Callbacks a source uses to report on itself while the context runs. */
 export interface SourceContext {
   readonly streamId: number;
+  /** Set when the context logs received data ahead of processing (`checkpoint(store, { writeAheadLog: true })`). */
+  readonly writeAheadLog?: RecordLog | undefined;
   now(): number;
   /** Schedules on the context's clock (receiver restarts). */
   schedule(time: number, fn: () => void | Promise<void>): () => void;
@@ -42,6 +54,8 @@ export interface InputSource<T> {
   position?(time: number): unknown;
   /** Resumes from a checkpointed position, before `start`. */
   restore?(position: unknown): void;
+  /** A checkpoint holding `position` (from `position()`) was written: what it covers can be forgotten. */
+  checkpointed?(position: unknown): void | Promise<void>;
 }
 
 /** Spark's InputDStream: one batch per batch interval, made of what its source took. */

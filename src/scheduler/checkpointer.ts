@@ -60,6 +60,7 @@ export class Checkpointer {
   async afterBatch(time: number, pendingTimes: readonly number[]): Promise<void> {
     if (!this.graph.checkpointDue(time)) return;
     try {
+      const positions = this.sources.map(({ streamId, source }) => [streamId, source.position?.(time) ?? null] as const);
       const content: CheckpointContent = {
         contentVersion: CHECKPOINT_CONTENT_VERSION,
         fingerprint: this.graph.fingerprint(),
@@ -67,10 +68,12 @@ export class Checkpointer {
         zeroTime: this.graph.startTime ?? 0,
         checkpointTime: time,
         pendingTimes,
-        sources: this.sources.map(({ streamId, source }) => [streamId, source.position?.(time) ?? null] as const),
+        sources: positions,
         streams: await this.graph.checkpointData(time),
       };
       await writeCheckpoint(time, content, this.store);
+      // Only now may sources forget what the checkpoint covers (write-ahead log entries).
+      for (const [i, { source }] of this.sources.entries()) await source.checkpointed?.(positions[i]![1]);
       this.bus.post("onCheckpointCompleted", { time });
     } catch (e) {
       const error = e instanceof RivuletError ? e : new RivuletError("CHECKPOINT_FAILED", `the checkpoint of batch ${time} failed: ${message(e)}`, { cause: e });

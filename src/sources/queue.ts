@@ -1,4 +1,5 @@
 import type { InputSource, Taken } from "../dstream/input.ts";
+import { PositionHistory } from "./positions.ts";
 
 export interface QueueStreamOptions<T> {
   /** One queued batch per interval (default), or everything queued at once. */
@@ -8,7 +9,6 @@ export interface QueueStreamOptions<T> {
 }
 
 const EMPTY: Taken<never> = { records: [] };
-const MAX_POSITIONS = 256;
 
 /**
  * Spark's queueStream: batches taken from an array used as a queue, which the caller may keep
@@ -21,7 +21,7 @@ export class QueueSource<T> implements InputSource<T> {
   private readonly defaultBatch: readonly T[] | undefined;
   /** Queue entries taken so far, and as of each recent batch time. */
   private taken = 0;
-  private readonly positions = new Map<number, number>();
+  private readonly positions = new PositionHistory<number>();
 
   constructor(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}) {
     this.queue = queue;
@@ -31,21 +31,13 @@ export class QueueSource<T> implements InputSource<T> {
 
   take(time: number): Taken<T> {
     const taken = this.takeEntries();
-    this.positions.set(time, this.taken);
-    // Only positions of batches not yet checkpointed are asked for: a bounded history will do.
-    if (this.positions.size > MAX_POSITIONS) this.positions.delete(this.positions.keys().next().value!);
+    this.positions.record(time, this.taken);
     return taken;
   }
 
   /** The number of queue entries taken up to the batch at `time`: a replay skips them. */
   position(time: number): number {
-    let best = 0;
-    for (const [t, p] of this.positions) {
-      if (t <= time && p >= best) best = p;
-      // Older positions are not asked for again once a later one is checkpointed.
-      if (t < time) this.positions.delete(t);
-    }
-    return best;
+    return this.positions.at(time) ?? this.taken;
   }
 
   /**

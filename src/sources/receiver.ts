@@ -1,5 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
-import type { InputSource, SourceContext, Taken } from "../dstream/input.ts";
+import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
+import { PositionHistory } from "./positions.ts";
 
 /** Spark's default `spark.streaming.receiverRestartDelay`. */
 const DEFAULT_RESTART_DELAY_MS = 2000;
@@ -19,10 +20,12 @@ export abstract class Receiver<T> {
 
   /**
    * Hands over received records: one record, or an array of records. (A record that is itself an
-   * array must be stored inside an array: `store([record])`.)
+   * array must be stored inside an array: `store([record])`.) With the context's write-ahead log
+   * on, the promise resolves once the records are durably logged, as Spark's reliable `store`
+   * returns only then: acknowledge them to the producer after that.
    */
-  store(data: T | readonly T[]): void {
-    this.attached("store").store(data);
+  store(data: T | readonly T[]): Promise<void> {
+    return this.attached("store").store(data);
   }
 
   /** Stops the receiver (onStop), then starts it again (onStart) after `delayMs` on the context's clock. */
@@ -75,15 +78,26 @@ class ReceiverSupervisor<T> {
     this.context = context;
   }
 
-  store(data: T | readonly T[]): void {
-    const n = Array.isArray(data) ? data.length : 1;
+  /** Set when the context's write-ahead log is on. */
+  log: RecordLog | undefined;
+  loggedSeq = -1;
+
+  store(data: T | readonly T[]): Promise<void> {
+    const records: readonly T[] = Array.isArray(data) ? (data as readonly T[]) : [data as T];
     // After stop there is no batch left to take records: count them rather than lose them silently.
     if (this.state !== "started") {
-      this.dropped += n;
-      return;
+      this.dropped += records.length;
+      return Promise.resolve();
     }
-    if (Array.isArray(data)) for (const r of data as readonly T[]) this.buffer.push(r);
-    else this.buffer.push(data as T);
+    if (!this.log) {
+      for (const r of records) this.buffer.push(r);
+      return Promise.resolve();
+    }
+    // Appends are ordered, so records reach the buffer in the order they were stored.
+    return this.log.append(records.slice()).then((seq) => {
+      this.loggedSeq = seq;
+      for (const r of records) this.buffer.push(r);
+    });
   }
 
   async start(): Promise<void> {
@@ -138,24 +152,48 @@ export class ReceiverSource<T> implements InputSource<T> {
   readonly name: string;
   private readonly receiver: Receiver<T>;
   private supervisor: ReceiverSupervisor<T> | undefined;
+  private restored = -1;
+  private readonly positions = new PositionHistory<number>();
 
   constructor(receiver: Receiver<T>) {
     this.receiver = receiver;
     this.name = receiver.constructor.name || "receiverStream";
   }
 
-  take(): Taken<T> {
+  take(time: number): Taken<T> {
     const s = this.supervisor;
     if (!s) return { records: [] };
     const records = s.buffer;
     s.buffer = [];
+    if (s.log) this.positions.record(time, s.loggedSeq);
     return { records, metadata: { droppedAfterStop: s.dropped } };
   }
 
-  start(context: SourceContext): Promise<void> {
-    this.supervisor = new ReceiverSupervisor(this.receiver, context);
-    this.receiver.attach(this.supervisor);
-    return this.supervisor.start();
+  /** With the write-ahead log: the newest log entry taken into a batch up to `time`. */
+  position(time: number): number | undefined {
+    return this.supervisor?.log ? this.positions.at(time) : undefined;
+  }
+
+  restore(position: unknown): void {
+    if (typeof position === "number" && Number.isSafeInteger(position)) this.restored = position;
+  }
+
+  async checkpointed(position: unknown): Promise<void> {
+    if (typeof position === "number") await this.supervisor?.log?.truncate(position);
+  }
+
+  async start(context: SourceContext): Promise<void> {
+    const supervisor = new ReceiverSupervisor(this.receiver, context);
+    this.supervisor = supervisor;
+    if (context.writeAheadLog) {
+      // Records logged after the last checkpointed batch were received but never processed.
+      supervisor.log = context.writeAheadLog;
+      const { records, lastSeq } = await supervisor.log.recover(this.restored);
+      for (const r of records as T[]) supervisor.buffer.push(r);
+      supervisor.loggedSeq = lastSeq;
+    }
+    this.receiver.attach(supervisor);
+    return supervisor.start();
   }
 
   async stop(): Promise<void> {

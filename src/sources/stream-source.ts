@@ -1,21 +1,34 @@
-import type { InputSource, SourceContext, Taken } from "../dstream/input.ts";
+import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
+import { PositionHistory } from "./positions.ts";
 
 /**
- * An input fed by a `ReadableStream`: a reader pulls chunks as fast as they come and appends their
- * records to a buffer; each batch takes the buffer whole. The stream's end or failure is reported
- * to listeners and only ends this input: the context keeps running its other streams.
+ * An input fed by a `ReadableStream`: a reader pulls chunks as they come and appends their records
+ * to a buffer; each batch takes the buffer whole. The stream's end or failure is reported to
+ * listeners and only ends this input: the context keeps running its other streams.
+ *
+ * Two ways to survive a restart. A replayable source (one that can reopen its data at an offset)
+ * checkpoints the offset its records reached and reopens there. Any other source can use the
+ * context's write-ahead log: each chunk's records are logged before the next chunk is pulled,
+ * and records logged after the last checkpointed batch are taken again after a restart.
  */
 export abstract class StreamSource<C, T> implements InputSource<T> {
   abstract readonly name: string;
-  private readonly stream: ReadableStream<C>;
+  private readonly open: (offset: number) => ReadableStream<C>;
+  private readonly replayable: boolean;
   private reader: ReadableStreamDefaultReader<C> | undefined;
   private buffer: T[] = [];
   private pumping: Promise<void> | undefined;
   private stopping = false;
   private cancelled = false;
+  private log: RecordLog | undefined;
+  private loggedSeq = -1;
+  private restored: number | undefined;
+  private readonly positions = new PositionHistory<number>();
 
-  constructor(stream: ReadableStream<C>) {
-    this.stream = stream;
+  /** `open(offset)` gives the stream; only a replayable source is ever opened past 0. */
+  constructor(open: (offset: number) => ReadableStream<C>, replayable: boolean) {
+    this.open = open;
+    this.replayable = replayable;
   }
 
   /** Appends the records of one chunk to `out`. */
@@ -26,23 +39,53 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   protected metadata(): Readonly<Record<string, number>> | undefined {
     return undefined;
   }
+  /** Replayable sources: the offset the records accepted so far reach. */
+  protected offset(): number {
+    return 0;
+  }
+  /** Replayable sources: the stream is reopened at `offset`. */
+  protected seek(_offset: number): void {}
 
-  take(): Taken<T> {
+  take(time: number): Taken<T> {
     const records = this.buffer;
     this.buffer = [];
+    if (this.replayable) this.positions.record(time, this.offset());
+    else if (this.log) this.positions.record(time, this.loggedSeq);
     const metadata = this.metadata();
     return metadata ? { records, metadata } : { records };
   }
 
-  start(context: SourceContext): void {
-    this.reader = this.stream.getReader();
+  position(time: number): number | undefined {
+    return this.replayable || this.log ? this.positions.at(time) : undefined;
+  }
+
+  restore(position: unknown): void {
+    if (typeof position === "number" && Number.isSafeInteger(position)) this.restored = position;
+  }
+
+  async checkpointed(position: unknown): Promise<void> {
+    if (this.log && typeof position === "number") await this.log.truncate(position);
+  }
+
+  async start(context: SourceContext): Promise<void> {
+    if (!this.replayable && context.writeAheadLog) {
+      this.log = context.writeAheadLog;
+      const { records, lastSeq } = await this.log.recover(this.restored ?? -1);
+      for (const r of records as T[]) this.buffer.push(r);
+      this.loggedSeq = lastSeq;
+    }
+    if (this.stopping) return;
+    const offset = this.replayable ? (this.restored ?? 0) : 0;
+    if (offset > 0) this.seek(offset);
+    this.reader = this.open(offset).getReader();
     context.reportStarted();
     this.pumping = this.pump(this.reader, context);
   }
 
   async stop(graceful = false): Promise<void> {
-    if (!this.reader || this.stopping) return this.pumping;
+    if (this.stopping) return this.pumping;
     this.stopping = true;
+    if (!this.reader) return;
     // Graceful: let the pump read the chunks already queued in the stream (each read of a queued
     // chunk settles in a microtask, so one macrotask turn takes them all) before cancelling,
     // which would discard them.
@@ -58,10 +101,14 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        this.accept(value, this.buffer);
+        if (this.log) await this.logged((out) => this.accept(value, out));
+        else this.accept(value, this.buffer);
       }
       // A cancelled stream's unfinished tail (a line without its newline) is not a record.
-      if (!this.cancelled) this.finish(this.buffer);
+      if (!this.cancelled) {
+        if (this.log) await this.logged((out) => this.finish(out));
+        else this.finish(this.buffer);
+      }
       context.reportStopped(this.cancelled ? "stopped with the context" : "the stream ended");
     } catch (error) {
       if (this.cancelled) {
@@ -75,11 +122,24 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
       reader.releaseLock();
     }
   }
+
+  /** Records made by `make`, logged before they are buffered (and before the next chunk is pulled). */
+  private async logged(make: (out: T[]) => void): Promise<void> {
+    const out: T[] = [];
+    make(out);
+    if (out.length === 0) return;
+    this.loggedSeq = await this.log!.append(out);
+    for (const r of out) this.buffer.push(r);
+  }
 }
 
 /** `readableStream(stream)`: each chunk of the stream is one record. */
 export class ReadableSource<T> extends StreamSource<T, T> {
   readonly name = "readableStream";
+
+  constructor(stream: ReadableStream<T>) {
+    super(() => stream, false);
+  }
 
   protected accept(chunk: T, out: T[]): void {
     out.push(chunk);

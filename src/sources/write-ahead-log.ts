@@ -1,0 +1,66 @@
+import { decodeValue, encodeValue } from "../state/codec.ts";
+import type { RecordLog } from "../dstream/input.ts";
+import type { CheckpointStore } from "../state/store.ts";
+
+/**
+ * The write-ahead log of a source that cannot replay its data (a `ReadableStream`, a receiver):
+ * every group of received records is written to the checkpoint store before it is acknowledged
+ * (before the next chunk is pulled, before `store()` resolves). Records whose batch was not
+ * checkpointed yet are read back after a restart; entries a checkpoint covers are deleted.
+ */
+export class WriteAheadLog<T> implements RecordLog<T> {
+  private readonly store: CheckpointStore;
+  private readonly prefix: string;
+  private nextSeq = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(store: CheckpointStore, streamId: number) {
+    this.store = store;
+    this.prefix = `wal-${streamId}-`;
+  }
+
+  /** Logs `records` durably; resolves with their sequence number once written. Appends are ordered. */
+  append(records: readonly T[]): Promise<number> {
+    const seq = this.nextSeq++;
+    const write = this.tail.then(() => this.store.put(this.name(seq), encodeValue(records))).then(() => seq);
+    this.tail = write.catch(() => undefined);
+    return write;
+  }
+
+  /** The records logged after `afterSeq`, in order, and the newest sequence number; entries up to it are deleted. */
+  async recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number }> {
+    const entries = await this.entries();
+    const out: T[] = [];
+    let lastSeq = afterSeq;
+    for (const [seq, name] of entries) {
+      if (seq <= afterSeq) {
+        await this.store.delete(name);
+        continue;
+      }
+      const bytes = await this.store.get(name);
+      if (bytes) for (const r of decodeValue(bytes) as T[]) out.push(r);
+      lastSeq = seq;
+    }
+    this.nextSeq = Math.max(this.nextSeq, lastSeq + 1);
+    return { records: out, lastSeq };
+  }
+
+  /** Deletes the entries up to `throughSeq`: a checkpoint holds their effect now. */
+  async truncate(throughSeq: number): Promise<void> {
+    for (const [seq, name] of await this.entries()) if (seq <= throughSeq) await this.store.delete(name);
+  }
+
+  private async entries(): Promise<[number, string][]> {
+    const out: [number, string][] = [];
+    for (const name of await this.store.list()) {
+      if (!name.startsWith(this.prefix)) continue;
+      const seq = Number(name.slice(this.prefix.length));
+      if (Number.isSafeInteger(seq)) out.push([seq, name]);
+    }
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  private name(seq: number): string {
+    return this.prefix + String(seq).padStart(12, "0");
+  }
+}
