@@ -22,7 +22,7 @@
 // more than its entries) are keyOffsets[partStart[p] + p, partStart[p+1] + p].
 
 import { alloc, allocZeroed, fail, ERR_ARGUMENT } from "./arena";
-import { canonicalBits, hashBits, murmur3 } from "./hash";
+import { canonicalBits, hashBits, hashStrings } from "./hash";
 import { partitionOf } from "./partition";
 
 export const OP_SUM: u32 = 0;
@@ -317,13 +317,14 @@ export function emitNumbers(P: u32): usize {
  */
 export function reduceStrings(bytes: usize, offsets: usize, values: usize, n: u32, op: u32, P: u32): usize {
   if (P == 0 || op > OP_COUNT) fail(ERR_ARGUMENT, 0);
+  // Hash first (four keys at a time), then insert.
+  const hashes = alloc(<usize>n << 2);
+  hashStrings(bytes, offsets, n, hashes);
   tableInit(min<u32>(n, 1 << 16));
   let start = load<u32>(offsets);
   for (let i: u32 = 0; i < n; i++) {
     const end = load<u32>(offsets + ((<usize>i + 1) << 2));
-    const ptr = bytes + start;
-    const len = end - start;
-    const e = findString(murmur3(ptr, len, 0), ptr, len);
+    const e = findString(load<u32>(hashes + (<usize>i << 2)), bytes + start, end - start);
     if (op == OP_COUNT) increment(e);
     else accumulate(e, op, load<f64>(values + (<usize>i << 3)));
     start = end;

@@ -121,3 +121,8 @@ export function arenaHighWater(): u32 {
   base();
   return <u32>arenaHigh;
 }
+
+/** memory.copy of `len` bytes (the baseline the hash benchmark compares against). */
+export function copyBytes(dst: usize, src: usize, len: usize): void {
+  memory.copy(dst, src, len);
+}

@@ -38,15 +38,13 @@ const C2: u32 = 0x1b873593;
   return h;
 }
 
-/** MurmurHash3_x86_32 of `len` bytes at `ptr`. */
+/**
+ * Finishes MurmurHash3_x86_32 of a key of `len` bytes whose blocks before `p` are already mixed
+ * into `h`: the remaining 4-byte blocks up to `end4`, the tail, the finalizer.
+ */
 // @ts-ignore: decorator
-@inline export function murmur3(ptr: usize, len: usize, seed: u32): u32 {
-  let h = seed;
-  let p = ptr;
-  const end4 = ptr + (len & ~(<usize>3));
-  // Two blocks per iteration: fewer loop branches; the h-chain is serial anyway.
-  const end8 = ptr + (len & ~(<usize>7));
-  while (p < end8) {
+@inline function murmur3Rest(h: u32, p: usize, end4: usize, len: usize): u32 {
+  while (p + 8 <= end4) {
     const w = load<u64>(p);
     h = mixH(h, <u32>w);
     h = mixH(h, <u32>(w >>> 32));
@@ -71,6 +69,12 @@ const C2: u32 = 0x1b873593;
   return fmix(h, <u32>len);
 }
 
+/** MurmurHash3_x86_32 of `len` bytes at `ptr`. */
+// @ts-ignore: decorator
+@inline export function murmur3(ptr: usize, len: usize, seed: u32): u32 {
+  return murmur3Rest(seed, ptr, ptr + (len & ~(<usize>3)), len);
+}
+
 /** The system hash of a number key (murmur3 of its canonical 8 bytes). */
 // @ts-ignore: decorator
 @inline export function hashBits(bits: u64): u32 {
@@ -84,13 +88,55 @@ export function murmur3Range(ptr: usize, len: usize, seed: u32): u32 {
   return murmur3(ptr, len, seed);
 }
 
-/** Hashes `n` string keys: key i is bytes[offsets[i], offsets[i+1]) of the arena at `bytes`. */
+/**
+ * Hashes `n` string keys: key i is bytes[offsets[i], offsets[i+1]) of the arena at `bytes`.
+ * Four keys at a time: MurmurHash3's state is one serial chain per key, so mixing the blocks of
+ * four keys in lockstep lets the CPU overlap four chains (about 2-3x the throughput of one).
+ */
 export function hashStrings(bytes: usize, offsets: usize, n: u32, out: usize): void {
-  let start = load<u32>(offsets);
-  for (let i: u32 = 0; i < n; i++) {
+  let i: u32 = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = offsets + (<usize>i << 2);
+    const a0 = load<u32>(o);
+    const a1 = load<u32>(o, 4);
+    const a2 = load<u32>(o, 8);
+    const a3 = load<u32>(o, 12);
+    const a4 = load<u32>(o, 16);
+    const l0 = <usize>(a1 - a0);
+    const l1 = <usize>(a2 - a1);
+    const l2 = <usize>(a3 - a2);
+    const l3 = <usize>(a4 - a3);
+    let p0 = bytes + a0;
+    let p1 = bytes + a1;
+    let p2 = bytes + a2;
+    let p3 = bytes + a3;
+    // Whole blocks all four keys have.
+    const common = min(min(l0, l1), min(l2, l3)) & ~(<usize>3);
+    const stop = p0 + common;
+    let h0: u32 = 0;
+    let h1: u32 = 0;
+    let h2: u32 = 0;
+    let h3: u32 = 0;
+    while (p0 < stop) {
+      h0 = mixH(h0, load<u32>(p0));
+      h1 = mixH(h1, load<u32>(p1));
+      h2 = mixH(h2, load<u32>(p2));
+      h3 = mixH(h3, load<u32>(p3));
+      p0 += 4;
+      p1 += 4;
+      p2 += 4;
+      p3 += 4;
+    }
+    const q = out + (<usize>i << 2);
+    store<u32>(q, murmur3Rest(h0, p0, bytes + a0 + (l0 & ~(<usize>3)), l0));
+    store<u32>(q, murmur3Rest(h1, p1, bytes + a1 + (l1 & ~(<usize>3)), l1), 4);
+    store<u32>(q, murmur3Rest(h2, p2, bytes + a2 + (l2 & ~(<usize>3)), l2), 8);
+    store<u32>(q, murmur3Rest(h3, p3, bytes + a3 + (l3 & ~(<usize>3)), l3), 12);
+  }
+  for (; i < n; i++) {
+    const start = load<u32>(offsets + (<usize>i << 2));
     const end = load<u32>(offsets + ((<usize>i + 1) << 2));
     store<u32>(out + (<usize>i << 2), murmur3(bytes + start, end - start, 0));
-    start = end;
   }
 }
 

@@ -9,6 +9,7 @@ export {
   errorBytes,
   arenaUsed,
   arenaHighWater,
+  copyBytes,
 } from "./arena";
 export { murmur3Range, hashStrings, hashNumbers } from "./hash";
 export { partitionHashes } from "./partition";

@@ -48,6 +48,8 @@ export class DStreamGraph {
   private readonly streams: StreamNode[] = [];
   private readonly outputs: OutputOperation[] = [];
   private readonly inputInfos = new Map<number, StreamInputInfo[]>();
+  /** Per batch time not yet forgotten, where each input's source stood after taking it. */
+  private readonly positions = new Map<number, Map<number, unknown>>();
   private nextStreamId = 0;
   private rememberDuration: Duration | undefined;
   private zeroTime: number | undefined;
@@ -111,6 +113,25 @@ export class DStreamGraph {
     let infos = this.inputInfos.get(time);
     if (!infos) this.inputInfos.set(time, (infos = []));
     infos.push(info);
+  }
+
+  /** Records where an input's source stood once it took the batch at `time`. */
+  recordPosition(time: number, streamId: number, position: unknown): void {
+    let at = this.positions.get(time);
+    if (!at) this.positions.set(time, (at = new Map()));
+    at.set(streamId, position);
+  }
+
+  /**
+   * Where each input stood once the batch at `time` was taken (its latest position at or before
+   * it). Kept for every batch until it completes, however many are pending, so a checkpoint of a
+   * batch never pairs its state with another batch's positions.
+   */
+  positionsAt(time: number): Map<number, unknown> {
+    const out = new Map<number, unknown>();
+    const times = [...this.positions.keys()].filter((t) => t <= time).sort((a, b) => a - b);
+    for (const t of times) for (const [id, p] of this.positions.get(t)!) out.set(id, p);
+    return out;
   }
 
   /** The input info of `time`, forgotten once read. */
@@ -188,6 +209,15 @@ export class DStreamGraph {
   }
 
   clearMetadata(time: number): void {
+    // The latest position at or before `time` stays: a later checkpoint may fall back on it.
+    const older = [...this.positions.keys()].filter((t) => t < time).sort((a, b) => b - a);
+    for (const t of older) {
+      const carried = this.positions.get(t)!;
+      const next = this.positions.get(time) ?? new Map<number, unknown>();
+      for (const [id, p] of carried) if (!next.has(id)) next.set(id, p);
+      this.positions.set(time, next);
+      this.positions.delete(t);
+    }
     for (const out of this.outputs) out.stream.clearMetadata(time);
     for (const input of this.inputs) input.clearMetadata(time);
   }

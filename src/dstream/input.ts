@@ -16,8 +16,8 @@ export interface Taken<T> {
 export interface RecordLog<T = unknown> {
   /** Resolves with the records' sequence number once they are durably written. */
   append(records: readonly T[]): Promise<number>;
-  /** The records logged after `afterSeq`, and the newest sequence number. */
-  recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number }>;
+  /** The records logged after `afterSeq`, the newest sequence number, and how many entries were unreadable. */
+  recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number; corrupt: number }>;
   /** Forgets the records up to `throughSeq`: a checkpoint holds their effect. */
   truncate(throughSeq: number): Promise<void>;
 }
@@ -48,10 +48,10 @@ export interface InputSource<T> {
   /** Stops receiving; with `graceful`, what was already received stays to be taken. */
   stop?(graceful: boolean): void | Promise<void>;
   /**
-   * Where the source stood once the batch at `time` was taken, for a checkpoint: replayable
-   * sources return a position to resume from (a plain value), others nothing.
+   * Where the source stands after the last `take`: replayable sources return a position to
+   * resume from (a plain value), others nothing. Asked right after each take.
    */
-  position?(time: number): unknown;
+  position?(): unknown;
   /** Resumes from a checkpointed position, before `start`. */
   restore?(position: unknown): void;
   /** A checkpoint holding `position` (from `position()`) was written: what it covers can be forgotten. */
@@ -78,6 +78,7 @@ export class InputComputation<T> implements Computation<T> {
     if (time <= this.lastTaken) return Batch.fromPartitions<T>([], this.graph.executor);
     this.lastTaken = time;
     const taken = this.source.take(time);
+    if (this.source.position) this.graph.recordPosition(time, this.streamId, this.source.position());
     const records = taken.chunked ? ([] as T[]).concat(...(taken.records as readonly (readonly T[])[])) : (taken.records as readonly T[]);
     this.graph.reportInput(time, {
       inputStreamId: this.streamId,

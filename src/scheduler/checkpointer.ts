@@ -60,7 +60,8 @@ export class Checkpointer {
   async afterBatch(time: number, pendingTimes: readonly number[]): Promise<void> {
     if (!this.graph.checkpointDue(time)) return;
     try {
-      const positions = this.sources.map(({ streamId, source }) => [streamId, source.position?.(time) ?? null] as const);
+      const at = this.graph.positionsAt(time);
+      const positions = this.sources.map(({ streamId }) => [streamId, at.get(streamId) ?? null] as const);
       const content: CheckpointContent = {
         contentVersion: CHECKPOINT_CONTENT_VERSION,
         fingerprint: this.graph.fingerprint(),

@@ -1,5 +1,4 @@
 import type { InputSource, Taken } from "../dstream/input.ts";
-import { PositionHistory } from "./positions.ts";
 
 export interface QueueStreamOptions<T> {
   /** One queued batch per interval (default), or everything queued at once. */
@@ -21,7 +20,6 @@ export class QueueSource<T> implements InputSource<T> {
   private readonly defaultBatch: readonly T[] | undefined;
   /** Queue entries taken so far, and as of each recent batch time. */
   private taken = 0;
-  private readonly positions = new PositionHistory<number>();
 
   constructor(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}) {
     this.queue = queue;
@@ -29,15 +27,13 @@ export class QueueSource<T> implements InputSource<T> {
     this.defaultBatch = options.defaultBatch;
   }
 
-  take(time: number): Taken<T> {
-    const taken = this.takeEntries();
-    this.positions.record(time, this.taken);
-    return taken;
+  take(): Taken<T> {
+    return this.takeEntries();
   }
 
-  /** The number of queue entries taken up to the batch at `time`: a replay skips them. */
-  position(time: number): number {
-    return this.positions.at(time) ?? this.taken;
+  /** The number of queue entries taken so far: a replay skips them. */
+  position(): number {
+    return this.taken;
   }
 
   /**

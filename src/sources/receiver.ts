@@ -1,6 +1,5 @@
 import { RivuletError } from "../core/errors.ts";
 import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
-import { PositionHistory } from "./positions.ts";
 
 /** Spark's default `spark.streaming.receiverRestartDelay`. */
 const DEFAULT_RESTART_DELAY_MS = 2000;
@@ -153,25 +152,23 @@ export class ReceiverSource<T> implements InputSource<T> {
   private readonly receiver: Receiver<T>;
   private supervisor: ReceiverSupervisor<T> | undefined;
   private restored = -1;
-  private readonly positions = new PositionHistory<number>();
 
   constructor(receiver: Receiver<T>) {
     this.receiver = receiver;
     this.name = receiver.constructor.name || "receiverStream";
   }
 
-  take(time: number): Taken<T> {
+  take(): Taken<T> {
     const s = this.supervisor;
     if (!s) return { records: [] };
     const records = s.buffer;
     s.buffer = [];
-    if (s.log) this.positions.record(time, s.loggedSeq);
     return { records, metadata: { droppedAfterStop: s.dropped } };
   }
 
-  /** With the write-ahead log: the newest log entry taken into a batch up to `time`. */
-  position(time: number): number | undefined {
-    return this.supervisor?.log ? this.positions.at(time) : undefined;
+  /** With the write-ahead log: the newest log entry taken so far. */
+  position(): number | undefined {
+    return this.supervisor?.log ? this.supervisor.loggedSeq : undefined;
   }
 
   restore(position: unknown): void {
@@ -188,7 +185,8 @@ export class ReceiverSource<T> implements InputSource<T> {
     if (context.writeAheadLog) {
       // Records logged after the last checkpointed batch were received but never processed.
       supervisor.log = context.writeAheadLog;
-      const { records, lastSeq } = await supervisor.log.recover(this.restored);
+      const { records, lastSeq, corrupt } = await supervisor.log.recover(this.restored);
+      if (corrupt > 0) context.reportError(`${corrupt} write-ahead log entries were corrupt and skipped`, undefined);
       for (const r of records as T[]) supervisor.buffer.push(r);
       supervisor.loggedSeq = lastSeq;
     }

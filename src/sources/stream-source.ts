@@ -1,5 +1,10 @@
 import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
-import { PositionHistory } from "./positions.ts";
+import { yieldToEventLoop } from "../core/yield.ts";
+
+/** Chunks read before the pump lets timers and I/O run. */
+const CHUNKS_PER_TURN = 64;
+/** Records buffered before the pump stops pulling until the next batch takes them. */
+export const DEFAULT_MAX_BUFFERED = 1_000_000;
 
 /**
  * An input fed by a `ReadableStream`: a reader pulls chunks as they come and appends their records
@@ -23,12 +28,14 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   private log: RecordLog | undefined;
   private loggedSeq = -1;
   private restored: number | undefined;
-  private readonly positions = new PositionHistory<number>();
+  private readonly maxBuffered: number;
+  private drained: (() => void) | undefined;
 
   /** `open(offset)` gives the stream; only a replayable source is ever opened past 0. */
-  constructor(open: (offset: number) => ReadableStream<C>, replayable: boolean) {
+  constructor(open: (offset: number) => ReadableStream<C>, replayable: boolean, maxBuffered = DEFAULT_MAX_BUFFERED) {
     this.open = open;
     this.replayable = replayable;
+    this.maxBuffered = maxBuffered;
   }
 
   /** Appends the records of one chunk to `out`. */
@@ -46,17 +53,17 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   /** Replayable sources: the stream is reopened at `offset`. */
   protected seek(_offset: number): void {}
 
-  take(time: number): Taken<T> {
+  take(): Taken<T> {
     const records = this.buffer;
     this.buffer = [];
-    if (this.replayable) this.positions.record(time, this.offset());
-    else if (this.log) this.positions.record(time, this.loggedSeq);
+    this.drained?.();
     const metadata = this.metadata();
     return metadata ? { records, metadata } : { records };
   }
 
-  position(time: number): number | undefined {
-    return this.replayable || this.log ? this.positions.at(time) : undefined;
+  /** Replayable: the offset the taken records reach; with the log: the newest entry taken. */
+  position(): number | undefined {
+    return this.replayable ? this.offset() : this.log ? this.loggedSeq : undefined;
   }
 
   restore(position: unknown): void {
@@ -70,7 +77,8 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   async start(context: SourceContext): Promise<void> {
     if (!this.replayable && context.writeAheadLog) {
       this.log = context.writeAheadLog;
-      const { records, lastSeq } = await this.log.recover(this.restored ?? -1);
+      const { records, lastSeq, corrupt } = await this.log.recover(this.restored ?? -1);
+      if (corrupt > 0) context.reportError(`${corrupt} write-ahead log entries were corrupt and skipped`, undefined);
       for (const r of records as T[]) this.buffer.push(r);
       this.loggedSeq = lastSeq;
     }
@@ -92,13 +100,19 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     if (graceful) await new Promise((resolve) => setTimeout(resolve, 0));
     // Cancelling settles the pending read; what was already read stays in the buffer.
     this.cancelled = true;
+    this.drained?.();
     await this.reader.cancel("the streaming context was stopped").catch(() => undefined);
     await this.pumping;
   }
 
   private async pump(reader: ReadableStreamDefaultReader<C>, context: SourceContext): Promise<void> {
     try {
-      for (;;) {
+      for (let chunks = 1; ; chunks++) {
+        // Pulled, not pushed: a full buffer stops the reads (and so the producer) until a batch
+        // takes it, and a producer that is always ready still lets the scheduler's timer run.
+        if (this.buffer.length >= this.maxBuffered) await new Promise<void>((resolve) => (this.drained = resolve));
+        else if (chunks % CHUNKS_PER_TURN === 0) await yieldToEventLoop();
+        if (this.cancelled) break;
         const { done, value } = await reader.read();
         if (done) break;
         if (this.log) await this.logged((out) => this.accept(value, out));

@@ -1,4 +1,5 @@
 import { decodeValue, encodeValue } from "../state/codec.ts";
+import { frame, unframe } from "../state/format.ts";
 import type { RecordLog } from "../dstream/input.ts";
 import type { CheckpointStore } from "../state/store.ts";
 
@@ -22,27 +23,38 @@ export class WriteAheadLog<T> implements RecordLog<T> {
   /** Logs `records` durably; resolves with their sequence number once written. Appends are ordered. */
   append(records: readonly T[]): Promise<number> {
     const seq = this.nextSeq++;
-    const write = this.tail.then(() => this.store.put(this.name(seq), encodeValue(records))).then(() => seq);
+    const write = this.tail.then(() => this.store.put(this.name(seq), frame(encodeValue(records)))).then(() => seq);
     this.tail = write.catch(() => undefined);
     return write;
   }
 
   /** The records logged after `afterSeq`, in order, and the newest sequence number; entries up to it are deleted. */
-  async recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number }> {
+  async recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number; corrupt: number }> {
     const entries = await this.entries();
     const out: T[] = [];
     let lastSeq = afterSeq;
+    let corrupt = 0;
     for (const [seq, name] of entries) {
       if (seq <= afterSeq) {
         await this.store.delete(name);
         continue;
       }
       const bytes = await this.store.get(name);
-      if (bytes) for (const r of decodeValue(bytes) as T[]) out.push(r);
       lastSeq = seq;
+      if (!bytes) continue;
+      let records: unknown;
+      try {
+        records = decodeValue(unframe(bytes));
+      } catch {
+        // A torn entry cannot be read back; it is counted and reported, not silently dropped.
+        corrupt++;
+        continue;
+      }
+      if (Array.isArray(records)) for (const r of records as T[]) out.push(r);
+      else corrupt++;
     }
     this.nextSeq = Math.max(this.nextSeq, lastSeq + 1);
-    return { records: out, lastSeq };
+    return { records: out, lastSeq, corrupt };
   }
 
   /** Deletes the entries up to `throughSeq`: a checkpoint holds their effect now. */

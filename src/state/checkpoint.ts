@@ -131,7 +131,10 @@ function isCorrupt(error: unknown): error is RivuletError {
  * test `cause.name === "QuotaExceededError"` without knowing which store failed.
  */
 function asFailure(error: unknown, message: string): RivuletError {
-  const wrapped = error instanceof RivuletError && error.code === "CHECKPOINT_FAILED" && error.cause !== undefined;
-  const detail = error instanceof RivuletError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new RivuletError("CHECKPOINT_FAILED", `${message}: ${detail}`, { cause: wrapped ? error.cause : error });
+  if (error instanceof RivuletError) {
+    const cause = error.code === "CHECKPOINT_FAILED" && error.cause !== undefined ? error.cause : error;
+    return new RivuletError("CHECKPOINT_FAILED", `${message}: ${error.message}`, { cause });
+  }
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new RivuletError("CHECKPOINT_FAILED", `${message}: ${detail}`, { cause: error });
 }

@@ -13,11 +13,11 @@ export class FileCheckpointStore implements CheckpointStore {
     this.directory = directory;
   }
 
-  put(): Promise<void> {
+  put(_name: string, _bytes: Uint8Array): Promise<void> {
     return unavailable();
   }
 
-  get(): Promise<Uint8Array | undefined> {
+  get(_name: string): Promise<Uint8Array | undefined> {
     return unavailable();
   }
 
@@ -25,7 +25,7 @@ export class FileCheckpointStore implements CheckpointStore {
     return unavailable();
   }
 
-  delete(): Promise<void> {
+  delete(_name: string): Promise<void> {
     return unavailable();
   }
 }

@@ -127,8 +127,8 @@ describe("codec round-trips", () => {
   it("keys named __proto__, constructor and prototype are own data properties", () => {
     const value: Record<string, unknown> = {};
     Object.defineProperty(value, "__proto__", { value: { polluted: true }, enumerable: true, writable: true, configurable: true });
-    value.constructor = "not a function";
-    value.prototype = 1;
+    value["constructor"] = "not a function";
+    value["prototype"] = 1;
     const decoded = roundTrip(value) as Record<string, unknown>;
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
     expect(Object.hasOwn(decoded, "__proto__")).toBe(true);
@@ -244,7 +244,7 @@ describe("unsupported values", () => {
     ["a typed array subclass", new (class Bytes extends Uint8Array {})(2), /an instance of Bytes at value/],
     ["a symbol key", { [Symbol("k")]: 1 }, /symbol key Symbol\(k\) at value/],
     ["a function in a Map value", new Map([["key", () => 1]]), /at value\.get\("key"\)/],
-    ["a function as a Map key", new Map([[1, 1], [() => 1, 2]]), /at value\.keys\(\)\[1\]/],
+    ["a function as a Map key", new Map<unknown, number>([[1, 1], [() => 1, 2]]), /at value\.keys\(\)\[1\]/],
     ["a function in a Set", new Set([1, () => 1]), /at value\.values\(\)\[1\]/],
     ["an awkward key", { "a b": [() => 1] }, /at value\["a b"\]\[0\]/],
   ];

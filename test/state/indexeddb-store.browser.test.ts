@@ -54,10 +54,13 @@ async function countRaw(dbName: string, storeName: string): Promise<number> {
     request.onerror = () => reject(request.error);
   });
   try {
+    // Settles on the transaction's end, not the request's: a connection closed while its
+    // transaction still runs would make the clean-up's deleteDatabase see it as blocking.
     return await new Promise<number>((resolve, reject) => {
-      const request = db.transaction(storeName, "readonly").objectStore(storeName).count();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      const transaction = db.transaction(storeName, "readonly");
+      const request = transaction.objectStore(storeName).count();
+      transaction.oncomplete = () => resolve(request.result);
+      transaction.onabort = () => reject(transaction.error);
     });
   } finally {
     db.close();

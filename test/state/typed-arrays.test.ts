@@ -19,7 +19,7 @@ describe("typed arrays in the codec", () => {
     expect(typedArrayFromBytes("Float16Array", new Uint8Array(2))).toBeUndefined();
     expect(typedArrayFromBytes("toString", new Uint8Array(0))).toBeUndefined();
     expect(typedArrayFromBytes("Int32Array", new Uint8Array(6))).toBeUndefined();
-    expect(Array.from(typedArrayFromBytes("Int16Array", new Uint8Array([1, 0, 0xff, 0xff]))!)).toEqual([1, -1]);
+    expect(Array.from(typedArrayFromBytes("Int16Array", new Uint8Array([1, 0, 0xff, 0xff])) as Int16Array)).toEqual([1, -1]);
   });
 
   it("aligns a view that starts at an odd offset", () => {
