@@ -19,6 +19,7 @@ export type { RivuletErrorCode } from "./core/errors.ts";
 export { HashPartitioner } from "./core/partitioner.ts";
 export type { Partitioner } from "./core/partitioner.ts";
 export { max, min, sum } from "./core/reducers.ts";
+export { words } from "./core/words.ts";
 export type { ReducerTag, TaggedReducer } from "./core/reducers.ts";
 
 export { ManualClock, SystemClock } from "./scheduler/clock.ts";
@@ -34,5 +35,6 @@ export type { Engine, EngineOptions } from "./engine/engine.ts";
 export { MemoryCheckpointStore } from "./state/memory-store.ts";
 export type { MemoryCheckpointStoreOptions, MemoryStoreOperation } from "./state/memory-store.ts";
 export { FileCheckpointStore } from "#file-store";
+export { IndexedDBCheckpointStore } from "./state/indexeddb-store.ts";
 export type { CheckpointStore } from "./state/store.ts";
 export type { CheckpointOptions, RecoveryInfo } from "./context.ts";

@@ -146,6 +146,32 @@ describe("getOrCreate", () => {
   });
 });
 
+describe("damaged checkpoints", () => {
+  const damage: [string, (b: Uint8Array) => Uint8Array][] = [
+    ["truncated", (b) => b.slice(0, b.length - 7)],
+    ["with garbage appended", (b) => new Uint8Array([...b, 1, 2, 3])],
+    ["with a flipped byte", (b) => b.map((x, i) => (i === Math.floor(b.length / 2) ? x ^ 0x40 : x))],
+  ];
+  for (const [what, hurt] of damage) {
+    it(`recovers from the previous good checkpoint when the newest is ${what}`, async () => {
+      const store = new MemoryCheckpointStore();
+      const first = await job(store);
+      first.ssc.start();
+      await first.clock.advance(4000);
+      await first.ssc.stop();
+      const newest = (await store.list()).filter((n) => n.startsWith("checkpoint-")).sort().at(-1)!;
+      await store.put(newest, hurt((await store.get(newest))!));
+      const second = await job(store, 4000);
+      expect(second.recovery?.checkpointTime).toBe(3000);
+      expect(second.recovery?.skipped.map((s) => s.name)).toEqual([newest]);
+      second.ssc.start();
+      await second.clock.advance(input.length * 1000 - 4000);
+      await second.ssc.stop();
+      expect(second.states.get(input.length * 1000)).toEqual(reference(input, input.length));
+    });
+  }
+});
+
 describe("checkpoint requirements and faults", () => {
   it("stateful streams refuse to start without a checkpoint store, as in Spark", () => {
     const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock() });
