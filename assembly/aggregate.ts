@@ -221,20 +221,34 @@ function header(P: u32, partStart: usize, hashes: usize, values: usize, keyOffse
   return h;
 }
 
-/** Counts entries per partition into partStart (as prefix starts); returns each entry's partition. */
-function countPartitions(P: u32, partStart: usize): usize {
+/**
+ * Counts entries per partition into partStart (as prefix starts) and, when byteStart is not 0,
+ * key bytes per partition into byteStart (as prefix starts), in one pass over the slots;
+ * returns each entry's partition.
+ */
+function countPartitions(P: u32, partStart: usize, byteStart: usize): usize {
   const E = count;
   const partOf = alloc(<usize>E << 2);
   memory.fill(partStart, 0, (<usize>P + 1) << 2);
+  if (byteStart != 0) memory.fill(byteStart, 0, (<usize>P + 1) << 2);
   for (let i: u32 = 0; i < E; i++) {
-    const p = partitionOf(load<u32>(entrySlot(i)), P);
+    const sp = entrySlot(i);
+    const p = partitionOf(load<u32>(sp), P);
     store<u32>(partOf + (<usize>i << 2), p);
     const c = partStart + ((<usize>p + 1) << 2);
     store<u32>(c, load<u32>(c) + 1);
+    if (byteStart != 0) {
+      const b = byteStart + ((<usize>p + 1) << 2);
+      store<u32>(b, load<u32>(b) + load<u32>(sp, 8));
+    }
   }
   for (let p: u32 = 0; p < P; p++) {
     const c = partStart + ((<usize>p + 1) << 2);
     store<u32>(c, load<u32>(c) + load<u32>(c - 4));
+    if (byteStart != 0) {
+      const b = byteStart + ((<usize>p + 1) << 2);
+      store<u32>(b, load<u32>(b) + load<u32>(b - 4));
+    }
   }
   return partOf;
 }
@@ -244,19 +258,8 @@ export function emitStrings(P: u32): usize {
   if (P == 0) fail(ERR_ARGUMENT, 0);
   const E = count;
   const partStart = alloc((<usize>P + 1) << 2);
-  const byteStart = allocZeroed((<usize>P + 1) << 2);
-  const partOf = countPartitions(P, partStart);
-  // Key bytes per partition.
-  for (let i: u32 = 0; i < E; i++) {
-    const p = load<u32>(partOf + (<usize>i << 2));
-    const len = load<u32>(entrySlot(i), 8);
-    const c = byteStart + ((<usize>p + 1) << 2);
-    store<u32>(c, load<u32>(c) + len);
-  }
-  for (let p: u32 = 0; p < P; p++) {
-    const c = byteStart + ((<usize>p + 1) << 2);
-    store<u32>(c, load<u32>(c) + load<u32>(c - 4));
-  }
+  const byteStart = alloc((<usize>P + 1) << 2);
+  const partOf = countPartitions(P, partStart, byteStart);
   const totalBytes = load<u32>(byteStart + (<usize>P << 2));
   const outHashes = alloc(<usize>E << 2);
   const outValues = alloc(<usize>E << 3);
@@ -292,7 +295,7 @@ export function emitNumbers(P: u32): usize {
   if (P == 0) fail(ERR_ARGUMENT, 0);
   const E = count;
   const partStart = alloc((<usize>P + 1) << 2);
-  const partOf = countPartitions(P, partStart);
+  const partOf = countPartitions(P, partStart, 0);
   const outHashes = alloc(<usize>E << 2);
   const outValues = alloc(<usize>E << 3);
   const outKeys = alloc(<usize>E << 3);

@@ -31,8 +31,8 @@ export const ascFlags = [
   // No imports at all: AssemblyScript's `abort` becomes a trap that records an error code.
   "--use",
   "abort=assembly/arena/onAbort",
-  "--enable",
-  "simd",
+  // Default features only (bulk memory, sign extension, ...): no SIMD, so engines without it
+  // (older Safari) still instantiate the module.
 ];
 
 async function newestMtime(dir) {

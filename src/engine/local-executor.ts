@@ -28,7 +28,8 @@ export class LocalExecutor implements Executor {
       const merged = new KeyMap<C>();
       for (const bucket of buckets) {
         bucket[p]!.forEach((combiner, key) => {
-          merged.set(key, merged.has(key) ? aggregator.mergeCombiners(merged.get(key) as C, combiner) : combiner);
+          const existing = merged.get(key);
+          merged.set(key, existing !== undefined || merged.has(key) ? aggregator.mergeCombiners(existing as C, combiner) : combiner);
         });
       }
       const records: [K, C][] = [];
@@ -44,14 +45,16 @@ export class LocalExecutor implements Executor {
     inputs.forEach((partitions, side) => {
       for (const records of partitions) {
         for (let i = 0; i < records.length; i++) {
-          const [k, v] = records[i]!;
+          const r = records[i]!;
+          const k = r[0];
           const target = groups[partitioner.getPartition(k)]!;
           let entry = target.get(k);
           if (entry === undefined) {
-            entry = Array.from({ length: width }, () => []);
+            entry = new Array<unknown[]>(width);
+            for (let j = 0; j < width; j++) entry[j] = [];
             target.set(k, entry);
           }
-          entry[side]!.push(v);
+          entry[side]!.push(r[1]);
         }
       }
     });

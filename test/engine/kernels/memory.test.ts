@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeNumbers, encodeStrings } from "../../../src/engine/kernels/columnar.ts";
 import { KernelMemoryError } from "../../../src/engine/kernels/errors.ts";
-import { loadKernels } from "../../../src/engine/kernels/load.ts";
+import { compileKernels, loadKernels } from "../../../src/engine/kernels/load.ts";
 import { referenceKernels } from "../../../src/engine/kernels/reference.ts";
 import { ensureWasmBuilt, expectSamePartitioned, toMap, wasmKernels } from "./support.ts";
 
@@ -51,6 +51,24 @@ describe("memory limit", () => {
     expect(broken.kind).toBe("reference");
     expect(reasons).toHaveLength(1);
     await expect(loadKernels({ module: {} as WebAssembly.Module, implementation: "wasm" })).rejects.toThrow();
+  });
+});
+
+describe("instances", () => {
+  it("one compiled module (postable to workers) gives independent instances", async () => {
+    ensureWasmBuilt();
+    const module = await compileKernels();
+    const a = await loadKernels({ module, implementation: "wasm" });
+    const b = await loadKernels({ module, implementation: "wasm", maxMemoryBytes: 3 * MiB });
+    const before = b.memoryBytes();
+    const text = new TextEncoder().encode(Array.from({ length: 200_000 }, (_, i) => `w${i}`).join(" "));
+    const big = a.wordCount(text, 4);
+    expect(a.memoryBytes()).toBeGreaterThan(8 * MiB);
+    expect(b.memoryBytes()).toBe(before);
+    expect(b.memoryLimitBytes).toBe(3 * MiB);
+    expect(a.memoryLimitBytes).toBe(1024 * MiB);
+    expect(() => b.wordCount(text, 4)).toThrow(KernelMemoryError);
+    expect(big.reduce((n, p) => n + p.values.length, 0)).toBe(200_000);
   });
 });
 
