@@ -1,11 +1,20 @@
 // `npm run bench`: every performance claim of the README, measured as ratios against baselines
-// in the same run.
+// in the same run. `npm run bench -- --quick` runs smaller sizes.
 
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FileCheckpointStore } from "../src/index.ts";
+import { checkpointMs } from "./checkpoint-cost.ts";
 import { benchWordCount } from "./dstream-wordcount.ts";
+import { runInChromium } from "./in-chromium.ts";
+import { benchWindows } from "./windows.ts";
 
 const fmt = (n: number) => `${(n / 1e6).toFixed(2)} M/s`;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-console.log(`Rivulet benchmarks — node ${process.version}, ${process.platform}/${process.arch}\n`);
+console.log(`Rivulet benchmarks — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}\n`);
 
 const wc = await benchWordCount();
 console.log(`DStream word count, in-thread JS path (${wc.words.toLocaleString("en")} words per batch, 10k distinct, Zipf):`);
@@ -13,3 +22,17 @@ console.log(`  plain Map loop           ${fmt(wc.plainWordsPerSecond)}`);
 for (const [p, r] of Object.entries(wc.dstreamWordsPerSecond)) {
   console.log(`  DStream, parallelism ${p}  ${fmt(r)}   ratio ${(r / wc.plainWordsPerSecond).toFixed(2)} (target >= 0.5)`);
 }
+
+const win = await benchWindows();
+console.log(`\nreduceByKeyAndWindow, window 30 batches, slide 1, 10k keys, 50k pairs per batch:`);
+console.log(`  without invFn (window reduced again)   ${win.recomputeMsPerBatch.toFixed(1)} ms per batch`);
+console.log(`  with invFn (incremental)               ${win.incrementalMsPerBatch.toFixed(1)} ms per batch`);
+console.log(`  ratio ${(win.recomputeMsPerBatch / win.incrementalMsPerBatch).toFixed(1)}x`);
+
+const dir = await mkdtemp(join(tmpdir(), "rivulet-bench-"));
+const fsMs = await checkpointMs(new FileCheckpointStore(dir));
+await rm(dir, { recursive: true, force: true });
+const idbMs = await runInChromium<number>(here("../../bench/checkpoint-cost.browser.ts"));
+console.log(`\nCheckpoint of 100k keys of state (median of 7):`);
+console.log(`  file system (temp file, fsync, rename)   ${fsMs.toFixed(1)} ms = ${((fsMs / 1000) * 100).toFixed(1)}% of a 1 s batch interval`);
+console.log(`  IndexedDB in Chromium (strict)          ${idbMs.toFixed(1)} ms = ${((idbMs / 1000) * 100).toFixed(1)}% of a 1 s batch interval`);

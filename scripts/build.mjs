@@ -30,7 +30,8 @@ await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/w
 step("job and benchmarks");
 const programs = { "jobs/wordcount": "jobs/wordcount.ts" };
 if (existsSync("bench/run.ts")) programs["bench/run"] = "bench/run.ts";
-await build({ ...common, entryPoints: programs, outdir: "dist", platform: "node" });
+// Dependencies stay in node_modules (playwright cannot be bundled); `#platform` is still inlined.
+await build({ ...common, entryPoints: programs, outdir: "dist", platform: "node", packages: "external" });
 
 step("type declarations (tsc)");
 const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });

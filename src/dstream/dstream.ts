@@ -100,7 +100,10 @@ export class DStream<T> implements Upstream<T> {
   remember(duration: Duration): void {
     if (duration.milliseconds > this.rememberMs) this.rememberMs = duration.milliseconds;
     const extra = this.computation.parentRememberExtra;
-    const forParents = extra ? duration.plus(extra) : duration;
+    // A stream whose batches are kept once computed (cached, checkpointed) is never recomputed
+    // from its parents' older batches, so they need to remember only what it reads per batch.
+    const base = this.cached || this.checkpointed ? this.slideDuration : duration;
+    const forParents = extra ? base.plus(extra) : base;
     for (const d of this.dependencies) d.remember(forParents);
   }
 

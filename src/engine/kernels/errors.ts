@@ -1,7 +1,12 @@
 /** Errors raised by the kernel binding. */
 
-/** A kernel needed more linear memory than the configured limit (or the engine would give). */
-export class KernelMemoryError extends Error {
+import { RivuletError } from "../../core/errors.ts";
+
+/**
+ * A kernel needed more linear memory than the configured limit (or the engine would give).
+ * A `RivuletError` with code `"MEMORY_LIMIT"`; the instance stays usable for smaller batches.
+ */
+export class KernelMemoryError extends RivuletError {
   override readonly name = "KernelMemoryError";
   /** The configured maximum of linear memory, in bytes. */
   readonly limitBytes: number;
@@ -13,6 +18,7 @@ export class KernelMemoryError extends Error {
   constructor(kernel: string, limitBytes: number, requestedBytes: number) {
     const refused = requestedBytes <= limitBytes;
     super(
+      "MEMORY_LIMIT",
       refused
         ? `WASM kernel ${kernel}: the engine refused to grow linear memory to ${requestedBytes} bytes ` +
             `(below the limit of ${limitBytes} bytes, maxMemoryBytes)`

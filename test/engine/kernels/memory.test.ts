@@ -1,6 +1,7 @@
 // Linear memory: the configured limit fails a call with KernelMemoryError (and the instance stays
 // usable), and the per-call arena reset keeps memory flat over many batches.
 import { describe, expect, it } from "vitest";
+import { RivuletError } from "../../../src/core/errors.ts";
 import { encodeNumbers, encodeStrings } from "../../../src/engine/kernels/columnar.ts";
 import { KernelMemoryError } from "../../../src/engine/kernels/errors.ts";
 import { compileKernels, loadKernels } from "../../../src/engine/kernels/load.ts";
@@ -23,6 +24,8 @@ describe("memory limit", () => {
     expect(error).toBeInstanceOf(KernelMemoryError);
     const e = error as KernelMemoryError;
     expect(e.name).toBe("KernelMemoryError");
+    expect(e).toBeInstanceOf(RivuletError);
+    expect(e.code).toBe("MEMORY_LIMIT");
     expect(e.limitBytes).toBe(2 * MiB);
     expect(e.requestedBytes).toBeGreaterThan(2 * MiB);
     expect(e.kernel).toBe("wordCount");
