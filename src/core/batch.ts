@@ -18,6 +18,12 @@ const NO_SOURCE: Source = () => Promise.reject(new Error("a narrow batch compute
 export class Batch<T> {
   /** How many partitions the records are cut into. */
   readonly numPartitions: number;
+  /**
+   * Set when the records are hash-partitioned by key into `numPartitions` partitions (the output
+   * of a shuffle, and what keeps keys in place after it): a cogroup with such a batch reads its
+   * partitions in place instead of hashing every record again (Spark's partitioner-aware cogroup).
+   */
+  hashPartitioned = false;
   private readonly executor: Executor;
   /** Where a root batch's records come from; unused while the batch has a parent. */
   private source: Source;
@@ -120,7 +126,7 @@ export class Batch<T> {
 
   /** The records for which `f` is truthy. */
   filter(f: (record: T) => unknown): Batch<T> {
-    return this.narrow({ kind: FILTER, f: f as (x: unknown) => unknown });
+    return this.keepingPartitioning(this.narrow({ kind: FILTER, f: f as (x: unknown) => unknown }));
   }
 
   /** Each record into zero or more records. */
@@ -128,15 +134,21 @@ export class Batch<T> {
     return this.narrow({ kind: FLAT_MAP, f: f as (x: unknown) => Iterable<unknown> });
   }
 
-  /** Each partition at once; `f` receives the records and the partition's index. */
-  mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>): Batch<U> {
-    return new Batch<U>(this.executor, this.numPartitions, async () => {
+  /**
+   * Each partition at once; `f` receives the records and the partition's index. With
+   * `preservesPartitioning`, `f` promises to keep every key-value record in its partition (it
+   * changes values, drops records, never moves keys), as Spark's flag of the same name.
+   */
+  mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>, preservesPartitioning = false): Batch<U> {
+    const out = new Batch<U>(this.executor, this.numPartitions, async () => {
       const parts = await this.partitions();
       return parts.map((p, i) => {
-        const out = f(p, i);
-        return Array.isArray(out) ? (out as U[]) : Array.from(out);
+        const records = f(p, i);
+        return Array.isArray(records) ? (records as U[]) : Array.from(records);
       });
     }, false);
+    out.hashPartitioned = preservesPartitioning && this.hashPartitioned;
+    return out;
   }
 
   /** Each partition as one array record. */
@@ -252,39 +264,40 @@ export class Batch<T> {
     );
   }
 
-  /** Each value through `f`, keys unchanged. */
+  /** Each value through `f`, keys unchanged (so is the partitioning). */
   mapValues<K, V, U>(this: Batch<Pair<K, V>>, f: (value: V) => U): Batch<[K, U]> {
-    return this.map(([k, v]): [K, U] => [k, f(v)]);
+    return this.keepingPartitioning(this.map(([k, v]): [K, U] => [k, f(v)]));
   }
 
   /** Each value into zero or more values, each paired with the key. */
   flatMapValues<K, V, U>(this: Batch<Pair<K, V>>, f: (value: V) => Iterable<U>): Batch<[K, U]> {
-    return this.flatMap(([k, v]) => {
-      const out: [K, U][] = [];
-      for (const u of f(v)) out.push([k, u]);
-      return out;
-    });
+    return this.keepingPartitioning(
+      this.flatMap(([k, v]) => {
+        const out: [K, U][] = [];
+        for (const u of f(v)) out.push([k, u]);
+        return out;
+      }),
+    );
   }
 
   /** For each key in either batch, its values in this batch and in `other`. */
   cogroup<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V[], W[]]]> {
     const n = numPartitions ?? this.executor.parallelism;
     checkPartitions(n);
-    return Batch.deferred(n, this.executor, async () => {
-      const [a, b] = await Promise.all([this.partitions(), other.partitions()]);
-      const grouped = await this.executor.cogroup<K>([a, b], new HashPartitioner(n));
-      return grouped as unknown as Partitions<[K, [V[], W[]]]>;
-    });
+    return Batch.cogroupAll<K>([this, other as Batch<Pair<K, unknown>>], n) as unknown as Batch<[K, [V[], W[]]]>;
   }
 
   /** For each key in any of `batches`, its values in each, in order (Spark's CoGroupedRDD). */
   static cogroupAll<K>(batches: readonly Batch<Pair<K, unknown>>[], numPartitions: number): Batch<[K, unknown[][]]> {
     checkPartitions(numPartitions);
     const executor = batches[0]!.executor;
-    return Batch.deferred(numPartitions, executor, async () => {
+    const inPlace = batches.map((b) => b.hashPartitioned && b.numPartitions === numPartitions);
+    const out = Batch.deferred(numPartitions, executor, async () => {
       const inputs = await Promise.all(batches.map((b) => b.partitions()));
-      return executor.cogroup<K>(inputs, new HashPartitioner(numPartitions));
+      return executor.cogroup<K>(inputs, new HashPartitioner(numPartitions), inPlace);
     });
+    out.hashPartitioned = true;
+    return out;
   }
 
   /** Every pair of values of each key present in both batches. */
@@ -333,6 +346,11 @@ export class Batch<T> {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  private keepingPartitioning<U>(derived: Batch<U>): Batch<U> {
+    derived.hashPartitioned = this.hashPartitioned;
+    return derived;
+  }
+
   private narrow<U>(op: NarrowOp): Batch<U> {
     // A kept batch is a boundary: fusing through it would recompute what it keeps.
     return new Batch<U>(this.executor, this.numPartitions, NO_SOURCE, false, this as Batch<unknown>, op);
@@ -341,9 +359,11 @@ export class Batch<T> {
   private shuffle<K, V, C>(this: Batch<Pair<K, V>>, aggregator: Aggregator<V, C>, numPartitions: number | undefined, mapSideCombine: boolean): Batch<[K, C]> {
     const n = numPartitions ?? this.executor.parallelism;
     checkPartitions(n);
-    return Batch.deferred(n, this.executor, async () =>
+    const out = Batch.deferred(n, this.executor, async () =>
       this.executor.combineByKey(await this.feeds(), aggregator, new HashPartitioner(n), mapSideCombine),
     );
+    out.hashPartitioned = true;
+    return out;
   }
 
   /** Each partition as a feed: the fused chain runs as the consumer pulls, nothing in between. */
@@ -373,6 +393,18 @@ export class Batch<T> {
     if (ops.length === 0) return parts as Partitions<T>;
     return parts.map((p) => runPipeline(p, ops)) as Partitions<T>;
   }
+}
+
+/**
+ * `flatMap` for functions that keep each record's key (they change values or drop records): the
+ * result keeps the batch's hash partitioning, so the next cogroup reads it in place.
+ */
+export function flatMapKeepingKeys<T, U>(batch: Batch<T>, f: (record: T) => readonly U[]): Batch<U> {
+  return batch.mapPartitions((records) => {
+    const out: U[] = [];
+    for (let i = 0; i < records.length; i++) appendAll(out, f(records[i]!));
+    return out;
+  }, true);
 }
 
 /** `a.push(...b)` without spreading: a hot key's values would overflow the call stack. */

@@ -37,6 +37,14 @@ export interface Executor {
     mapSideCombine: boolean,
   ): Promise<Partitions<[K, C]>>;
 
-  /** For every key present in any input, the values it has in each input, in input order. */
-  cogroup<K>(inputs: readonly Partitions<Pair<K, unknown>>[], partitioner: Partitioner): Promise<Partitions<[K, unknown[][]]>>;
+  /**
+   * For every key present in any input, the values it has in each input, in input order. Inputs
+   * marked `inPlace` are already partitioned by `partitioner`: their partition p goes to output
+   * partition p without hashing.
+   */
+  cogroup<K>(
+    inputs: readonly Partitions<Pair<K, unknown>>[],
+    partitioner: Partitioner,
+    inPlace?: readonly boolean[],
+  ): Promise<Partitions<[K, unknown[][]]>>;
 }

@@ -1,4 +1,4 @@
-import { Batch } from "../core/batch.ts";
+import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import type { Executor, Pair } from "../core/executor.ts";
 import { State, type StateSpec } from "./state-spec.ts";
@@ -83,6 +83,6 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
       return [[k, { state: value, present, updatedAt: time, mapped }]];
     };
     const empty = Batch.fromPartitions<[K, StateRecord<S, U>]>([], this.executor);
-    return input.cogroup(previous ?? empty, this.numPartitions).flatMap(step).cache();
+    return flatMapKeepingKeys(input.cogroup(previous ?? empty, this.numPartitions), step).cache();
   }
 }

@@ -1,4 +1,4 @@
-import type { Batch } from "../core/batch.ts";
+import { type Batch, flatMapKeepingKeys } from "../core/batch.ts";
 import type { Pair } from "../core/executor.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
 
@@ -39,17 +39,17 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
     const update = this.update;
     let next: Batch<[K, S]>;
     if (input && previous) {
-      next = input.cogroup(previous, this.numPartitions).flatMap(([k, [values, states]]) => {
+      next = flatMapKeepingKeys(input.cogroup(previous, this.numPartitions), ([k, [values, states]]) => {
         const s = update(values, states.length > 0 ? states[0] : undefined);
         return s === undefined ? [] : [[k, s] as [K, S]];
       });
     } else if (input) {
-      next = input.groupByKey(this.numPartitions).flatMap(([k, values]) => {
+      next = flatMapKeepingKeys(input.groupByKey(this.numPartitions), ([k, values]) => {
         const s = update(values, undefined);
         return s === undefined ? [] : [[k, s] as [K, S]];
       });
     } else if (previous) {
-      next = previous.flatMap(([k, state]) => {
+      next = flatMapKeepingKeys(previous, ([k, state]) => {
         const s = update([], state);
         return s === undefined ? [] : [[k, s] as [K, S]];
       });

@@ -1,4 +1,4 @@
-import { Batch } from "../core/batch.ts";
+import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Executor, Pair } from "../core/executor.ts";
@@ -117,8 +117,8 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
     const { fn } = this;
     const inv = this.options.invFn;
     const numOld = old.length;
-    return Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism)
-      .flatMap(([k, groups]): [K, WindowEntry<V>][] => {
+    const grouped = Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism);
+    return flatMapKeepingKeys(grouped, ([k, groups]): [K, WindowEntry<V>][] => {
         // Per batch, `reduced` holds at most one value per key.
         let value: V | undefined;
         let count = 0;
@@ -137,7 +137,6 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
           count++;
         }
         return count > 0 ? [[k, [value as V, count]]] : [];
-      })
-      .cache();
+      }).cache();
   }
 }

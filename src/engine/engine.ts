@@ -48,9 +48,13 @@ class InThreadEngine extends LocalExecutor implements Engine {
     return super.combineByKey(input, aggregator, partitioner, mapSideCombine);
   }
 
-  override cogroup<K>(inputs: readonly Partitions<Pair<K, unknown>>[], partitioner: Partitioner): Promise<Partitions<[K, unknown[][]]>> {
+  override cogroup<K>(
+    inputs: readonly Partitions<Pair<K, unknown>>[],
+    partitioner: Partitioner,
+    inPlace?: readonly boolean[],
+  ): Promise<Partitions<[K, unknown[][]]>> {
     this.checkOpen();
-    return super.cogroup(inputs, partitioner);
+    return super.cogroup(inputs, partitioner, inPlace);
   }
 
   async close(): Promise<void> {

@@ -39,15 +39,21 @@ export class LocalExecutor implements Executor {
     return out;
   }
 
-  async cogroup<K>(inputs: readonly Partitions<Pair<K, unknown>>[], partitioner: Partitioner): Promise<Partitions<[K, unknown[][]]>> {
+  async cogroup<K>(
+    inputs: readonly Partitions<Pair<K, unknown>>[],
+    partitioner: Partitioner,
+    inPlace: readonly boolean[] = [],
+  ): Promise<Partitions<[K, unknown[][]]>> {
     const width = inputs.length;
     const groups = Array.from({ length: partitioner.numPartitions }, () => new KeyMap<unknown[][]>());
     inputs.forEach((partitions, side) => {
-      for (const records of partitions) {
+      const direct = inPlace[side] === true;
+      for (let p = 0; p < partitions.length; p++) {
+        const records = partitions[p]!;
         for (let i = 0; i < records.length; i++) {
           const r = records[i]!;
           const k = r[0];
-          const target = groups[partitioner.getPartition(k)]!;
+          const target = groups[direct ? p : partitioner.getPartition(k)]!;
           let entry = target.get(k);
           if (entry === undefined) {
             entry = new Array<unknown[]>(width);

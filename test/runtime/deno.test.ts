@@ -1,0 +1,47 @@
+// The core and the in-thread engine run in a real Deno (the `deno` npm package's binary): the
+// fixture word count, bundled for the web platform, gives exactly the independently computed
+// counts of each batch.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectedWordCount } from "../fixtures/runtime/wordcount-job.ts";
+import { bundleFixture, Children, denoBinary, output, versionOf } from "./support.ts";
+
+const children = new Children();
+let dir: string;
+let deno: string;
+let version: string;
+
+beforeAll(async () => {
+  deno = denoBinary();
+  version = versionOf(deno); // "deno 2.x.y (stable, ...)\nv8 ...\ntypescript ..."
+  dir = await mkdtemp(join(tmpdir(), "rivulet-deno-"));
+});
+
+afterAll(async () => {
+  await children.killAll();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it("counts words from a UTF-8 byte stream in Deno", async () => {
+  expect(version).toMatch(/^deno 2\./);
+  const job = join(dir, "job.js");
+  await bundleFixture("deno-main.ts", job);
+
+  // No permission flags: the job needs none. --no-prompt turns a permission request into an error
+  // instead of a wait for input; --no-config keeps Deno from looking for a deno.json/package.json.
+  const child = children.spawn(deno, ["run", "--quiet", "--no-prompt", "--no-config", job], {
+    cwd: dir,
+    env: { PATH: process.env["PATH"] ?? "", HOME: dir, DENO_DIR: join(dir, "deno-dir"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+  });
+  const { code, stdout, stderr } = await output(child, 15_000);
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+
+  const lines = stdout.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  const { result, probe } = JSON.parse(lines[0]!) as { result: unknown; probe: Record<string, unknown> };
+  expect(probe["userAgent"]).toMatch(/^Deno\/2\./);
+  expect(result).toEqual(expectedWordCount());
+});
