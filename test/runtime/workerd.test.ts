@@ -1,0 +1,84 @@
+// The core and the in-thread engine run in Cloudflare's workerd (the `workerd` npm package's
+// binary): the fixture word count, bundled for the web platform as an ES module worker and served
+// by `workerd serve` on a loopback port, answers a request with exactly the independently computed
+// counts of each batch. workerd has no Worker, no setImmediate (without nodejs_compat) and refuses
+// to compile WebAssembly from bytes at run time; the probe in the answer shows the job ran there.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectedWordCount } from "../fixtures/runtime/wordcount-job.ts";
+import { bundleFixture, Children, freePort, output, stop, versionOf, waitForPort, workerdBinary } from "./support.ts";
+
+/** Any date up to the binary's own (its `--version`) works; pinned so behaviour does not drift. */
+const COMPATIBILITY_DATE = "2025-09-01";
+
+const children = new Children();
+let dir: string;
+let workerd: string;
+let version: string;
+
+beforeAll(async () => {
+  workerd = workerdBinary();
+  version = versionOf(workerd); // "workerd 2026-11-17": the newest compatibility date it supports
+  dir = await mkdtemp(join(tmpdir(), "rivulet-workerd-"));
+});
+
+afterAll(async () => {
+  await children.killAll();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function config(port: number): string {
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .wordcount)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+
+const wordcount :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+);
+`;
+}
+
+it("counts words from a UTF-8 byte stream in workerd", async () => {
+  const supported = /^workerd (\d{4}-\d{2}-\d{2})$/.exec(version)?.[1];
+  expect(supported, `unexpected workerd --version: ${version}`).toBeDefined();
+  expect(COMPATIBILITY_DATE <= supported!).toBe(true);
+
+  await bundleFixture("workerd-worker.ts", join(dir, "worker.js"));
+  const port = await freePort();
+  await writeFile(join(dir, "config.capnp"), config(port));
+
+  const child = children.spawn(workerd, ["serve", "config.capnp"], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
+  const exited = output(child, 25_000); // collects stderr for the messages below
+  exited.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  try {
+    await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
+      await stop(child);
+      const { stderr } = await exited;
+      throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
+    });
+    // Two requests to the same isolate: the first context's stop() lets a second one start
+    // ("only one active context per realm"), and nothing of the first run leaks into the second.
+    for (let request = 1; request <= 2; request++) {
+      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(10_000) });
+      const body = (await response.json()) as { result?: unknown; probe?: Record<string, unknown>; error?: string };
+      expect(body.error, `request ${request}`).toBeUndefined();
+      expect(response.status).toBe(200);
+      expect(body.probe?.["userAgent"]).toBe("Cloudflare-Workers");
+      // What the in-thread engine does without here: no Worker, no setImmediate (so the core
+      // yields through MessageChannel), no WebAssembly compiled from bytes.
+      expect(body.probe?.["Worker"]).toBe(false);
+      expect(body.probe?.["setImmediate"]).toBe(false);
+      expect(body.probe?.["wasmFromBytes"]).toMatch(/CompileError/);
+      expect(body.result, `request ${request}`).toEqual(expectedWordCount());
+    }
+  } finally {
+    await stop(child);
+    await exited.catch(() => undefined);
+  }
+});
