@@ -12,7 +12,7 @@
 // Also importable: `buildWasm()`, `ensureWasm()`. Outputs are written to a temporary file and
 // renamed, so concurrent builds (parallel test files) never expose a half-written module.
 
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -22,7 +22,7 @@ const buildDir = join(root, "build");
 export const wasmPath = join(buildDir, "kernels.wasm");
 export const modulePath = join(buildDir, "kernels.wasm.js");
 
-/** The compiler flags; one place so the build and the staleness check agree. */
+/** The compiler flags: -O3, the stub runtime (no GC; the kernels manage an arena themselves). */
 export const ascFlags = [
   "-O3",
   "--noAssert",
