@@ -33,6 +33,12 @@ export interface StreamingContextOptions {
   master?: string;
   /** An engine kept alive by a context stopped with `stopEngine: false`, to run this one on. */
   engine?: Engine;
+  /** The WebAssembly kernels: `"auto"` (default), `"wasm"` (required) or `"js"` (never). */
+  kernels?: "auto" | "wasm" | "js";
+  /** The kernel module, compiled elsewhere, where WebAssembly cannot be compiled from bytes (workerd). */
+  kernelsModule?: WebAssembly.Module;
+  /** The kernels' memory limit in bytes (default 1 GiB); a batch needing more fails with MEMORY_LIMIT. */
+  maxKernelMemoryBytes?: number;
   /** Where `saveAsTextFiles` writes; default: the file system on Node, none elsewhere. */
   fileSink?: TextFileSink;
   /** Where `print` writes; default: `console.log`. */
@@ -102,7 +108,12 @@ export class StreamingContext {
       if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
       this.engine = options.engine;
     } else {
-      this.engine = createEngine({ parallelism });
+      this.engine = createEngine({
+        parallelism,
+        kernels: options.kernels,
+        kernelsModule: options.kernelsModule,
+        maxKernelMemoryBytes: options.maxKernelMemoryBytes,
+      });
     }
     this.graph = new DStreamGraph(this.batchInterval, this.engine, { assertModifiable: (what) => this.assertModifiable(what) });
     const fileSink = options.fileSink;

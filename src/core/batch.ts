@@ -3,6 +3,7 @@ import { RivuletError } from "./errors.ts";
 import { HashPartitioner } from "./partitioner.ts";
 import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, pipelineFeed, runPipeline } from "./pipeline.ts";
 import { reducerTagOf, sum } from "./reducers.ts";
+import { isWordsTokenizer } from "./words.ts";
 
 type Source = () => Promise<Partitions<unknown>>;
 
@@ -24,6 +25,11 @@ export class Batch<T> {
    * partitions in place instead of hashing every record again (Spark's partitioner-aware cogroup).
    */
   hashPartitioned = false;
+  /**
+   * Set on a text input batch whose records are exactly the lines of these UTF-8 bytes (valid,
+   * nothing dropped): a fused kernel may read the bytes instead of the lines.
+   */
+  utf8Lines: Uint8Array | undefined;
   private readonly executor: Executor;
   /** Where a root batch's records come from; unused while the batch has a parent. */
   private source: Source;
@@ -220,9 +226,23 @@ export class Batch<T> {
     });
   }
 
-  /** Each distinct record with the number of times it occurs. */
+  /**
+   * Each distinct record with the number of times it occurs. On `flatMap(words)` of a text
+   * batch kept as bytes, the engine counts the words from the bytes in one kernel.
+   */
   countByValue(numPartitions?: number): Batch<[T, number]> {
-    return this.map((x): Pair<T, number> => [x, 1]).reduceByKey(sum, numPartitions);
+    const counted = this.map((x): Pair<T, number> => [x, 1]).reduceByKey(sum, numPartitions);
+    const parent = this.parent;
+    const bytes = parent?.utf8Lines;
+    const countWords = this.executor.countWords;
+    if (!bytes || !countWords || this.op?.kind !== FLAT_MAP || !isWordsTokenizer(this.op.f)) return counted;
+    const executor = this.executor;
+    const out = Batch.deferred<[T, number]>(counted.numPartitions, executor, async () => {
+      const fused = await countWords.call(executor, bytes, counted.numPartitions);
+      return (fused as Partitions<[T, number]> | undefined) ?? counted.partitions();
+    });
+    out.hashPartitioned = true;
+    return out;
   }
 
   // ---- key-value operators -------------------------------------------------------------------

@@ -38,6 +38,13 @@ export interface Executor {
   ): Promise<Partitions<[K, C]>>;
 
   /**
+   * The fused word count: the tokens of UTF-8 text made of lines (split by White_Space, as the
+   * `words` tokenizer) counted and hash-partitioned, without a string per word. Undefined when
+   * the engine has no kernel for it (the caller then takes the JS path, with the same result).
+   */
+  countWords?(utf8Lines: Uint8Array, numPartitions: number): Promise<Partitions<[string, number]> | undefined>;
+
+  /**
    * For every key present in any input, the values it has in each input, in input order. Inputs
    * marked `inPlace` are already partitioned by `partitioner`: their partition p goes to output
    * partition p without hashing.

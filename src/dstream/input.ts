@@ -1,4 +1,4 @@
-import { Batch } from "../core/batch.ts";
+import { Batch, slice } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import type { DStreamGraph } from "./graph.ts";
 import type { Computation, StreamNode } from "./upstream.ts";
@@ -7,6 +7,11 @@ import type { Computation, StreamNode } from "./upstream.ts";
 export interface Taken<T> {
   /** The records, in arrival order; one array, or several to be concatenated. */
   readonly records: readonly T[] | readonly (readonly T[])[];
+  /**
+   * Records made only if an operator asks for them (text kept as bytes), after `records`.
+   * `utf8Lines`, when set, are the bytes whose lines the records are, for fused kernels.
+   */
+  readonly lazy?: { readonly count: number; readonly load: () => T[]; readonly utf8Lines?: Uint8Array | undefined } | undefined;
   /** True when `records` is several arrays. */
   readonly chunked?: boolean;
   readonly metadata?: Readonly<Record<string, number>>;
@@ -80,12 +85,20 @@ export class InputComputation<T> implements Computation<T> {
     const taken = this.source.take(time);
     if (this.source.position) this.graph.recordPosition(time, this.streamId, this.source.position());
     const records = taken.chunked ? ([] as T[]).concat(...(taken.records as readonly (readonly T[])[])) : (taken.records as readonly T[]);
+    const lazy = taken.lazy;
     this.graph.reportInput(time, {
       inputStreamId: this.streamId,
       name: this.source.name,
-      numRecords: records.length,
+      numRecords: records.length + (lazy?.count ?? 0),
       metadata: taken.metadata ?? {},
     });
-    return Batch.fromRecords(records, this.graph.executor.parallelism, this.graph.executor);
+    const { executor } = this.graph;
+    if (!lazy) return Batch.fromRecords(records, executor.parallelism, executor);
+    const batch = Batch.deferred(executor.parallelism, executor, async () => {
+      const all = records.length === 0 ? lazy.load() : [...records, ...lazy.load()];
+      return slice(all, executor.parallelism);
+    });
+    if (records.length === 0 && lazy.utf8Lines) batch.utf8Lines = lazy.utf8Lines;
+    return batch;
   }
 }

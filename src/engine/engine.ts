@@ -2,6 +2,9 @@ import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts
 import type { Partitioner } from "../core/partitioner.ts";
 import type { Feed } from "../core/pipeline.ts";
 import { RivuletError } from "../core/errors.ts";
+import { aggregateEntries } from "./kernels/columnar.ts";
+import { loadKernels } from "./kernels/load.ts";
+import type { Kernels } from "./kernels/types.ts";
 import { LocalExecutor } from "./local-executor.ts";
 
 /**
@@ -18,6 +21,19 @@ export interface Engine extends Executor {
 export interface EngineOptions {
   /** Number of partitions run in parallel; default: hardware concurrency − 1, at least 1. */
   parallelism?: number | undefined;
+  /**
+   * The WebAssembly kernels: `"auto"` (default) uses them where WebAssembly can be instantiated,
+   * `"wasm"` requires them, `"js"` never loads them (every operator has a JS path with the same
+   * results).
+   */
+  kernels?: "auto" | "wasm" | "js" | undefined;
+  /**
+   * The kernel module compiled elsewhere, for runtimes that cannot compile WebAssembly from bytes
+   * (Cloudflare workerd imports it as a module).
+   */
+  kernelsModule?: WebAssembly.Module | undefined;
+  /** The kernels' linear memory limit in bytes; a batch needing more fails with MEMORY_LIMIT. */
+  maxKernelMemoryBytes?: number | undefined;
 }
 
 /** The default parallelism of this runtime: one core is left to the driver. */
@@ -32,11 +48,37 @@ export function createEngine(options: EngineOptions = {}): Engine {
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw new RivuletError("INVALID_ARGUMENT", `parallelism must be a positive integer, got ${parallelism}`);
   }
-  return new InThreadEngine(parallelism);
+  return new InThreadEngine(parallelism, options);
 }
 
 class InThreadEngine extends LocalExecutor implements Engine {
   closed = false;
+  private readonly options: EngineOptions;
+  private kernels: Promise<Kernels | undefined> | undefined;
+
+  constructor(parallelism: number, options: EngineOptions) {
+    super(parallelism);
+    this.options = options;
+  }
+
+  async countWords(utf8Lines: Uint8Array, numPartitions: number): Promise<Partitions<[string, number]> | undefined> {
+    this.checkOpen();
+    const kernels = await this.loadKernels();
+    if (!kernels) return undefined;
+    return kernels.wordCount(utf8Lines, numPartitions).map((part) => aggregateEntries(part) as [string, number][]);
+  }
+
+  /** The WASM kernels, loaded once on first use; undefined where only the (slower) reference would run. */
+  private loadKernels(): Promise<Kernels | undefined> {
+    const mode = this.options.kernels ?? "auto";
+    if (mode === "js") return Promise.resolve(undefined);
+    this.kernels ??= loadKernels({
+      implementation: mode === "wasm" ? "wasm" : "auto",
+      module: this.options.kernelsModule,
+      maxMemoryBytes: this.options.maxKernelMemoryBytes,
+    }).then((k) => (k.kind === "wasm" ? k : undefined));
+    return this.kernels;
+  }
 
   override combineByKey<K, V, C>(
     input: readonly Feed<Pair<K, V>>[],

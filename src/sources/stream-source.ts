@@ -57,8 +57,24 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     const records = this.buffer;
     this.buffer = [];
     this.drained?.();
+    const taken = this.takeFrom(records);
     const metadata = this.metadata();
-    return metadata ? { records, metadata } : { records };
+    return metadata ? { ...taken, metadata } : taken;
+  }
+
+  /** What a batch takes, given the records buffered; text sources add the lines they hold as bytes. */
+  protected takeFrom(records: T[]): Taken<T> {
+    return { records };
+  }
+
+  /** How much is buffered, in records (or their equivalent), for the bound on buffering. */
+  protected buffered(): number {
+    return this.buffer.length;
+  }
+
+  /** True when received records go through the write-ahead log. */
+  protected get logging(): boolean {
+    return this.log !== undefined;
   }
 
   /** Replayable: the offset the taken records reach; with the log: the newest entry taken. */
@@ -110,7 +126,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
       for (let chunks = 1; ; chunks++) {
         // Pulled, not pushed: a full buffer stops the reads (and so the producer) until a batch
         // takes it, and a producer that is always ready still lets the scheduler's timer run.
-        if (this.buffer.length >= this.maxBuffered) await new Promise<void>((resolve) => (this.drained = resolve));
+        if (this.buffered() >= this.maxBuffered) await new Promise<void>((resolve) => (this.drained = resolve));
         else if (chunks % CHUNKS_PER_TURN === 0) await yieldToEventLoop();
         if (this.cancelled) break;
         const { done, value } = await reader.read();

@@ -1,7 +1,13 @@
 import { LineSplitter, type LineSplitterOptions } from "./lines.ts";
 import { StreamSource } from "./stream-source.ts";
+import type { Taken } from "../dstream/input.ts";
+import { decodeLines, scanLines } from "./utf8-lines.ts";
 
 export type TextStreamOptions = LineSplitterOptions;
+
+const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
+/** Average bytes per line assumed when bounding what is buffered as bytes. */
+const BYTES_PER_RECORD = 64;
 
 /**
  * Bytes that can be read again from any offset: a `File` (`file.slice(offset).stream()`), an
@@ -17,34 +23,80 @@ export interface ReplayableByteSource {
  * `textStream(stream)`: bytes (UTF-8) or strings cut into lines, one record a line, as Spark's
  * socketTextStream. Invalid UTF-8 is replaced and over-long lines dropped; both are counted and
  * reported with every batch (`invalidUtf8`, `overlongLines`: totals since start).
+ *
+ * Byte chunks are kept as bytes, cut at the last newline, and a batch decodes its lines only if
+ * an operator asks for them: `flatMap(words).countByValue()` then counts words in a kernel
+ * straight from the bytes. A batch whose bytes are not clean (invalid UTF-8, a line that may be
+ * too long), string chunks and the write-ahead log take the line-by-line path instead, which
+ * replaces, drops and counts.
  */
 export class TextSource extends StreamSource<Uint8Array | string, string> {
   readonly name = "textStream";
   private splitter: LineSplitter;
   private readonly options: TextStreamOptions;
+  private readonly maxLineLength: number;
   /** Bytes read, and bytes up to the end of the last complete line (replayable sources). */
   private bytesRead = 0;
   private bytesOfLines = 0;
+  /** Once strings arrive (or the log is on), every chunk goes through the splitter. */
+  private lineByLine = false;
+  /** Complete lines held as bytes for the next batch, and the partial line after them. */
+  private lineBytes: Uint8Array[] = [];
+  private lineBytesLength = 0;
+  private tail: Uint8Array[] = [];
+  private tailLength = 0;
+  private droppingLongLine = false;
+  private longLinesDropped = 0;
+  private atStreamStart = true;
 
   constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}) {
     const replayable = isReplayable(source);
     super(replayable ? (offset) => source.open(offset) : () => source as ReadableStream<Uint8Array | string>, replayable);
     this.options = options;
+    this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.splitter = new LineSplitter(options);
   }
 
   protected accept(chunk: Uint8Array | string, out: string[]): void {
-    this.splitter.push(chunk, out);
     if (typeof chunk !== "string") {
       const newline = chunk.lastIndexOf(10);
       if (newline >= 0) this.bytesOfLines = this.bytesRead + newline + 1;
       this.bytesRead += chunk.length;
     }
+    if (!this.lineByLine && (typeof chunk === "string" || this.logging)) this.switchToLines(out);
+    if (this.lineByLine) {
+      this.splitter.push(chunk, out);
+      return;
+    }
+    this.holdBytes(chunk as Uint8Array);
   }
 
   protected override finish(out: string[]): void {
+    if (!this.lineByLine && this.tailLength > 0) this.switchToLines(out);
     this.splitter.end(out);
     this.bytesOfLines = this.bytesRead;
+  }
+
+  protected override takeFrom(records: string[]): Taken<string> {
+    if (this.lineBytesLength === 0) return { records };
+    const bytes = concat(this.lineBytes, this.lineBytesLength);
+    this.lineBytes = [];
+    this.lineBytesLength = 0;
+    const atStart = this.atStreamStart;
+    this.atStreamStart = false;
+    const scan = scanLines(bytes, this.maxLineLength);
+    if (!scan.clean || records.length > 0) {
+      // The exact path: replaced, dropped and counted as line by line. The splitter is at a line
+      // boundary here (it has seen no bytes since the last switch).
+      this.splitter.push(bytes, records);
+      return { records };
+    }
+    const text = atStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    return { records, lazy: { count: scan.lines, load: () => decodeLines(text, false), utf8Lines: text } };
+  }
+
+  protected override buffered(): number {
+    return super.buffered() + Math.floor((this.lineBytesLength + this.tailLength) / BYTES_PER_RECORD);
   }
 
   protected override offset(): number {
@@ -55,11 +107,76 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     // The offset is at a line boundary: a fresh splitter starts at a fresh line.
     this.splitter = new LineSplitter(this.options);
     this.bytesRead = this.bytesOfLines = offset;
+    this.atStreamStart = offset === 0;
   }
 
   protected override metadata(): Readonly<Record<string, number>> {
-    return { invalidUtf8: this.splitter.invalidUtf8, overlongLines: this.splitter.overlongLines };
+    return {
+      invalidUtf8: this.splitter.invalidUtf8,
+      overlongLines: this.splitter.overlongLines + this.longLinesDropped,
+    };
   }
+
+  /** Keeps complete lines as bytes and the partial line after them for the next chunk. */
+  private holdBytes(chunk: Uint8Array): void {
+    if (this.droppingLongLine) {
+      const newline = chunk.indexOf(10);
+      if (newline < 0) return;
+      this.droppingLongLine = false;
+      chunk = chunk.subarray(newline + 1);
+    }
+    const newline = chunk.lastIndexOf(10);
+    if (newline < 0) {
+      this.tail.push(chunk);
+      this.tailLength += chunk.length;
+      // Past 3 bytes per UTF-16 unit the line is too long whatever it holds: drop it now, as the
+      // splitter would, rather than buffer it without bound.
+      if (this.tailLength > this.maxLineLength * 3) {
+        this.tail = [];
+        this.tailLength = 0;
+        this.droppingLongLine = true;
+        this.longLinesDropped++;
+      }
+      return;
+    }
+    for (const t of this.tail) this.lineBytes.push(t);
+    this.lineBytes.push(chunk.subarray(0, newline + 1));
+    this.lineBytesLength += this.tailLength + newline + 1;
+    this.tail = newline + 1 < chunk.length ? [chunk.subarray(newline + 1)] : [];
+    this.tailLength = chunk.length - newline - 1;
+  }
+
+  /** From now on every chunk goes through the splitter; bytes held so far go first. */
+  private switchToLines(out: string[]): void {
+    this.lineByLine = true;
+    if (this.lineBytesLength > 0) {
+      const bytes = concat(this.lineBytes, this.lineBytesLength);
+      this.lineBytes = [];
+      this.lineBytesLength = 0;
+      this.splitter.push(bytes, out);
+    }
+    for (const t of this.tail) this.splitter.push(t, out);
+    this.tail = [];
+    this.tailLength = 0;
+    if (this.droppingLongLine) {
+      // The splitter must skip the rest of the dropped line too: feed it a stand-in that is
+      // itself too long, which it drops (and counts, so one count comes back off).
+      this.splitter.push(new Uint8Array(this.maxLineLength + 1).fill(0x20), out);
+      this.longLinesDropped--;
+      this.droppingLongLine = false;
+    }
+  }
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function isReplayable(source: ReadableStream<Uint8Array | string> | ReplayableByteSource): source is ReplayableByteSource {
