@@ -9,7 +9,7 @@ import type { TextFileSink } from "./dstream/output.ts";
 import { transformedAll } from "./dstream/transformed.ts";
 import { unioned } from "./dstream/union.ts";
 import { createEngine, type Engine } from "./engine/engine.ts";
-import { type Clock, SystemClock } from "./scheduler/clock.ts";
+import { type Clock, type ManualClock, SystemClock } from "./scheduler/clock.ts";
 import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
 import { asCheckpointContent, type CheckpointContent, Checkpointer } from "./scheduler/checkpointer.ts";
@@ -95,6 +95,7 @@ export class StreamingContext {
   private readonly waiters = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
   private checkpointStore: CheckpointStore | undefined;
   private writeAheadLog = false;
+  private removeSettleHook: (() => void) | undefined;
   private recovered: CheckpointContent | undefined;
 
   constructor(options: StreamingContextOptions) {
@@ -277,6 +278,10 @@ export class StreamingContext {
       );
     }
     this.sourcesStarting = Promise.all(starting).then(() => undefined);
+    const clock = this.clock as Partial<ManualClock>;
+    if (typeof clock.addSettleHook === "function") {
+      this.removeSettleHook = clock.addSettleHook(() => Promise.all(this.sources.map(({ source }) => source.settle?.())));
+    }
     this.generator.start(zeroTime, this.recovered ? this.recovered.checkpointTime + interval : undefined);
     this.bus.post("onStreamingStarted", { time: this.clock.now() });
   }
@@ -364,6 +369,7 @@ export class StreamingContext {
         await stopSources();
       }
     }
+    this.removeSettleHook?.();
     if (stopEngine) await this.engine.close();
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();

@@ -59,6 +59,11 @@ export interface InputSource<T> {
   position?(): unknown;
   /** Resumes from a checkpointed position, before `start`. */
   restore?(position: unknown): void;
+  /**
+   * Resolves once the source has taken in what it can without waiting on its producer (a stream
+   * with chunks already queued): a manual clock waits for it before each batch.
+   */
+  settle?(): Promise<void>;
   /** A checkpoint holding `position` (from `position()`) was written: what it covers can be forgotten. */
   checkpointed?(position: unknown): void | Promise<void>;
 }

@@ -72,6 +72,11 @@ export class LocalExecutor implements Executor {
   }
 }
 
+/** A combiner in a box, so folding into an existing key costs one map lookup, not two. */
+interface Box<C> {
+  c: C;
+}
+
 /** One input partition folded per key and cut into one bucket per output partition. */
 function mapSide<K, V, C>(
   feed: Feed<Pair<K, V>>,
@@ -84,18 +89,22 @@ function mapSide<K, V, C>(
   // With map-side combine, fold first and partition the distinct keys after: one hash per key,
   // not per record.
   const combining = mapSideCombine || n === 1;
-  const combined = combining ? new KeyMap<C>() : undefined;
-  const buckets = combining ? [] : Array.from({ length: n }, () => new KeyMap<C>());
+  const combined = combining ? new KeyMap<Box<C>>() : undefined;
+  const buckets = combining ? [] : Array.from({ length: n }, () => new KeyMap<Box<C>>());
   feed((r) => {
     const k = r[0];
     const target = combined ?? buckets[partitioner.getPartition(k)]!;
-    const c = target.get(k);
-    // A combiner may itself be undefined, so absence is asked of `has` only when it is.
-    target.set(k, c !== undefined || target.has(k) ? mergeValue(c as C, r[1]) : createCombiner(r[1]));
+    const box = target.get(k);
+    if (box === undefined) target.set(k, { c: createCombiner(r[1]) });
+    else box.c = mergeValue(box.c, r[1]);
   });
-  if (!combined) return buckets;
-  if (n === 1) return [combined];
-  const out = Array.from({ length: n }, () => new KeyMap<C>());
-  combined.forEach((c, k) => out[partitioner.getPartition(k)]!.set(k, c));
+  const out = Array.from({ length: combined && n > 1 ? n : combined ? 1 : n }, () => new KeyMap<C>());
+  if (!combined) {
+    buckets.forEach((bucket, p) => bucket.forEach((box, k) => out[p]!.set(k, box.c)));
+  } else if (n === 1) {
+    combined.forEach((box, k) => out[0]!.set(k, box.c));
+  } else {
+    combined.forEach((box, k) => out[partitioner.getPartition(k)]!.set(k, box.c));
+  }
   return out;
 }

@@ -41,6 +41,7 @@ export class ManualClock implements Clock {
   private pending: Pending[] = [];
   private seq = 0;
   private running: Promise<void> = Promise.resolve();
+  private readonly settleHooks = new Set<() => Promise<unknown>>();
 
   constructor(startTime = 0) {
     this.time = startTime;
@@ -56,6 +57,15 @@ export class ManualClock implements Clock {
     return () => {
       this.pending = this.pending.filter((p) => p !== entry);
     };
+  }
+
+  /**
+   * Registers a wait run before each scheduled callback: a context waits there for its sources
+   * to finish taking in what was already handed to them. Returns a function that unregisters.
+   */
+  addSettleHook(hook: () => Promise<unknown>): () => void {
+    this.settleHooks.add(hook);
+    return () => this.settleHooks.delete(hook);
   }
 
   /** Moves the clock forward by `ms` and runs what falls due, in order. */
@@ -79,6 +89,7 @@ export class ManualClock implements Clock {
       // Let pending I/O callbacks (stream reads, receivers) deliver what they already have, so
       // data handed over before the call lands in the batch it was given for.
       await yieldToEventLoop();
+      await Promise.all([...this.settleHooks].map((hook) => hook()));
       const next = this.earliest(target);
       if (!next) break;
       this.pending = this.pending.filter((p) => p !== next);

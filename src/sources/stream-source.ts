@@ -30,6 +30,8 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   private restored: number | undefined;
   private readonly maxBuffered: number;
   private drained: (() => void) | undefined;
+  /** True while the pump has stepped aside for other tasks with chunks still to read. */
+  private yielding = false;
 
   /** `open(offset)` gives the stream; only a replayable source is ever opened past 0. */
   constructor(open: (offset: number) => ReadableStream<C>, replayable: boolean, maxBuffered = DEFAULT_MAX_BUFFERED) {
@@ -106,6 +108,11 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     this.pumping = this.pump(this.reader, context);
   }
 
+  async settle(): Promise<void> {
+    // A pump waiting on `read()` across a macrotask has nothing queued: that is settled.
+    while (this.yielding) await yieldToEventLoop();
+  }
+
   async stop(graceful = false): Promise<void> {
     if (this.stopping) return this.pumping;
     this.stopping = true;
@@ -127,7 +134,11 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
         // Pulled, not pushed: a full buffer stops the reads (and so the producer) until a batch
         // takes it, and a producer that is always ready still lets the scheduler's timer run.
         if (this.buffered() >= this.maxBuffered) await new Promise<void>((resolve) => (this.drained = resolve));
-        else if (chunks % CHUNKS_PER_TURN === 0) await yieldToEventLoop();
+        else if (chunks % CHUNKS_PER_TURN === 0) {
+          this.yielding = true;
+          await yieldToEventLoop();
+          this.yielding = false;
+        }
         if (this.cancelled) break;
         const { done, value } = await reader.read();
         if (done) break;

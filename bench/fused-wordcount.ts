@@ -1,0 +1,70 @@
+// Word count from a UTF-8 byte stream through the public API, one thread (parallelism 1):
+// textStream(bytes).flatMap(words).countByValue(), which the planner fuses into the WASM kernel,
+// against a plain JS word count over the same bytes (TextDecoder, lines, words(), Map).
+
+import { ManualClock, Seconds, StreamingContext, words } from "../src/index.ts";
+import { vocabulary, zipfText } from "./kernels/common.ts";
+
+export interface FusedResult {
+  readonly vocabulary: number;
+  readonly distinct: number;
+  readonly megabytes: number;
+  readonly jsMs: number;
+  readonly fusedMs: number;
+}
+
+function jsWordCount(bytes: Uint8Array): number {
+  const text = new TextDecoder().decode(bytes);
+  const counts = new Map<string, number>();
+  for (const line of text.split("\n")) for (const w of words(line)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return counts.size;
+}
+
+async function fusedWordCount(chunks: readonly Uint8Array[]): Promise<number> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1 });
+  let distinct = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const chunk of chunks) c.enqueue(chunk);
+      c.close();
+    },
+  });
+  ssc
+    .textStream(stream)
+    .flatMap(words)
+    .countByValue()
+    .foreachRDD(async (b) => void (distinct = await b.count()));
+  ssc.start();
+  await clock.advance(1000);
+  await ssc.stop();
+  return distinct;
+}
+
+function chunked(bytes: Uint8Array, size = 1 << 16): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
+  return out;
+}
+
+export async function benchFusedWordCount(wordsPerBatch = 4_000_000, rounds = 3): Promise<FusedResult[]> {
+  const results: FusedResult[] = [];
+  for (const size of [100, 10_000, 1_000_000]) {
+    const { bytes, distinct } = zipfText(vocabulary(size), wordsPerBatch);
+    const chunks = chunked(bytes);
+    const js: number[] = [];
+    const fused: number[] = [];
+    await fusedWordCount(chunks.slice(0, 8)); // warm-up (and kernel instantiation)
+    for (let r = 0; r < rounds; r++) {
+      let t = performance.now();
+      const a = jsWordCount(bytes);
+      js.push(performance.now() - t);
+      t = performance.now();
+      const b = await fusedWordCount(chunks);
+      fused.push(performance.now() - t);
+      if (a !== b) throw new Error(`fused word count found ${b} distinct words, the JS one ${a}`);
+    }
+    results.push({ vocabulary: size, distinct, megabytes: bytes.length / 1e6, jsMs: Math.min(...js), fusedMs: Math.min(...fused) });
+  }
+  return results;
+}
