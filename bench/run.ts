@@ -9,6 +9,9 @@ import { FileCheckpointStore } from "../src/index.ts";
 import { checkpointMs } from "./checkpoint-cost.ts";
 import { benchWordCount } from "./dstream-wordcount.ts";
 import { runInChromium } from "./in-chromium.ts";
+import { spawnSync } from "node:child_process";
+import { benchFusedWordCount } from "./fused-wordcount.ts";
+import { benchTaggedReduce } from "./tagged-reduce.ts";
 import { benchWindows } from "./windows.ts";
 
 const fmt = (n: number) => `${(n / 1e6).toFixed(2)} M/s`;
@@ -22,6 +25,24 @@ console.log(`  plain Map loop           ${fmt(wc.plainWordsPerSecond)}`);
 for (const [p, r] of Object.entries(wc.dstreamWordsPerSecond)) {
   console.log(`  DStream, parallelism ${p}  ${fmt(r)}   ratio ${(r / wc.plainWordsPerSecond).toFixed(2)} (target >= 0.5)`);
 }
+
+console.log(`\nWord count from a UTF-8 byte stream, one thread: textStream(bytes).flatMap(words).countByValue()`);
+console.log(`(fused into the WASM kernel) vs TextDecoder + lines + words() + Map over the same bytes, 4M Zipf words:`);
+for (const r of await benchFusedWordCount()) {
+  const target = r.vocabulary >= 1_000_000 ? 2 : 3;
+  console.log(
+    `  ${String(r.vocabulary).padStart(9)} words (${r.distinct} distinct, ${r.megabytes.toFixed(1)} MB): JS ${r.jsMs.toFixed(0)} ms, fused ${r.fusedMs.toFixed(0)} ms, ratio ${(r.jsMs / r.fusedMs).toFixed(2)}x (target >= ${target}x)`,
+  );
+}
+
+const tagged = await benchTaggedReduce();
+console.log(`\nreduceByKey(sum) vs reduceByKey((a, b) => a + b), 4M [string, number] pairs, 10k keys, one thread:`);
+console.log(`  tagged ${tagged.taggedMs.toFixed(0)} ms, JS reducer ${tagged.jsMs.toFixed(0)} ms, ratio ${(tagged.jsMs / tagged.taggedMs).toFixed(2)}x (target >= 1.5x)`);
+
+console.log(`\nHash kernel vs copying the same bytes (ratio = copy time / hash time):`);
+const hash = spawnSync(process.execPath, ["--expose-gc", here("./kernels-hash.js")], { encoding: "utf8" });
+process.stdout.write(hash.stdout.split("\n").map((l) => `  ${l}`).join("\n"));
+if (hash.status !== 0) console.log(`  (failed: ${hash.stderr})`);
 
 const win = await benchWindows();
 console.log(`\nreduceByKeyAndWindow, window 30 batches, slide 1, 10k keys, 50k pairs per batch:`);

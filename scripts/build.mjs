@@ -29,7 +29,10 @@ await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/w
 
 step("job and benchmarks");
 const programs = { "jobs/wordcount": "jobs/wordcount.ts" };
-if (existsSync("bench/run.ts")) programs["bench/run"] = "bench/run.ts";
+if (existsSync("bench/run.ts")) {
+  programs["bench/run"] = "bench/run.ts";
+  programs["bench/kernels-hash"] = "bench/kernels/hash.ts";
+}
 // Dependencies stay in node_modules (playwright cannot be bundled); `#platform` is still inlined.
 await build({ ...common, entryPoints: programs, outdir: "dist", platform: "node", packages: "external" });
 
