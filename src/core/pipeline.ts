@@ -44,13 +44,18 @@ function stage(op: NarrowOp, next: Sink): Sink {
  * One partition's records, pushed one at a time into a sink: how a shuffle consumes a fused chain
  * without materialising the chain's output first.
  */
-export type Feed<T> = (sink: (record: T) => void) => void;
+export interface Feed<T> {
+  (sink: (record: T) => void): void;
+  /** Set when the feed is an array already: consumers may loop over it directly. */
+  readonly records?: readonly T[];
+}
 
 /** A feed over records already in an array. */
 export function arrayFeed<T>(records: readonly T[]): Feed<T> {
-  return (sink) => {
+  const feed = (sink: (record: T) => void): void => {
     for (let i = 0; i < records.length; i++) sink(records[i]!);
   };
+  return Object.assign(feed, { records });
 }
 
 /** A feed running the fused chain `ops` over `input`. */
