@@ -2,10 +2,12 @@ import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts
 import type { Partitioner } from "../core/partitioner.ts";
 import type { Feed } from "../core/pipeline.ts";
 import { RivuletError } from "../core/errors.ts";
-import { aggregateEntries } from "./kernels/columnar.ts";
+import { HashPartitioner } from "../core/partitioner.ts";
+import type { ReducerTag } from "../core/reducers.ts";
+import { aggregateEntries, encodeKeys, encodeValues, keyCount } from "./kernels/columnar.ts";
 import { loadKernels } from "./kernels/load.ts";
-import type { Kernels } from "./kernels/types.ts";
-import { LocalExecutor } from "./local-executor.ts";
+import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
+import { LocalExecutor, mapSide } from "./local-executor.ts";
 
 /**
  * The execution engine, Spark's SparkContext: where a context's partitions run. It outlives a
@@ -80,13 +82,20 @@ class InThreadEngine extends LocalExecutor implements Engine {
     return this.kernels;
   }
 
-  override combineByKey<K, V, C>(
+  override async combineByKey<K, V, C>(
     input: readonly Feed<Pair<K, V>>[],
     aggregator: Aggregator<V, C>,
     partitioner: Partitioner,
     mapSideCombine: boolean,
   ): Promise<Partitions<[K, C]>> {
     this.checkOpen();
+    const tag = aggregator.reducerTag;
+    if (tag && mapSideCombine && partitioner instanceof HashPartitioner) {
+      const kernels = await this.loadKernels();
+      const viaKernels =
+        kernels && kernelShuffle(kernels, input as readonly Feed<Pair<K, number>>[], aggregator as unknown as Aggregator<number, number>, partitioner.numPartitions, tag);
+      if (viaKernels) return viaKernels as unknown as Partitions<[K, C]>;
+    }
     return super.combineByKey(input, aggregator, partitioner, mapSideCombine);
   }
 
@@ -106,4 +115,47 @@ class InThreadEngine extends LocalExecutor implements Engine {
   private checkOpen(): void {
     if (this.closed) throw new RivuletError("ILLEGAL_STATE", "the engine has been closed (its context was stopped with stopEngine: true)");
   }
+}
+
+const ONE_PARTITION = new HashPartitioner(1);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A shuffle with a built-in reducer through the kernels: each input partition is folded in JS
+ * (one tight loop), its distinct keys and partial values encoded as columns and partitioned by the
+ * kernel, then each output partition merges the partials in the kernel. The columns are what
+ * moves between threads in a worker pool; here they run in this thread with the same results as
+ * the JS path. Undefined (take the JS path) when keys are not all strings or all numbers, a
+ * string is not well-formed UTF-16 (UTF-8 would merge lone surrogates), or a value is no number.
+ */
+function kernelShuffle<K>(
+  kernels: Kernels,
+  input: readonly Feed<Pair<K, number>>[],
+  aggregator: Aggregator<number, number>,
+  numPartitions: number,
+  tag: ReducerTag,
+): Partitions<[K, number]> | undefined {
+  const partials: PartitionedAggregate[] = [];
+  let kind: string | undefined;
+  for (const feed of input) {
+    const keys: unknown[] = [];
+    const values: unknown[] = [];
+    mapSide(feed, aggregator, ONE_PARTITION, true)[0]!.forEach((v, k) => {
+      keys.push(k);
+      values.push(v);
+    });
+    if (keys.length === 0) continue;
+    if (typeof keys[0] === "string" && keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k))) return undefined;
+    const column = encodeKeys(keys);
+    const numbers = encodeValues(values);
+    if (!column || !numbers || (kind !== undefined && kind !== column.kind)) return undefined;
+    kind = column.kind;
+    partials.push(kernels.reduceByKey(column, numbers, tag, numPartitions));
+  }
+  const out: [K, number][][] = [];
+  for (let p = 0; p < numPartitions; p++) {
+    const parts = partials.map((partial) => partial[p]!).filter((a) => keyCount(a.keys) > 0);
+    out.push(parts.length === 0 ? [] : (aggregateEntries(kernels.merge(parts, tag)) as [K, number][]));
+  }
+  return out;
 }

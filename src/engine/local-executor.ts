@@ -112,7 +112,7 @@ function foldTagged(records: readonly Pair<unknown, number>[], tag: ReducerTag, 
 }
 
 /** One input partition folded per key and cut into one bucket per output partition. */
-function mapSide<K, V, C>(
+export function mapSide<K, V, C>(
   feed: Feed<Pair<K, V>>,
   aggregator: Aggregator<V, C>,
   partitioner: Partitioner,

@@ -5,6 +5,8 @@ export interface RunOptions {
   /** Batches to run; default: as many as there are input batches. */
   numBatches?: number;
   parallelism?: number;
+  /** Which path shuffles with built-in reducers take: the WASM kernels or JS. */
+  kernels?: "auto" | "wasm" | "js";
 }
 
 /**
@@ -27,7 +29,7 @@ export async function runOperation2<T, W, U>(
   options: RunOptions = {},
 ): Promise<U[][]> {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2 });
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2, kernels: options.kernels ?? "auto" });
   // Stateful and incremental-window operators need a checkpoint store, as in Spark.
   ssc.checkpoint(new MemoryCheckpointStore());
   try {
