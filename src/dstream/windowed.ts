@@ -1,4 +1,5 @@
 import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
+import { KeyMap } from "../core/keys.ts";
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Executor, Pair } from "../core/executor.ts";
@@ -114,6 +115,11 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
     const old = this.reduced.slice(prevBegin, Math.min(begin - step, prevEnd));
     const fresh = this.reduced.slice(Math.max(prevEnd + step, begin), time);
     const previous = this.self!.generatedAt(prevEnd) ?? Batch.fromPartitions<[K, WindowEntry<V>]>([], this.executor);
+    const n = this.options.numPartitions ?? this.executor.parallelism;
+    const inputs = [previous, ...old, ...fresh];
+    if (inputs.every((b) => (b.numPartitions === n && b.hashPartitioned) || b.numPartitions === 0)) {
+      return this.mergeInPlace(previous, old, fresh, n);
+    }
     const { fn } = this;
     const inv = this.options.invFn;
     const numOld = old.length;
@@ -138,5 +144,55 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
         }
         return count > 0 ? [[k, [value as V, count]]] : [];
       }).cache();
+  }
+
+  /**
+   * The same window update when every input is already partitioned like the output (the usual
+   * case: the kept window and the per-batch reductions come out of hash shuffles): partition p
+   * of the new window is made from partition p of each input, one map per partition, with no
+   * grouping arrays per key. Same order of application and of keys as the cogroup path.
+   */
+  private mergeInPlace(
+    previous: Batch<[K, WindowEntry<V>]>,
+    old: readonly Batch<Pair<K, V>>[],
+    fresh: readonly Batch<Pair<K, V>>[],
+    n: number,
+  ): Batch<[K, WindowEntry<V>]> {
+    const { fn } = this;
+    const inv = this.options.invFn;
+    const out = Batch.deferred<[K, WindowEntry<V>]>(n, this.executor, async () => {
+      const [prev, olds, news] = await Promise.all([
+        previous.partitions(),
+        Promise.all(old.map((b) => b.partitions())),
+        Promise.all(fresh.map((b) => b.partitions())),
+      ]);
+      const result: [K, WindowEntry<V>][][] = [];
+      for (let p = 0; p < n; p++) {
+        const entries = new KeyMap<{ value: V; count: number }>();
+        for (const [k, [value, count]] of prev[p] ?? []) entries.set(k, { value, count });
+        for (const batch of olds) {
+          for (const [k, v] of batch[p] ?? []) {
+            const e = entries.get(k);
+            if (e) (e.value = inv(e.value, v)), e.count--;
+            else entries.set(k, { value: inv(undefined as V, v), count: -1 });
+          }
+        }
+        for (const batch of news) {
+          for (const [k, v] of batch[p] ?? []) {
+            const e = entries.get(k);
+            if (!e) entries.set(k, { value: v, count: 1 });
+            else (e.value = e.count === 0 ? v : fn(e.value, v)), e.count++;
+          }
+        }
+        const records: [K, WindowEntry<V>][] = [];
+        entries.forEach((e, k) => {
+          if (e.count > 0) records.push([k as K, [e.value, e.count]]);
+        });
+        result.push(records);
+      }
+      return result;
+    });
+    out.hashPartitioned = true;
+    return out;
   }
 }
