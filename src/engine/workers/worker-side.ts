@@ -1,0 +1,106 @@
+/**
+ * The worker side of the pool, platform-neutral: the kernel operations over buffers that arrive
+ * by transfer (or shared memory), replying with fresh buffers that are transferred back. Each
+ * platform's worker entry (node/worker.ts, web/worker.ts) exposes this object with comlink.
+ *
+ * The kernels are instantiated once per worker, from the `WebAssembly.Module` the driver
+ * compiled and posted (`init`); no worker compiles the module again.
+ */
+
+import { transfer } from "comlink";
+import type { ReducerTag } from "../../core/reducers.ts";
+import { loadKernels } from "../kernels/load.ts";
+import type { Aggregate, KernelOp, Kernels, KernelsOptions, KeyColumn, PartitionedAggregate } from "../kernels/types.ts";
+import {
+  absoluteNow,
+  aggregateTransferables,
+  type InjectedFault,
+  type KernelWorkerApi,
+  type Reply,
+  type TaskOptions,
+  type WorkerHost,
+  viewTransferables,
+} from "./protocol.ts";
+
+/** The API a kernel worker exposes. `host` supplies what differs between platforms. */
+export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
+  let kernels: Kernels | undefined;
+
+  const ready = (): Kernels => {
+    if (kernels === undefined) throw new Error("kernel worker: init() was not called");
+    return kernels;
+  };
+
+  /** Dies the way the fault says; the task never replies. */
+  const die = (fault: InjectedFault): never => {
+    if (fault.kind === "exit") host.exit(1);
+    throw new InjectedWorkerFault(fault);
+  };
+
+  /** Runs one task: the timing envelope, the injected faults, the transfer list of the reply. */
+  function task<T extends PartitionedAggregate | Aggregate[] | Aggregate>(
+    options: TaskOptions | undefined,
+    inputs: readonly (ArrayBufferView | undefined)[],
+    body: (k: Kernels) => T,
+  ): Reply<T> {
+    const receivedAt = absoluteNow();
+    const fault = options?.fault;
+    if (fault?.at === "start") return crash(fault);
+    const k = ready();
+    const start = performance.now();
+    const value = body(k);
+    const computeMs = performance.now() - start;
+    if (fault?.at === "end") return crash(fault);
+    // The inputs are read, never kept: their buffers go back to the driver for the next batch.
+    const spare = viewTransferables(inputs);
+    const reply: Reply<T> = { value, timing: { receivedAt, doneAt: absoluteNow(), computeMs }, spare };
+    const parts: readonly Aggregate[] = Array.isArray(value) ? (value as PartitionedAggregate) : [value as Aggregate];
+    return transfer(reply, [...aggregateTransferables(parts), ...spare]);
+  }
+
+  /**
+   * An uncaught error, not a rejected call: comlink would turn a thrown error into a rejection,
+   * which is a task failure but not a dying worker. Raised from a microtask so it escapes the
+   * message handler; the call itself never settles.
+   */
+  function crash(fault: InjectedFault): never {
+    queueMicrotask(() => die(fault));
+    return new Promise<never>(() => {}) as never;
+  }
+
+  return {
+    async init(module: WebAssembly.Module, options: KernelsOptions = {}) {
+      kernels ??= await loadKernels({ ...options, module });
+      return kernels.kind;
+    },
+    wordCount(text: Uint8Array, numPartitions: number, options?: TaskOptions) {
+      return task(options, [text], (k) => k.wordCount(text, numPartitions));
+    },
+    reduceByKey(keys: KeyColumn, values: Float64Array | undefined, op: ReducerTag | "count", numPartitions: number, options?: TaskOptions) {
+      const inputs = keys.kind === "string" ? [keys.bytes, keys.offsets, values] : [keys.keys, values];
+      return task(options, inputs, (k) => {
+        if (op === "count") return k.countByKey(keys, numPartitions);
+        if (values === undefined) throw new TypeError(`reduceByKey(${op}) needs values`);
+        return k.reduceByKey(keys, values, op, numPartitions);
+      });
+    },
+    merge(parts: readonly Aggregate[], op: KernelOp, options?: TaskOptions) {
+      return task(options, parts.flatMap(aggregateViews), (k) => k.merge(parts, op));
+    },
+    mergeGroups(groups: readonly (readonly Aggregate[])[], op: KernelOp, options?: TaskOptions) {
+      return task(options, groups.flat().flatMap(aggregateViews), (k) => groups.map((parts) => k.merge(parts, op)));
+    },
+  };
+}
+
+function aggregateViews(a: Aggregate): ArrayBufferView[] {
+  return [...(a.keys.kind === "string" ? [a.keys.bytes, a.keys.offsets] : [a.keys.keys]), a.values, a.hashes];
+}
+
+/** The error a worker dies of when a test injects a `"throw"` fault. */
+export class InjectedWorkerFault extends Error {
+  override readonly name = "InjectedWorkerFault";
+  constructor(fault: InjectedFault) {
+    super(`injected worker fault (${fault.kind} at ${fault.at} of task)`);
+  }
+}
