@@ -51,9 +51,9 @@ function chunked(bytes: Uint8Array, size = 1 << 16): Uint8Array[] {
   return out;
 }
 
-export async function benchFusedWordCount(wordsPerBatch = 4_000_000, rounds = 3): Promise<FusedResult[]> {
+export async function benchFusedWordCount(wordsPerBatch = 4_000_000, rounds = 3, sizes = [100, 10_000, 1_000_000]): Promise<FusedResult[]> {
   const results: FusedResult[] = [];
-  for (const size of [100, 10_000, 1_000_000]) {
+  for (const size of sizes) {
     const { bytes, distinct } = zipfText(vocabulary(size), wordsPerBatch);
     const chunks = chunked(bytes);
     const js: number[] = [];
