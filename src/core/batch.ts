@@ -447,8 +447,10 @@ function checkPartitions(n: number): void {
 }
 
 /** `records` cut into `n` contiguous slices of near-equal size (the first ones take the extra). */
-export function slice<T>(records: readonly T[], n: number): T[][] {
+export function slice<T>(records: readonly T[], n: number): (readonly T[])[] {
   checkPartitions(n);
+  // One partition is the array itself: partitions are never written to, so no copy is needed.
+  if (n === 1) return [records];
   const out: T[][] = [];
   const len = records.length;
   // Spark's ParallelCollectionRDD.slice: partition i holds [i*len/n, (i+1)*len/n).
