@@ -21,19 +21,60 @@ export interface LinesScan {
 
 /** Counts the lines of `bytes` (ending with "\n") and checks them; see `LinesScan`. */
 export function scanLines(bytes: Uint8Array, maxLineLength: number): LinesScan {
-  let lines = 0;
-  let longest = 0;
-  for (let start = 0; start < bytes.length; ) {
-    let end = bytes.indexOf(10, start);
-    if (end < 0) end = bytes.length - 1;
-    if (end - start > longest) longest = end - start;
-    lines++;
-    start = end + 1;
+  const { newlines, ascii } = countNewlines(bytes);
+  if (hasLongerLine(bytes, maxLineLength)) return { lines: newlines, clean: false };
+  return { lines: newlines, clean: ascii || isValidUtf8(bytes) };
+}
+
+/**
+ * True when some line may be longer than `max` UTF-16 units: a line no longer than that in
+ * bytes is fine (a unit takes at least one byte); longer ones are left to the exact path. Jumps
+ * from newline to the last newline within `max + 1` bytes, so it costs one native search per
+ * `max` bytes, not one per line.
+ */
+function hasLongerLine(bytes: Uint8Array, max: number): boolean {
+  const n = bytes.length;
+  let start = 0;
+  while (n - start > max + 1) {
+    const newline = bytes.lastIndexOf(10, start + max);
+    if (newline < start) return true;
+    start = newline + 1;
   }
-  // A UTF-16 unit takes at least one byte, so a line no longer than the limit in bytes is fine;
-  // longer ones are rare enough to leave to the exact path.
-  if (longest > maxLineLength) return { lines, clean: false };
-  return { lines, clean: isAscii(bytes) || isValidUtf8(bytes) };
+  return false;
+}
+
+/**
+ * Newlines counted four bytes at a time (a zero-byte test on `word ^ 0x0a0a0a0a`), and whether
+ * every byte is ASCII, in the same pass.
+ */
+function countNewlines(bytes: Uint8Array): { newlines: number; ascii: boolean } {
+  const n = bytes.length;
+  let newlines = 0;
+  let or = 0;
+  let i = 0;
+  const head = (4 - (bytes.byteOffset & 3)) & 3;
+  for (; i < Math.min(head, n); i++) {
+    or |= bytes[i]!;
+    if (bytes[i] === 10) newlines++;
+  }
+  const words = (n - i) >>> 2;
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let w = 0; w < words; w++) {
+      const x = view[w]!;
+      or |= x;
+      const y = x ^ 0x0a0a0a0a;
+      // High bit of each byte set exactly where that byte of y is zero.
+      const zero = ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
+      if (zero !== 0) newlines += Math.imul(zero >>> 7, 0x01010101) >>> 24;
+    }
+    i += words << 2;
+  }
+  for (; i < n; i++) {
+    or |= bytes[i]!;
+    if (bytes[i] === 10) newlines++;
+  }
+  return { newlines, ascii: (or & 0x80808080) === 0 };
 }
 
 /** The lines of `bytes` (each "\n"-terminated, a "\r" before it removed). */
@@ -46,22 +87,6 @@ export function decodeLines(bytes: Uint8Array, atStreamStart: boolean): string[]
     if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
   }
   return lines;
-}
-
-function isAscii(bytes: Uint8Array): boolean {
-  const n = bytes.length;
-  let i = 0;
-  // Four bytes at a time where the view allows it.
-  if (bytes.byteOffset % 4 === 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2);
-    let acc = 0;
-    for (let w = 0; w < words.length; w++) acc |= words[w]!;
-    if (acc & 0x80808080) return false;
-    i = words.length << 2;
-  }
-  let acc = 0;
-  for (; i < n; i++) acc |= bytes[i]!;
-  return (acc & 0x80) === 0;
 }
 
 function isValidUtf8(bytes: Uint8Array): boolean {
