@@ -12,8 +12,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { chromium } from "playwright";
-
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../test/support/chromium.ts";
 
 const bundle = async (entry: string): Promise<string> =>
   (await build({ entryPoints: [resolve(entry)], bundle: true, write: false, platform: "browser", format: "esm", target: "es2022", logLevel: "silent" })).outputFiles[0]!.text;
@@ -34,7 +33,7 @@ const server = createServer((req, res) => {
   res.writeHead(200, { ...isolation, "content-type": path === "/" ? "text/html" : "text/javascript" }).end(body);
 });
 await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 try {
   const tab = await browser.newPage();
   const query = new URLSearchParams();
