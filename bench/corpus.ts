@@ -1,16 +1,8 @@
 // Deterministic Zipf-distributed text for the benchmarks: the same corpus every run.
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../test/support/random.ts";
+
+export { prng };
 
 /** `distinct` made-up words of 2 to 12 lowercase letters, all different. */
 export function vocabulary(distinct: number, seed = 7): string[] {
