@@ -3,8 +3,6 @@ import { dirname } from "node:path";
 import type { TextFileSink } from "../dstream/output.ts";
 
 /** Node and Electron's main process: text files go to the file system. */
-export const platformName: "node" | "web" = "node";
-
 export function defaultFileSink(): TextFileSink {
   return {
     async writeText(path, text) {

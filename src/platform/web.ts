@@ -2,8 +2,6 @@ import { RivuletError } from "../core/errors.ts";
 import type { TextFileSink } from "../dstream/output.ts";
 
 /** Browsers, workers and edge runtimes: there is no file system to write to by default. */
-export const platformName: "node" | "web" = "web";
-
 export function defaultFileSink(): TextFileSink {
   return {
     async writeText(path) {

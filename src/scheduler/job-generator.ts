@@ -47,10 +47,6 @@ export class JobGenerator {
     if (drain && this.lastTime !== undefined) await this.generate(this.lastTime + this.interval);
   }
 
-  /** The time of the newest generated batch. */
-  get lastBatchTime(): number | undefined {
-    return this.lastTime;
-  }
 
   private generate(time: number): Promise<void> {
     this.lastTime = time;
