@@ -1,6 +1,7 @@
 // Deterministic Zipf-distributed text for the benchmarks: the same corpus every run.
 
 import { prng } from "../test/support/random.ts";
+import { zipfRank } from "./kernels/common.ts";
 
 export { prng };
 
@@ -20,21 +21,8 @@ export function vocabulary(distinct: number, seed = 7): string[] {
 /** Lines of `wordsPerLine` words drawn from `vocab` with Zipf(1) frequencies, `totalWords` in all. */
 export function zipfLines(vocab: readonly string[], totalWords: number, wordsPerLine = 10, seed = 11): string[] {
   const random = prng(seed);
-  // Cumulative weights 1/k, searched by bisection.
-  const cdf = new Float64Array(vocab.length);
-  let acc = 0;
-  for (let k = 0; k < vocab.length; k++) cdf[k] = acc += 1 / (k + 1);
-  const pick = (): string => {
-    const u = random() * acc;
-    let lo = 0;
-    let hi = vocab.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return vocab[lo]!;
-  };
+  const rank = zipfRank(vocab.length, random);
+  const pick = (): string => vocab[rank()]!;
   const lines: string[] = [];
   for (let n = 0; n < totalWords; n += wordsPerLine) {
     const parts: string[] = [];

@@ -24,20 +24,14 @@ export function vocabulary(count: number, seed = 1): string[] {
 }
 
 /**
- * UTF-8 text of `words` words drawn from `vocab` with Zipf's law (exponent `s`), `perLine` words
- * a line joined by spaces, lines ending in "\n".
+ * A sampler of ranks 0..n-1 with Zipf's law (exponent `s`): rank r with weight 1 / (r + 1)^s,
+ * by bisection over the cumulative weights.
  */
-export function zipfText(vocab: readonly string[], words: number, perLine = 12, s = 1, seed = 2): { bytes: Uint8Array; distinct: number } {
-  const n = vocab.length;
+export function zipfRank(n: number, rand: () => number, s = 1): () => number {
   const cdf = new Float64Array(n);
   let total = 0;
   for (let r = 0; r < n; r++) cdf[r] = total += 1 / Math.pow(r + 1, s);
-  const rand = random(seed);
-  const used = new Uint8Array(n);
-  let distinct = 0;
-  const lines: string[] = [];
-  let line: string[] = [];
-  for (let i = 0; i < words; i++) {
+  return () => {
     const u = rand() * total;
     let lo = 0;
     let hi = n - 1;
@@ -46,6 +40,23 @@ export function zipfText(vocab: readonly string[], words: number, perLine = 12, 
       if (cdf[mid]! < u) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  };
+}
+
+/**
+ * UTF-8 text of `words` words drawn from `vocab` with Zipf's law (exponent `s`), `perLine` words
+ * a line joined by spaces, lines ending in "\n".
+ */
+export function zipfText(vocab: readonly string[], words: number, perLine = 12, s = 1, seed = 2): { bytes: Uint8Array; distinct: number } {
+  const n = vocab.length;
+  const pick = zipfRank(n, random(seed), s);
+  const used = new Uint8Array(n);
+  let distinct = 0;
+  const lines: string[] = [];
+  let line: string[] = [];
+  for (let i = 0; i < words; i++) {
+    const lo = pick();
     if (used[lo] === 0) {
       used[lo] = 1;
       distinct++;

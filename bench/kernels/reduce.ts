@@ -7,30 +7,17 @@
 import { sum } from "../../src/core/reducers.ts";
 import { aggregateEntries, encodePairs } from "../../src/engine/kernels/columnar.ts";
 import { loadKernels } from "../../src/engine/kernels/load.ts";
-import { fmt, measureInterleaved, random, vocabulary } from "./common.ts";
+import { fmt, measureInterleaved, random, vocabulary, zipfRank } from "./common.ts";
 
 const N = Number(process.argv[2] ?? 2_000_000);
 const P = 4;
 const kernels = await loadKernels({ implementation: "wasm", maxMemoryBytes: 2 ** 31 });
 
 function zipfPairs(vocab: readonly string[]): [string, number][] {
-  const n = vocab.length;
-  const cdf = new Float64Array(n);
-  let total = 0;
-  for (let r = 0; r < n; r++) cdf[r] = total += 1 / (r + 1);
   const rand = random(3);
+  const pick = zipfRank(vocab.length, rand);
   const out: [string, number][] = [];
-  for (let i = 0; i < N; i++) {
-    const u = rand() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    out.push([vocab[lo]!, (rand() * 100) | 0]);
-  }
+  for (let i = 0; i < N; i++) out.push([vocab[pick()]!, (rand() * 100) | 0]);
   return out;
 }
 
