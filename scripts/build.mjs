@@ -2,7 +2,7 @@
 // benchmarks, and the type declarations. Run by `npm run build`, and before tests, start and bench.
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { copyFile, rm } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +26,14 @@ const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true,
 step("library bundles (node, web)");
 await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/node", platform: "node", packages: "external" });
 await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/web", platform: "browser", packages: "external" });
+
+// Worker entries are loaded by URL (`kernel-worker.js` beside `index.js`), so each is one
+// self-contained file: its dependencies are inlined rather than resolved from node_modules.
+step("kernel workers (node, web)");
+await build({ ...common, entryPoints: { "kernel-worker": "src/engine/workers/node/worker.ts" }, outdir: "dist/node", platform: "node" });
+await build({ ...common, entryPoints: { "kernel-worker": "src/engine/workers/web/worker.ts" }, outdir: "dist/web", platform: "browser" });
+// The kernel module as a file, for runtimes that must import WebAssembly as a module (workerd).
+await copyFile("build/kernels.wasm", "dist/kernels.wasm");
 
 step("job and benchmarks");
 const programs = { "jobs/wordcount": "jobs/wordcount.ts" };
