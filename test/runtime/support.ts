@@ -68,9 +68,10 @@ export function versionOf(binary: string): string {
 /**
  * Bundles `test/fixtures/runtime/<entry>` into one self-contained ESM file for the web platform:
  * `#platform` and `#file-store` resolve to their `default` (web) variants, every dependency is
- * inlined, and nothing is left to import at run time (no `node:` built-ins). Throws otherwise.
+ * inlined, and nothing is left to import at run time (no `node:` built-ins) except the specifiers
+ * listed in `external` (e.g. a WebAssembly module the runtime provides). Throws otherwise.
  */
-export async function bundleFixture(entry: string, outfile: string): Promise<Metafile> {
+export async function bundleFixture(entry: string, outfile: string, external: readonly string[] = []): Promise<Metafile> {
   const result = await build({
     absWorkingDir: root,
     entryPoints: [join(root, "test/fixtures/runtime", entry)],
@@ -81,6 +82,7 @@ export async function bundleFixture(entry: string, outfile: string): Promise<Met
     target: "es2022",
     metafile: true,
     logLevel: "silent",
+    external: [...external],
   });
   const inputs = Object.keys(result.metafile.inputs);
   const missing = ["src/platform/web.ts", "src/state/file-store-unavailable.ts"].filter((f) => !inputs.includes(f));
@@ -88,7 +90,10 @@ export async function bundleFixture(entry: string, outfile: string): Promise<Met
   if (missing.length > 0 || wrong.length > 0) {
     throw new Error(`bundle resolved the wrong platform variants: missing ${missing.join(", ")}; included ${wrong.join(", ")}`);
   }
-  const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+  const imports = Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => !(i.external === true && external.includes(i.path)))
+    .map((i) => i.path);
   if (imports.length > 0) throw new Error(`bundle still imports at run time: ${imports.join(", ")}`);
   return result.metafile;
 }

@@ -3,12 +3,19 @@
 // by `workerd serve` on a loopback port, answers a request with exactly the independently computed
 // counts of each batch. workerd has no Worker, no setImmediate (without nodejs_compat) and refuses
 // to compile WebAssembly from bytes at run time; the probe in the answer shows the job ran there.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+//
+// The WebAssembly kernels run there all the same when given as a module: the config embeds
+// build/kernels.wasm as a wasm module, the worker imports it (the bundle leaves that one import
+// to workerd) and runs the job with `kernels: "wasm"`, which makes the kernels required, so the
+// exact counts prove they were instantiated from that module. Without the module, the same
+// required kernels fail every batch with workerd's CompileError.
+import { execFileSync } from "node:child_process";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectedWordCount } from "../fixtures/runtime/wordcount-job.ts";
-import { bundleFixture, Children, freePort, output, stop, versionOf, waitForPort, workerdBinary } from "./support.ts";
+import { bundleFixture, Children, freePort, output, root, stop, versionOf, waitForPort, workerdBinary } from "./support.ts";
 
 /** Any date up to the binary's own (its `--version`) works; pinned so behaviour does not drift. */
 const COMPATIBILITY_DATE = "2025-09-01";
@@ -22,6 +29,8 @@ beforeAll(async () => {
   workerd = workerdBinary();
   version = versionOf(workerd); // "workerd 2026-11-17": the newest compatibility date it supports
   dir = await mkdtemp(join(tmpdir(), "rivulet-workerd-"));
+  // build/kernels.wasm (what `npm run build` ships as dist/kernels.wasm), unless up to date.
+  execFileSync(process.execPath, ["scripts/build-wasm.mjs", "--if-stale"], { cwd: root, stdio: "inherit" });
 });
 
 afterAll(async () => {
@@ -38,7 +47,10 @@ const config :Workerd.Config = (
 );
 
 const wordcount :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "kernels.wasm", wasm = embed "kernels.wasm"),
+  ],
   compatibilityDate = "${COMPATIBILITY_DATE}",
 );
 `;
@@ -49,7 +61,8 @@ it("counts words from a UTF-8 byte stream in workerd", async () => {
   expect(supported, `unexpected workerd --version: ${version}`).toBeDefined();
   expect(COMPATIBILITY_DATE <= supported!).toBe(true);
 
-  await bundleFixture("workerd-worker.ts", join(dir, "worker.js"));
+  await bundleFixture("workerd-worker.ts", join(dir, "worker.js"), ["./kernels.wasm"]);
+  await copyFile(join(root, "build", "kernels.wasm"), join(dir, "kernels.wasm"));
   const port = await freePort();
   await writeFile(join(dir, "config.capnp"), config(port));
 
@@ -77,6 +90,26 @@ it("counts words from a UTF-8 byte stream in workerd", async () => {
       expect(body.probe?.["wasmFromBytes"]).toMatch(/CompileError/);
       expect(body.result, `request ${request}`).toEqual(expectedWordCount());
     }
+
+    // The kernels from the imported module, required: the same exact counts, while compiling
+    // from bytes still fails in the same isolate.
+    const imported = await fetch(`http://127.0.0.1:${port}/?module=imported`, { signal: AbortSignal.timeout(10_000) });
+    const withModule = (await imported.json()) as { result?: unknown; probe?: Record<string, unknown>; kernelsModule?: boolean; error?: string };
+    expect(withModule.error).toBeUndefined();
+    expect(imported.status).toBe(200);
+    expect(withModule.kernelsModule).toBe(true); // workerd hands the import over compiled
+    expect(withModule.probe?.["wasmFromBytes"]).toMatch(/CompileError/);
+    expect(withModule.result).toEqual(expectedWordCount());
+
+    // Required kernels and no module: each batch fails (no output runs) and the context reports
+    // why, the CompileError of compiling the kernels from bytes.
+    const missing = await fetch(`http://127.0.0.1:${port}/?module=none`, { signal: AbortSignal.timeout(10_000) });
+    const withoutModule = (await missing.json()) as { result?: unknown; failure?: string; error?: string };
+    expect(withoutModule.error).toBeUndefined();
+    expect(missing.status).toBe(200);
+    expect(withoutModule.result).toEqual([]);
+    expect(withoutModule.failure).toMatch(/CompileError/);
+    expect(withoutModule.failure).toMatch(/WebAssembly/);
   } finally {
     await stop(child);
     await exited.catch(() => undefined);
