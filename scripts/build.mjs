@@ -30,8 +30,8 @@ await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/w
 // Worker entries are loaded by URL (`kernel-worker.js` beside `index.js`), so each is one
 // self-contained file: its dependencies are inlined rather than resolved from node_modules.
 step("kernel workers (node, web)");
-await build({ ...common, entryPoints: { "kernel-worker": "src/engine/workers/node/worker.ts" }, outdir: "dist/node", platform: "node" });
-await build({ ...common, entryPoints: { "kernel-worker": "src/engine/workers/web/worker.ts" }, outdir: "dist/web", platform: "browser" });
+await build({ ...common, entryPoints: { "kernel-worker": "src/worker-entry/node.ts" }, outdir: "dist/node", platform: "node" });
+await build({ ...common, entryPoints: { "kernel-worker": "src/worker-entry/web.ts" }, outdir: "dist/web", platform: "browser" });
 // The kernel module as a file, for runtimes that must import WebAssembly as a module (workerd).
 await copyFile("build/kernels.wasm", "dist/kernels.wasm");
 

@@ -1,4 +1,4 @@
-import { defaultFileSink } from "#platform";
+import { defaultFileSink, defaultSpawner } from "#platform";
 import { Batch } from "./core/batch.ts";
 import { Duration } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -8,7 +8,9 @@ import { InputComputation, type InputSource, type SourceContext } from "./dstrea
 import type { TextFileSink } from "./dstream/output.ts";
 import { transformedAll } from "./dstream/transformed.ts";
 import { unioned } from "./dstream/union.ts";
-import { createEngine, type Engine } from "./engine/engine.ts";
+import type { Executor, ShuffleStage } from "./core/executor.ts";
+import { createEngine, type Engine, type WorkerOptions } from "./engine/engine.ts";
+import type { JobSpec } from "./engine/workers/protocol.ts";
 import { type Clock, type ManualClock, SystemClock } from "./scheduler/clock.ts";
 import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
@@ -43,6 +45,33 @@ export interface StreamingContextOptions {
   fileSink?: TextFileSink;
   /** Where `print` writes; default: `console.log`. */
   log?: (text: string) => void;
+  /**
+   * Worker threads, used when `parallelism` > 1 on a runtime that has them (Node, browsers,
+   * Deno): options, or `false` to run every partition in this thread. Ignored with `engine`.
+   */
+  workers?: Partial<WorkerOptions> | false;
+}
+
+/** The job module a context was built from (`runJob`), so its stages can run in workers. */
+interface JobRun {
+  readonly run: string;
+  readonly url: string;
+  readonly params: unknown;
+}
+
+const jobRuns = new WeakMap<StreamingContext, JobRun>();
+const graphs = new WeakMap<StreamingContext, DStreamGraph>();
+let nextRun = 0;
+
+/** @internal Marks `ssc` as built by the job module at `url` (before its setup runs). */
+export function attachJob(ssc: StreamingContext, url: string, params: unknown): void {
+  const random = Math.floor(Math.random() * 0x100000000).toString(16);
+  jobRuns.set(ssc, { run: `${nextRun++}-${random}`, url, params });
+}
+
+/** @internal The graph of `ssc` (a worker runs stages on its copy). */
+export function graphOf(ssc: StreamingContext): DStreamGraph {
+  return graphs.get(ssc)!;
 }
 
 export interface StopOptions {
@@ -109,14 +138,17 @@ export class StreamingContext {
       if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
       this.engine = options.engine;
     } else {
+      const spawn = options.workers === false ? undefined : (options.workers?.spawn ?? defaultSpawner());
       this.engine = createEngine({
         parallelism,
         kernels: options.kernels,
         kernelsModule: options.kernelsModule,
         maxKernelMemoryBytes: options.maxKernelMemoryBytes,
+        workers: spawn && options.workers !== false ? { ...options.workers, spawn } : undefined,
       });
     }
-    this.graph = new DStreamGraph(this.batchInterval, this.engine, { assertModifiable: (what) => this.assertModifiable(what) });
+    this.graph = new DStreamGraph(this.batchInterval, this.executor(), { assertModifiable: (what) => this.assertModifiable(what) });
+    graphs.set(this, this.graph);
     const fileSink = options.fileSink;
     this.env = {
       graph: this.graph,
@@ -320,6 +352,31 @@ export class StreamingContext {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /** The engine as this context's batches see it: with job stages when built from a job module. */
+  private executor(): Executor {
+    const engine = this.engine;
+    let fingerprint: string | undefined;
+    const jobSpec = (run: JobRun): JobSpec => ({
+      run: run.run,
+      url: run.url,
+      params: run.params,
+      fingerprint: (fingerprint ??= this.graph.fingerprint()),
+      batchIntervalMs: this.batchInterval.milliseconds,
+      parallelism: engine.parallelism,
+      zeroTime: this.graph.startTime ?? 0,
+    });
+    return {
+      parallelism: engine.parallelism,
+      combineByKey: (input, aggregator, partitioner, mapSideCombine) => engine.combineByKey(input, aggregator, partitioner, mapSideCombine),
+      cogroup: (inputs, partitioner, inPlace) => engine.cogroup(inputs, partitioner, inPlace),
+      ...(engine.countWords ? { countWords: (bytes: Uint8Array, n: number) => engine.countWords!(bytes, n) } : {}),
+      runStage: <K, C>(stage: ShuffleStage) => {
+        const run = jobRuns.get(this);
+        return run ? engine.runJobStage<K, C>(jobSpec(run), stage) : Promise.resolve(undefined);
+      },
+    };
+  }
 
   private input<T>(source: InputSource<T>): DStream<T> {
     const computation = new InputComputation(this.graph, source);

@@ -1,6 +1,8 @@
 // The public API of Rivulet: explicit named exports only.
 
 export { StreamingContext } from "./context.ts";
+export { defineJob, runJob } from "./job.ts";
+export type { Job, JobContext, JobSetup, RunJobOptions } from "./job.ts";
 export type { StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
 
 export { DStream } from "./dstream/dstream.ts";
@@ -30,7 +32,13 @@ export { Receiver } from "./sources/receiver.ts";
 export type { QueueStreamOptions } from "./sources/queue.ts";
 export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
 
-export type { Engine, EngineOptions } from "./engine/engine.ts";
+export type { Engine, EngineOptions, WorkerOptions } from "./engine/engine.ts";
+export { TaskFailedError } from "./engine/workers/pool.ts";
+export type { TaskAttempt } from "./engine/workers/pool.ts";
+export type { InjectedFault } from "./engine/workers/protocol.ts";
+export type { ShuffleMetrics, Transport } from "./engine/workers/shuffle.ts";
+export type { StageMetrics } from "./engine/workers/stages.ts";
+export type { Spawn, WorkerHandle } from "./engine/workers/spawn.ts";
 
 export { MemoryCheckpointStore } from "./state/memory-store.ts";
 export type { MemoryCheckpointStoreOptions, MemoryStoreOperation } from "./state/memory-store.ts";

@@ -1,5 +1,5 @@
 // Runs the worker-pool word-count benchmark (wordcount.browser.ts) in Debian's headless Chromium:
-// the page and its module worker (src/engine/workers/web/worker.ts) are bundled for the browser
+// the page and its module worker (src/worker-entry/web.ts) are bundled for the browser
 // and served from 127.0.0.1 with COOP/COEP headers, so the page is cross-origin isolated and
 // SharedArrayBuffer is available.
 //
@@ -19,7 +19,7 @@ const bundle = async (entry: string): Promise<string> =>
 
 const files: Record<string, string> = {
   "/bench.js": await bundle("bench/workers/wordcount.browser.ts"),
-  "/kernel-worker.js": await bundle("src/engine/workers/web/worker.ts"),
+  "/kernel-worker.js": await bundle("src/worker-entry/web.ts"),
   "/": `<!doctype html><meta charset="utf-8"><script type="module">
 import run from "/bench.js";
 run().then((r) => { window.__result = { ok: true, value: r }; }, (e) => { window.__result = { ok: false, error: String(e && e.stack || e) }; });

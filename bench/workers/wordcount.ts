@@ -6,7 +6,7 @@
 //   npx esbuild --bundle --platform=node --format=esm --log-level=warning bench/workers/wordcount.ts \
 //     | node --expose-gc --max-old-space-size=4096 --input-type=module
 //
-// Run from the repository root: it bundles the worker entry (src/engine/workers/node/worker.ts)
+// Run from the repository root: it bundles the worker entry (src/worker-entry/node.ts)
 // with esbuild into a temporary directory. Needs build/kernels.wasm.js (npm run build, or
 // node scripts/build-wasm.mjs). Optional arguments: words a batch, rounds.
 import { execFileSync } from "node:child_process";
@@ -18,7 +18,7 @@ import { nodeSpawner } from "../../src/engine/workers/node/spawn.ts";
 import { fmt } from "../kernels/common.ts";
 import { benchWorkerWordCount } from "./measure.ts";
 
-const entry = resolve("src/engine/workers/node/worker.ts");
+const entry = resolve("src/worker-entry/node.ts");
 if (!existsSync(entry)) throw new Error("run from the repository root");
 const dir = mkdtempSync(join(tmpdir(), "rivulet-bench-worker-"));
 try {

@@ -1,7 +1,7 @@
-import type { Aggregator, Executor, Pair, Partitions } from "./executor.ts";
+import type { Aggregator, BatchOrigin, Executor, Pair, Partitions, ShuffleStage } from "./executor.ts";
 import { RivuletError } from "./errors.ts";
 import { HashPartitioner } from "./partitioner.ts";
-import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, pipelineFeed, runPipeline } from "./pipeline.ts";
+import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline } from "./pipeline.ts";
 import { reducerTagOf, sum } from "./reducers.ts";
 import { isWordsTokenizer } from "./words.ts";
 
@@ -30,6 +30,13 @@ export class Batch<T> {
    * nothing dropped): a fused kernel may read the bytes instead of the lines.
    */
   utf8Lines: Uint8Array | undefined;
+  /**
+   * @internal The stream and time this batch is the batch of (set by the stream that made it
+   * first): how a worker holding the same graph makes the same batch.
+   */
+  origin: BatchOrigin | undefined;
+  /** @internal Set on the output of a shuffle: its input and how it is combined (Spark's ShuffleDependency). */
+  shuffleDependency: ShuffleDependency | undefined;
   private readonly executor: Executor;
   /** Where a root batch's records come from; unused while the batch has a parent. */
   private source: Source;
@@ -146,13 +153,7 @@ export class Batch<T> {
    * changes values, drops records, never moves keys), as Spark's flag of the same name.
    */
   mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>, preservesPartitioning = false): Batch<U> {
-    const out = new Batch<U>(this.executor, this.numPartitions, async () => {
-      const parts = await this.partitions();
-      return parts.map((p, i) => {
-        const records = f(p, i);
-        return Array.isArray(records) ? (records as U[]) : Array.from(records);
-      });
-    }, false);
+    const out = this.narrow<U>({ kind: PARTITION, f: f as (records: readonly unknown[], index: number) => Iterable<unknown> });
     out.hashPartitioned = preservesPartitioning && this.hashPartitioned;
     return out;
   }
@@ -379,19 +380,51 @@ export class Batch<T> {
   private shuffle<K, V, C>(this: Batch<Pair<K, V>>, aggregator: Aggregator<V, C>, numPartitions: number | undefined, mapSideCombine: boolean): Batch<[K, C]> {
     const n = numPartitions ?? this.executor.parallelism;
     checkPartitions(n);
-    const out = Batch.deferred(n, this.executor, async () =>
-      this.executor.combineByKey(await this.feeds(), aggregator, new HashPartitioner(n), mapSideCombine),
-    );
+    const partitioner = new HashPartitioner(n);
+    const executor = this.executor;
+    const out: Batch<[K, C]> = Batch.deferred(n, executor, async () => {
+      const stage = executor.runStage && mapSideCombine ? this.stageOf(out, n, aggregator) : undefined;
+      const remote = stage && (await executor.runStage!<K, C>(stage));
+      return remote ?? executor.combineByKey(await this.feeds(), aggregator, partitioner, mapSideCombine);
+    });
     out.hashPartitioned = true;
+    out.shuffleDependency = { parent: this as Batch<Pair<unknown, unknown>>, aggregator: aggregator as Aggregator<unknown, unknown>, partitioner, mapSideCombine };
     return out;
   }
 
-  /** Each partition as a feed: the fused chain runs as the consumer pulls, nothing in between. */
-  private async feeds(): Promise<Feed<T>[]> {
+  /**
+   * The shuffle producing `out` as a stage another thread can run from its own copy of the graph:
+   * when `out` is a stream's batch and its input is a chain of narrow operators over an input
+   * stream's text batch held as bytes, each input partition's lines (a range of those bytes) are
+   * all a worker needs to run the chain and the map side.
+   */
+  private stageOf(out: Batch<unknown>, numPartitions: number, aggregator: Aggregator<unknown, unknown>): ShuffleStage | undefined {
+    const root = this.lineageRoot();
+    if (!out.origin || !root.origin || !root.utf8Lines) return undefined;
+    return {
+      output: out.origin,
+      input: { ...root.origin, utf8Lines: root.utf8Lines, numPartitions: root.numPartitions },
+      numPartitions,
+      reducerTag: aggregator.reducerTag,
+    };
+  }
+
+  /** The batch the fused chain computing this one starts from. */
+  private lineageRoot(): Batch<unknown> {
+    let b: Batch<unknown> = this as Batch<unknown>;
+    while (b.parent && !b.keep) b = b.parent;
+    return b;
+  }
+
+  /**
+   * @internal Each partition as a feed: the fused chain runs as the consumer pulls, nothing in
+   * between. Feeds are lazy, so a caller using one partition computes only that one.
+   */
+  async feeds(): Promise<Feed<T>[]> {
     const { source, ops } = this.plan();
     if (this.keep || ops.length === 0) return (await this.partitions()).map((p) => arrayFeed(p));
     const parts = await source();
-    return parts.map((p) => pipelineFeed(p, ops) as Feed<T>);
+    return parts.map((p, i) => pipelineFeed(p, ops, i) as Feed<T>);
   }
 
   /**
@@ -411,8 +444,16 @@ export class Batch<T> {
   private async compute(source: Source, ops: readonly NarrowOp[]): Promise<Partitions<T>> {
     const parts = await source();
     if (ops.length === 0) return parts as Partitions<T>;
-    return parts.map((p) => runPipeline(p, ops)) as Partitions<T>;
+    return parts.map((p, i) => runPipeline(p, ops, i)) as Partitions<T>;
   }
+}
+
+/** @internal A shuffle's input and how it is combined. */
+export interface ShuffleDependency {
+  readonly parent: Batch<Pair<unknown, unknown>>;
+  readonly aggregator: Aggregator<unknown, unknown>;
+  readonly partitioner: HashPartitioner;
+  readonly mapSideCombine: boolean;
 }
 
 /**

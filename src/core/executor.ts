@@ -17,6 +17,27 @@ export interface Aggregator<V, C> {
   readonly reducerTag?: ReducerTag | undefined;
 }
 
+/** Which stream a batch belongs to, and its time: the same in every copy of a graph. */
+export interface BatchOrigin {
+  readonly stream: number;
+  readonly time: number;
+}
+
+/**
+ * A shuffle that can run where another copy of the graph lives (a worker that imported the same
+ * job module): the output batch to make, and the text input batch its map side starts from.
+ */
+export interface ShuffleStage {
+  /** The stream whose batch at this time is the shuffle's output. */
+  readonly output: BatchOrigin;
+  /** The input stream's batch: lines held as UTF-8 bytes, cut into `numPartitions` partitions. */
+  readonly input: BatchOrigin & { readonly utf8Lines: Uint8Array; readonly numPartitions: number };
+  /** Output partitions. */
+  readonly numPartitions: number;
+  /** Set when the combine is a built-in reducer the kernels run. */
+  readonly reducerTag?: ReducerTag | undefined;
+}
+
 /**
  * What a batch needs from the engine to run its shuffles. Narrow operators never come here: they
  * are pipelined by the batch itself. Implementations may run the work in this thread, in WASM or
@@ -43,6 +64,13 @@ export interface Executor {
    * the engine has no kernel for it (the caller then takes the JS path, with the same result).
    */
   countWords?(utf8Lines: Uint8Array, numPartitions: number): Promise<Partitions<[string, number]> | undefined>;
+
+  /**
+   * Runs a whole shuffle stage elsewhere (narrow operators, map side and merge, in workers that
+   * hold the same graph), with the same result as `combineByKey` on the stage's input. Undefined
+   * when it cannot: the caller then runs the shuffle itself.
+   */
+  runStage?<K, C>(stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined>;
 
   /**
    * For every key present in any input, the values it has in each input, in input order. Inputs

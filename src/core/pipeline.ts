@@ -1,20 +1,26 @@
 /**
- * Narrow operators (map, filter, flatMap) fused into one pass over a partition: one output array
- * per partition whatever the length of the chain, and no promise or intermediate array per record.
+ * Narrow operators (map, filter, flatMap, mapPartitions) fused into one pass over a partition: one
+ * output array per partition whatever the length of the chain, and no promise or intermediate
+ * array per record. A partition operator needs its input whole, so it ends one pass and starts
+ * the next; the chain still never leaves the partition.
  */
 
 export const MAP = 0;
 export const FILTER = 1;
 export const FLAT_MAP = 2;
+export const PARTITION = 3;
 
 export type NarrowOp =
   | { readonly kind: typeof MAP; readonly f: (x: unknown) => unknown }
   | { readonly kind: typeof FILTER; readonly f: (x: unknown) => unknown }
-  | { readonly kind: typeof FLAT_MAP; readonly f: (x: unknown) => Iterable<unknown> };
+  | { readonly kind: typeof FLAT_MAP; readonly f: (x: unknown) => Iterable<unknown> }
+  | { readonly kind: typeof PARTITION; readonly f: (records: readonly unknown[], index: number) => Iterable<unknown> };
+
+type RecordOp = Exclude<NarrowOp, { readonly kind: typeof PARTITION }>;
 
 type Sink = (x: unknown) => void;
 
-function stage(op: NarrowOp, next: Sink): Sink {
+function stage(op: RecordOp, next: Sink): Sink {
   switch (op.kind) {
     case MAP: {
       const f = op.f;
@@ -58,19 +64,44 @@ export function arrayFeed<T>(records: readonly T[]): Feed<T> {
   return Object.assign(feed, { records });
 }
 
-/** A feed running the fused chain `ops` over `input`. */
-export function pipelineFeed(input: readonly unknown[], ops: readonly NarrowOp[]): Feed<unknown> {
+/**
+ * A feed running the fused chain `ops` over `input`, partition `index` of its batch. Up to the
+ * last partition operator the chain runs when the feed is made; the record operators after it run
+ * as the consumer pulls.
+ */
+export function pipelineFeed(input: readonly unknown[], ops: readonly NarrowOp[], index: number): Feed<unknown> {
+  const last = lastPartitionOp(ops);
+  if (last >= 0) {
+    input = runPipeline(input, ops.slice(0, last + 1), index);
+    ops = ops.slice(last + 1);
+  }
   if (ops.length === 0) return arrayFeed(input);
+  const recordOps = ops as readonly RecordOp[];
   return (sink) => {
     let chain: Sink = sink;
-    for (let i = ops.length - 1; i >= 0; i--) chain = stage(ops[i]!, chain);
+    for (let i = recordOps.length - 1; i >= 0; i--) chain = stage(recordOps[i]!, chain);
     for (let i = 0; i < input.length; i++) chain(input[i]);
   };
 }
 
-/** Runs the fused chain over one partition into a new array. */
-export function runPipeline(input: readonly unknown[], ops: readonly NarrowOp[]): unknown[] {
+function lastPartitionOp(ops: readonly NarrowOp[]): number {
+  for (let i = ops.length - 1; i >= 0; i--) if (ops[i]!.kind === PARTITION) return i;
+  return -1;
+}
+
+/** Runs the fused chain over partition `index` of a batch into a new array. */
+export function runPipeline(input: readonly unknown[], ops: readonly NarrowOp[], index: number): unknown[] {
+  const first = ops.findIndex((op) => op.kind === PARTITION);
+  if (first >= 0) {
+    // Record operators before it stream into one array; the partition operator takes it whole.
+    const before = first === 0 ? input : runPipeline(input, ops.slice(0, first), index);
+    const op = ops[first] as Extract<NarrowOp, { readonly kind: typeof PARTITION }>;
+    const produced = op.f(before, index);
+    const records = Array.isArray(produced) ? (produced as unknown[]) : Array.from(produced);
+    return first === ops.length - 1 ? records : runPipeline(records, ops.slice(first + 1), index);
+  }
   const n = input.length;
+  if (ops.length === 0) return input.slice();
   if (ops.length === 1 && ops[0]!.kind === MAP) {
     // The commonest chain gets a loop without the sink indirection.
     const f = ops[0]!.f;
@@ -79,7 +110,7 @@ export function runPipeline(input: readonly unknown[], ops: readonly NarrowOp[])
     return out;
   }
   const out: unknown[] = [];
-  pipelineFeed(input, ops)((x) => {
+  pipelineFeed(input, ops, index)((x) => {
     out.push(x);
   });
   return out;

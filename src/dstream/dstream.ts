@@ -121,8 +121,21 @@ export class DStream<T> implements Upstream<T> {
     const batch = this.computation.compute(time);
     if (!batch) return undefined;
     if (this.cached || this.checkpointed) batch.cache();
+    // The first stream to hand out a batch names it (a transform may pass its parent's on).
+    batch.origin ??= { stream: this.id, time };
     this.generated.set(time, batch);
     return batch;
+  }
+
+  /** @internal Makes `batch` this stream's batch at `time` (a worker's copy of an input batch). */
+  inject(time: number, batch: Batch<T>): void {
+    batch.origin = { stream: this.id, time };
+    this.generated.set(time, batch);
+  }
+
+  /** @internal Forgets every batch made (a worker's copy of the graph, between tasks). */
+  forgetAll(): void {
+    this.generated.clear();
   }
 
   /** @internal The batch already made for `time`, if any; never computes. */

@@ -208,6 +208,25 @@ export class DStreamGraph {
     return `${murmur3String(text).toString(16).padStart(8, "0")}${murmur3String(text, 0x9747b28c).toString(16).padStart(8, "0")}`;
   }
 
+  // ---- a copy of the graph in a worker ----------------------------------------------------
+
+  /** The stream with this id (ids are creation order, the same in every copy of a graph). */
+  stream(id: number): StreamNode {
+    const stream = this.streams[id];
+    if (!stream) throw new RivuletError("INVALID_ARGUMENT", `this graph has no stream ${id}`);
+    return stream;
+  }
+
+  /** The ids of the input streams. */
+  inputIds(): number[] {
+    return this.inputs.map((s) => s.id);
+  }
+
+  /** Forgets every batch of every stream. */
+  forgetAll(): void {
+    for (const s of this.streams) s.forgetAll();
+  }
+
   clearMetadata(time: number): void {
     // The latest position at or before `time` stays: a later checkpoint may fall back on it.
     const older = [...this.positions.keys()].filter((t) => t < time).sort((a, b) => b - a);

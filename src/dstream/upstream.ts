@@ -42,6 +42,10 @@ export interface StreamNode {
   /** Forgets batches older than the remember duration, here and upstream. */
   clearMetadata(time: number): void;
   getOrCompute(time: number): Batch<unknown> | undefined;
+  /** Makes `batch` this stream's batch at `time` instead of computing it. */
+  inject(time: number, batch: Batch<unknown>): void;
+  /** Forgets every batch made. */
+  forgetAll(): void;
   /** The operator that made the stream. */
   readonly op: string;
   /** True when the stream cannot run without a checkpoint store. */

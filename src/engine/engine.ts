@@ -1,4 +1,4 @@
-import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts";
+import type { Aggregator, Executor, Pair, Partitions, ShuffleStage } from "../core/executor.ts";
 import type { Partitioner } from "../core/partitioner.ts";
 import type { Feed } from "../core/pipeline.ts";
 import { RivuletError } from "../core/errors.ts";
@@ -8,6 +8,11 @@ import { aggregateEntries, encodeKeys, encodeValues, keyCount } from "./kernels/
 import { loadKernels } from "./kernels/load.ts";
 import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
 import { LocalExecutor, mapSide } from "./local-executor.ts";
+import { WorkerPool, type TaskAttempt } from "./workers/pool.ts";
+import type { InjectedFault, JobSpec } from "./workers/protocol.ts";
+import { parallelWordCount, type ShuffleMetrics, type Transport } from "./workers/shuffle.ts";
+import type { Spawn } from "./workers/spawn.ts";
+import { runJobStage, type StageMetrics } from "./workers/stages.ts";
 
 /**
  * The execution engine, Spark's SparkContext: where a context's partitions run. It outlives a
@@ -16,8 +21,32 @@ import { LocalExecutor, mapSide } from "./local-executor.ts";
 export interface Engine extends Executor {
   /** True once `close()` has run; a closed engine accepts no work. */
   readonly closed: boolean;
-  /** Releases what the engine holds (threads, memory). Idempotent. */
+  /** Worker threads running now (0 when the engine runs in this thread, or before first use). */
+  readonly liveWorkers: number;
+  /** Runs a job module's shuffle stage in the workers; undefined when the engine has none. */
+  runJobStage<K, C>(job: JobSpec, stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined>;
+  /** Releases what the engine holds (threads, memory): every worker is terminated. Idempotent. */
   close(): Promise<void>;
+}
+
+/** How an engine runs partitions in worker threads. */
+export interface WorkerOptions {
+  /** Starts one worker on this platform (the context passes its platform's). */
+  readonly spawn: Spawn;
+  /**
+   * How batches reach the workers: `"shared"` (default where `SharedArrayBuffer` is usable:
+   * Node, cross-origin isolated pages) reads them in place from shared memory, `"transfer"`
+   * copies each slice into a buffer that is transferred.
+   */
+  readonly transport?: Transport | undefined;
+  /** Attempts of a task before its batch fails (default 4, as Spark's `spark.task.maxFailures`). */
+  readonly maxTaskFailures?: number | undefined;
+  /** Told where the time of each word-count shuffle went (benchmarks). */
+  readonly onShuffleMetrics?: ((metrics: ShuffleMetrics) => void) | undefined;
+  /** Told where the time of each job stage went (benchmarks). */
+  readonly onStageMetrics?: ((metrics: StageMetrics) => void) | undefined;
+  /** Test hook: sees every task attempt, may kill its worker or inject a fault. */
+  readonly onTask?: ((attempt: TaskAttempt) => InjectedFault | void) | undefined;
 }
 
 export interface EngineOptions {
@@ -36,6 +65,11 @@ export interface EngineOptions {
   kernelsModule?: WebAssembly.Module | undefined;
   /** The kernels' linear memory limit in bytes; a batch needing more fails with MEMORY_LIMIT. */
   maxKernelMemoryBytes?: number | undefined;
+  /**
+   * Worker threads, used when `parallelism` > 1: the fused word count and job modules' stages run
+   * there. Without (e.g. Cloudflare workerd, which has no `Worker`), everything runs in this thread.
+   */
+  workers?: WorkerOptions | undefined;
 }
 
 /** The default parallelism of this runtime: one core is left to the driver. */
@@ -44,30 +78,76 @@ export function defaultParallelism(): number {
   return Math.max(1, cores - 1);
 }
 
-/** An engine running every partition in this thread. */
+/** Text smaller than this is counted in this thread: a round trip to a worker would cost more. */
+const MIN_PARALLEL_TEXT_BYTES = 1 << 16;
+
+/**
+ * An engine: partitions run in this thread, and, with `workers` and a parallelism above 1, in a
+ * pool of `parallelism` worker threads started on first use.
+ */
 export function createEngine(options: EngineOptions = {}): Engine {
   const parallelism = options.parallelism ?? defaultParallelism();
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw new RivuletError("INVALID_ARGUMENT", `parallelism must be a positive integer, got ${parallelism}`);
   }
-  return new InThreadEngine(parallelism, options);
+  return new DefaultEngine(parallelism, options);
 }
 
-class InThreadEngine extends LocalExecutor implements Engine {
+/** True where workers can read shared memory: always in Node and Deno, in browsers when cross-origin isolated. */
+function sharedMemoryUsable(): boolean {
+  return typeof SharedArrayBuffer === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+class DefaultEngine extends LocalExecutor implements Engine {
   closed = false;
   private readonly options: EngineOptions;
   private kernels: Promise<Kernels | undefined> | undefined;
+  private workerPool: WorkerPool | undefined;
 
   constructor(parallelism: number, options: EngineOptions) {
     super(parallelism);
     this.options = options;
   }
 
+  get liveWorkers(): number {
+    return this.workerPool?.liveWorkers ?? 0;
+  }
+
   async countWords(utf8Lines: Uint8Array, numPartitions: number): Promise<Partitions<[string, number]> | undefined> {
     this.checkOpen();
     const kernels = await this.loadKernels();
     if (!kernels) return undefined;
-    return kernels.wordCount(utf8Lines, numPartitions).map((part) => aggregateEntries(part) as [string, number][]);
+    const pool = utf8Lines.length >= MIN_PARALLEL_TEXT_BYTES ? this.pool() : undefined;
+    const parts = pool
+      ? await parallelWordCount(pool, utf8Lines, numPartitions, { transport: this.transport(), onMetrics: this.options.workers?.onShuffleMetrics })
+      : kernels.wordCount(utf8Lines, numPartitions);
+    return parts.map((part) => aggregateEntries(part) as [string, number][]);
+  }
+
+  async runJobStage<K, C>(job: JobSpec, stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined> {
+    this.checkOpen();
+    const pool = this.pool();
+    if (!pool) return undefined;
+    return runJobStage<K, C>(pool, job, stage, { transport: this.transport(), onStageMetrics: this.options.workers?.onStageMetrics });
+  }
+
+  /** The worker pool, made on first use; undefined when partitions run in this thread only. */
+  private pool(): WorkerPool | undefined {
+    const workers = this.options.workers;
+    if (!workers || this.parallelism < 2) return undefined;
+    this.workerPool ??= new WorkerPool({
+      size: this.parallelism,
+      spawn: workers.spawn,
+      module: this.options.kernelsModule,
+      kernels: { maxMemoryBytes: this.options.maxKernelMemoryBytes },
+      maxTaskFailures: workers.maxTaskFailures,
+      onTask: workers.onTask,
+    });
+    return this.workerPool;
+  }
+
+  private transport(): Transport {
+    return this.options.workers?.transport ?? (sharedMemoryUsable() ? "shared" : "transfer");
   }
 
   /** The WASM kernels, loaded once on first use; undefined where only the (slower) reference would run. */
@@ -110,6 +190,7 @@ class InThreadEngine extends LocalExecutor implements Engine {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.workerPool?.close();
   }
 
   private checkOpen(): void {

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { TextFileSink } from "../dstream/output.ts";
+import { nodeSpawner } from "../engine/workers/node/spawn.ts";
+import type { Spawn } from "../engine/workers/spawn.ts";
 
 /** Node and Electron's main process: text files go to the file system. */
 export function defaultFileSink(): TextFileSink {
@@ -10,4 +12,9 @@ export function defaultFileSink(): TextFileSink {
       await writeFile(path, text, "utf8");
     },
   };
+}
+
+/** Node and Electron's main process: worker threads. */
+export function defaultSpawner(): Spawn | undefined {
+  return nodeSpawner();
 }

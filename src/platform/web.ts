@@ -1,5 +1,7 @@
 import { RivuletError } from "../core/errors.ts";
 import type { TextFileSink } from "../dstream/output.ts";
+import type { Spawn } from "../engine/workers/spawn.ts";
+import { webSpawner } from "../engine/workers/web/spawn.ts";
 
 /** Browsers, workers and edge runtimes: there is no file system to write to by default. */
 export function defaultFileSink(): TextFileSink {
@@ -11,4 +13,9 @@ export function defaultFileSink(): TextFileSink {
       );
     },
   };
+}
+
+/** Browsers and Deno: module Web Workers; none where there is no `Worker` (Cloudflare workerd). */
+export function defaultSpawner(): Spawn | undefined {
+  return typeof Worker === "function" ? webSpawner() : undefined;
 }

@@ -6,6 +6,7 @@ import { decodeLines, scanLines } from "./utf8-lines.ts";
 export type TextStreamOptions = LineSplitterOptions;
 
 const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
+const NO_BYTES = new Uint8Array(0);
 /** Average bytes per line assumed when bounding what is buffered as bytes. */
 const BYTES_PER_RECORD = 64;
 
@@ -78,6 +79,8 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   }
 
   protected override takeFrom(records: string[]): Taken<string> {
+    // An empty batch is text too: operators downstream run the same way on every batch.
+    if (this.lineBytesLength === 0 && records.length === 0 && !this.lineByLine) return { records, lazy: { count: 0, load: () => [], utf8Lines: NO_BYTES } };
     if (this.lineBytesLength === 0) return { records };
     const bytes = concat(this.lineBytes, this.lineBytesLength);
     this.lineBytes = [];

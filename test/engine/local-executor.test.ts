@@ -94,7 +94,7 @@ describe("LocalExecutor.combineByKey", () => {
           { kind: FILTER, f: (r: unknown) => (r as Pair<unknown, number>)[1] % 2 === 0 },
           { kind: MAP, f: (r: unknown) => [(r as Pair<unknown, number>)[0], (r as Pair<unknown, number>)[1] * 2] },
         ] as const;
-        const piped = input.map((p) => pipelineFeed(p, ops) as Feed<Pair<unknown, number>>);
+        const piped = input.map((p, i) => pipelineFeed(p, ops, i) as Feed<Pair<unknown, number>>);
         const arrays = input.map((p) => p.filter(([, v]) => v % 2 === 0).map(([k, v]): Pair<unknown, number> => [k, v * 2]));
         const viaChain = await executor.combineByKey(piped, sumAggregator, partitioner, mapSideCombine);
         const viaArrays = await executor.combineByKey(feeds(arrays), sumAggregator, partitioner, mapSideCombine);

@@ -40,7 +40,7 @@ export interface WorkerPoolOptions {
   /** Starts one worker on this platform: `nodeSpawner()` or `webSpawner()`. */
   readonly spawn: Spawn;
   /** The compiled kernel module; default: `compileKernels()` once, on first use. */
-  readonly module?: WebAssembly.Module | (() => Promise<WebAssembly.Module>) | undefined;
+  readonly module?: WebAssembly.Module | (() => Promise<WebAssembly.Module | undefined>) | undefined;
   /** Options of each worker's kernel instance (memory limit). */
   readonly kernels?: KernelsOptions | undefined;
   /**
@@ -86,15 +86,18 @@ export interface TaskResult<T> {
   readonly timing: TaskTiming;
 }
 
-/** A task failed on every attempt. `cause` is the error of the last attempt (the worker's error). */
-export class TaskFailedError extends Error {
+/**
+ * A task failed on every attempt (code `TASK_FAILED`); its batch fails. `cause` is the error of
+ * the last attempt (the worker's error).
+ */
+export class TaskFailedError extends RivuletError {
   override readonly name = "TaskFailedError";
   readonly task: string;
   readonly attempts: number;
 
   constructor(task: string, attempts: number, cause: unknown) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`Task ${task} failed ${attempts} times; most recent failure: ${reason}`, { cause });
+    super("TASK_FAILED", `Task ${task} failed ${attempts} times; most recent failure: ${reason}`, { cause });
     this.task = task;
     this.attempts = attempts;
   }
@@ -135,7 +138,7 @@ export class WorkerPool {
   readonly sharedBuffers: BufferCache<SharedArrayBuffer>;
   readonly maxTaskFailures: number;
   readonly #options: WorkerPoolOptions;
-  #module: Promise<WebAssembly.Module> | undefined;
+  #module: Promise<WebAssembly.Module | undefined> | undefined;
   readonly #live = new Set<Slot>();
   readonly #idle: Slot[] = [];
   readonly #waiters: Waiter[] = [];
@@ -230,6 +233,8 @@ export class WorkerPool {
         lastError = error;
         this.#release(slot);
         this.#checkOpen();
+        // The same input would need the same memory again: no attempt can succeed.
+        if (error instanceof Error && error.name === "KernelMemoryError") throw new RivuletError("MEMORY_LIMIT", error.message, { cause: error });
       }
     }
     throw new TaskFailedError(task.name, this.maxTaskFailures, lastError);
@@ -248,9 +253,12 @@ export class WorkerPool {
     return this.#closing;
   }
 
-  #compiled(): Promise<WebAssembly.Module> {
+  /** The module to post to workers; undefined where it cannot be compiled (workers then load the kernels themselves, or the reference). */
+  #compiled(): Promise<WebAssembly.Module | undefined> {
     const source = this.#options.module;
-    const module = (this.#module ??= source === undefined ? compileKernels() : typeof source === "function" ? source() : Promise.resolve(source));
+    const module = (this.#module ??= (source === undefined ? compileKernels() : typeof source === "function" ? source() : Promise.resolve(source)).catch(
+      () => undefined,
+    ));
     return module;
   }
 

@@ -120,11 +120,11 @@ export async function parallelWordCount(
   }
 }
 
-function isShared(view: ArrayBufferView): boolean {
+export function isShared(view: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== "undefined" && view.buffer instanceof SharedArrayBuffer;
 }
 
-function transportOf(options: ShuffleOptions): Transport {
+export function transportOf(options: ShuffleOptions): Transport {
   return options.transport === "shared" && typeof SharedArrayBuffer !== "undefined" ? "shared" : "transfer";
 }
 
@@ -192,7 +192,7 @@ async function columnarShuffle(
   }
 }
 
-interface ShuffleContext {
+export interface ShuffleContext {
   readonly transport: Transport;
   readonly started: number;
   readonly shareMs: number;
@@ -200,7 +200,7 @@ interface ShuffleContext {
 }
 
 /** Runs the map tasks, then one merge per output partition (skipped where there is nothing to merge). */
-async function shuffle(
+export async function shuffle(
   pool: WorkerPool,
   mapTasks: readonly PoolTask<PartitionedAggregate>[],
   op: KernelOp,
@@ -269,7 +269,7 @@ async function shuffle(
  * failed shuffle is still running (or writing into its input buffers, which go back to the
  * pool) when the call rejects.
  */
-async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+export async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(promises);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed !== undefined) throw failed.reason;

@@ -1,7 +1,7 @@
 /**
  * The worker side of the pool, platform-neutral: the kernel operations over buffers that arrive
  * by transfer (or shared memory), replying with fresh buffers that are transferred back. Each
- * platform's worker entry (node/worker.ts, web/worker.ts) exposes this object with comlink.
+ * platform's worker entry (src/worker-entry/node.ts, web.ts) exposes this object with comlink.
  *
  * The kernels are instantiated once per worker, from the `WebAssembly.Module` the driver
  * compiled and posted (`init`); no worker compiles the module again.
@@ -14,7 +14,11 @@ import type { Aggregate, KernelOp, Kernels, KernelsOptions, KeyColumn, Partition
 import {
   absoluteNow,
   aggregateTransferables,
+  type EncodedPart,
   type InjectedFault,
+  type JobSpec,
+  partTransferables,
+  type StageTask,
   type KernelWorkerApi,
   type Reply,
   type TaskOptions,
@@ -58,6 +62,26 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
     return transfer(reply, [...aggregateTransferables(parts), ...spare]);
   }
 
+  /** `task` for the job host's asynchronous stages. */
+  async function stageTask(
+    options: TaskOptions | undefined,
+    inputs: readonly (ArrayBufferView | undefined)[],
+    body: (jobs: NonNullable<WorkerHost["jobs"]>) => Promise<EncodedPart[]>,
+  ): Promise<Reply<EncodedPart[]>> {
+    const receivedAt = absoluteNow();
+    const fault = options?.fault;
+    if (fault?.at === "start") return crash(fault);
+    const jobs = host.jobs;
+    if (jobs === undefined) throw new Error("kernel worker: this worker runs no job modules");
+    const start = performance.now();
+    const value = await body(jobs);
+    const computeMs = performance.now() - start;
+    if (fault?.at === "end") return crash(fault);
+    const spare = viewTransferables(inputs);
+    const reply: Reply<EncodedPart[]> = { value, timing: { receivedAt, doneAt: absoluteNow(), computeMs }, spare };
+    return transfer(reply, [...partTransferables(value), ...spare]);
+  }
+
   /**
    * An uncaught error, not a rejected call: comlink would turn a thrown error into a rejection,
    * which is a task failure but not a dying worker. Raised from a microtask so it escapes the
@@ -69,8 +93,8 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
   }
 
   return {
-    async init(module: WebAssembly.Module, options: KernelsOptions = {}) {
-      kernels ??= await loadKernels({ ...options, module });
+    async init(module: WebAssembly.Module | undefined, options: KernelsOptions = {}) {
+      kernels ??= await loadKernels(module === undefined ? options : { ...options, module });
       return kernels.kind;
     },
     wordCount(text: Uint8Array, numPartitions: number, options?: TaskOptions) {
@@ -90,7 +114,18 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
     mergeGroups(groups: readonly (readonly Aggregate[])[], op: KernelOp, options?: TaskOptions) {
       return task(options, groups.flat().flatMap(aggregateViews), (k) => groups.map((parts) => k.merge(parts, op)));
     },
+    mapStage(job: JobSpec, stage: StageTask, lines: Uint8Array, options?: TaskOptions) {
+      return stageTask(options, [lines], (jobs) => jobs.mapStage(job, stage, lines));
+    },
+    mergeStage(job: JobSpec, stage: StageTask, groups: readonly (readonly EncodedPart[])[], options?: TaskOptions) {
+      return stageTask(options, groups.flat().flatMap(partViews), (jobs) => jobs.mergeStage(job, stage, groups));
+    },
   };
+}
+
+function partViews(part: EncodedPart): ArrayBufferView[] {
+  if (part.kind !== "columns") return [];
+  return [...(part.keys.kind === "string" ? [part.keys.bytes, part.keys.offsets] : [part.keys.keys]), part.values];
 }
 
 function aggregateViews(a: Aggregate): ArrayBufferView[] {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeStrings } from "../../../src/engine/kernels/columnar.ts";
 import type { Kernels } from "../../../src/engine/kernels/types.ts";
 import { nodeSpawner } from "../../../src/engine/workers/node/spawn.ts";
+import { RivuletError } from "../../../src/core/errors.ts";
 import { TaskFailedError, type TaskAttempt } from "../../../src/engine/workers/pool.ts";
 import type { InjectedFault } from "../../../src/engine/workers/protocol.ts";
 import { parallelReduceByKey, parallelWordCount, type ShuffleMetrics } from "../../../src/engine/workers/shuffle.ts";
@@ -148,12 +149,16 @@ describe("fault handling", () => {
     }
   });
 
-  it("a task error that leaves the worker alive (kernel memory limit) is retried on the same worker, then reported", async () => {
-    const { pool, threads } = await nodePool({ size: 1, kernels: { maxMemoryBytes: 1 << 20 } });
+  it("a batch over the kernels' memory limit fails at once with MEMORY_LIMIT (no retry can fit), and the worker lives on", async () => {
+    let attempts = 0;
+    const { pool, threads } = await nodePool({ size: 1, kernels: { maxMemoryBytes: 1 << 20 }, onTask: () => void attempts++ });
     const big = encoder.encode("some words here\n".repeat(200_000));
     const error = await parallelWordCount(pool, big, 2).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TaskFailedError);
-    expect(((error as TaskFailedError).cause as Error).name).toBe("KernelMemoryError");
+    expect(error).toBeInstanceOf(RivuletError);
+    expect((error as RivuletError).code).toBe("MEMORY_LIMIT");
+    expect((error as RivuletError).message).toMatch(/over the limit of 1048576 bytes/);
+    expect(((error as RivuletError).cause as Error).name).toBe("KernelMemoryError");
+    expect(attempts).toBe(1);
     expect(threads.started).toBe(1);
     // The worker is still good for a batch that fits.
     const small = encoder.encode("a a b\n");

@@ -1,4 +1,4 @@
-// The worker pool in real Chromium: module Web Workers (web/worker.ts, served by Vite), the
+// The worker pool in real Chromium: module Web Workers (src/worker-entry/web.ts, served by Vite), the
 // compiled module posted to each worker, the two-phase shuffle equal to the in-thread kernels,
 // a crashed worker replaced, close() ending every worker.
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { parallelWordCount } from "../../../src/engine/workers/shuffle.ts";
 import { observeSpawn } from "../../../src/engine/workers/spawn.ts";
 import { webSpawner } from "../../../src/engine/workers/web/spawn.ts";
 
-const url = new URL("../../../src/engine/workers/web/worker.ts", import.meta.url);
+const url = new URL("../../../src/worker-entry/web.ts", import.meta.url);
 
 function same(actual: readonly Aggregate[], expected: PartitionedAggregate): void {
   expect(actual.length).toBe(expected.length);

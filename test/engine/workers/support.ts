@@ -10,7 +10,7 @@ import { nodeSpawner } from "../../../src/engine/workers/node/spawn.ts";
 import { WorkerPool, type WorkerPoolOptions } from "../../../src/engine/workers/pool.ts";
 import { observeSpawn, type Spawn } from "../../../src/engine/workers/spawn.ts";
 
-const entry = fileURLToPath(new URL("../../../src/engine/workers/node/worker.ts", import.meta.url));
+const entry = fileURLToPath(new URL("../../../src/worker-entry/node.ts", import.meta.url));
 
 let bundled: { url: URL; dir: string } | undefined;
 

@@ -8,7 +8,7 @@ import type { Spawn, WorkerHandle } from "../spawn.ts";
 
 export interface NodeSpawnerOptions {
   /**
-   * The bundled worker entry (node/worker.ts built as one ES module file). Default:
+   * The bundled worker entry (src/worker-entry/node.ts built as one ES module file). Default:
    * `kernel-worker.js` beside the module that contains this code, i.e. `dist/node/kernel-worker.js`
    * next to `dist/node/index.js`.
    */
@@ -23,9 +23,13 @@ export interface NodeSpawnerOptions {
   readonly execArgv?: readonly string[] | undefined;
 }
 
-/** The default location of the Node worker bundle. */
+/**
+ * The default location of the Node worker bundle: beside the bundle this code is in. Run from
+ * the sources (tests), the built one: Node cannot start a worker from TypeScript.
+ */
 export function defaultNodeWorkerUrl(): URL {
-  return new URL("./kernel-worker.js", import.meta.url);
+  const here = import.meta.url;
+  return new URL(here.endsWith(".ts") ? "../../../../dist/node/kernel-worker.js" : "./kernel-worker.js", here);
 }
 
 /** Spawns kernel workers as Node worker threads. */

@@ -11,16 +11,20 @@ import type { Spawn, WorkerHandle } from "../spawn.ts";
 
 export interface WebSpawnerOptions {
   /**
-   * The worker entry (web/worker.ts bundled as one ES module file). Default: `kernel-worker.js`
+   * The worker entry (src/worker-entry/web.ts bundled as one ES module file). Default: `kernel-worker.js`
    * beside the module that contains this code, i.e. `dist/web/kernel-worker.js` next to
    * `dist/web/index.js`.
    */
   readonly url?: URL | string | undefined;
 }
 
-/** The default location of the browser worker bundle. */
+/**
+ * The default location of the browser worker bundle: beside the bundle this code is in. Served
+ * from the sources by a dev server (tests), the entry's source, which the server compiles.
+ */
 export function defaultWebWorkerUrl(): URL {
-  return new URL("./kernel-worker.js", import.meta.url);
+  const here = import.meta.url;
+  return new URL(here.endsWith(".ts") ? "../../../worker-entry/web.ts" : "./kernel-worker.js", here);
 }
 
 /** Spawns kernel workers as module Web Workers. */

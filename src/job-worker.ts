@@ -1,0 +1,125 @@
+/**
+ * The job side of a worker: imports the job module a stage names, runs its setup on a context
+ * that never starts, and runs the stage's map side or merge on that copy of the graph.
+ *
+ * A map task makes its input partition the input stream's batch (the other partitions empty),
+ * asks the shuffle's output stream for its batch (so every operator in between, transform
+ * functions included, builds its lazy batch as on the driver), and runs the shuffle's map side
+ * over the one partition's fused chain. A merge task folds parts with the same combiner.
+ */
+
+import { attachJob, graphOf, StreamingContext } from "./context.ts";
+import { Batch, type ShuffleDependency } from "./core/batch.ts";
+import { Milliseconds } from "./core/duration.ts";
+import { RivuletError } from "./core/errors.ts";
+import { KeyMap } from "./core/keys.ts";
+import type { DStreamGraph } from "./dstream/graph.ts";
+import { createEngine } from "./engine/engine.ts";
+import { encodeKeys, encodeValues } from "./engine/kernels/columnar.ts";
+import { mapSide } from "./engine/local-executor.ts";
+import type { EncodedPart, JobHost, JobSpec, StageTask } from "./engine/workers/protocol.ts";
+import { decodePart } from "./engine/workers/stages.ts";
+import { jobOf } from "./job.ts";
+import { decodeLines } from "./sources/utf8-lines.ts";
+
+interface LoadedJob {
+  readonly graph: DStreamGraph;
+}
+
+/** The job host of a worker: one job run loaded at a time (the newest it was asked for). */
+export function createJobHost(): JobHost {
+  let current: { run: string; loaded: Promise<LoadedJob> } | undefined;
+  const load = (job: JobSpec): Promise<LoadedJob> => {
+    if (current?.run !== job.run) current = { run: job.run, loaded: loadJob(job) };
+    return current.loaded;
+  };
+
+  return {
+    async mapStage(job, stage, lines) {
+      const { graph } = await load(job);
+      try {
+        // Shared memory cannot be decoded in place everywhere (browsers refuse it).
+        const own = lines.buffer instanceof ArrayBuffer ? lines : lines.slice();
+        const records = decodeLines(own, false);
+        const parts = Array.from({ length: stage.input.numPartitions }, (_, i) => (i === stage.partition ? records : []));
+        injectInputs(graph, stage, Batch.fromPartitions<unknown>(parts, graph.executor));
+        const dependency = shuffleOf(graph, stage);
+        const feed = (await dependency.parent.feeds())[stage.partition]!;
+        return mapSide(feed, dependency.aggregator, dependency.partitioner, true).map(encodePart);
+      } finally {
+        graph.forgetAll();
+      }
+    },
+    async mergeStage(job, stage, groups) {
+      const { graph } = await load(job);
+      try {
+        injectInputs(graph, stage, undefined);
+        const { mergeCombiners } = shuffleOf(graph, stage).aggregator;
+        return groups.map((parts) => {
+          const merged = new KeyMap<unknown>();
+          for (const part of parts) {
+            for (const [k, c] of decodePart(part)) {
+              merged.set(k, merged.has(k) ? mergeCombiners(merged.get(k), c) : c);
+            }
+          }
+          return encodePart(merged);
+        });
+      } finally {
+        graph.forgetAll();
+      }
+    },
+  };
+}
+
+async function loadJob(spec: JobSpec): Promise<LoadedJob> {
+  const job = jobOf<unknown>((await import(/* @vite-ignore */ spec.url)) as Record<string, unknown>, spec.url);
+  // No workers of its own: a worker runs its share in its own thread.
+  const engine = createEngine({ parallelism: spec.parallelism, kernels: "js" });
+  const ssc = new StreamingContext({ batchInterval: Milliseconds(spec.batchIntervalMs), engine, log: () => {} });
+  attachJob(ssc, spec.url, spec.params);
+  await job.setup(ssc, { params: spec.params, role: "worker" });
+  const graph = graphOf(ssc);
+  const fingerprint = graph.fingerprint();
+  if (fingerprint !== spec.fingerprint) {
+    throw new RivuletError(
+      "JOB_MISMATCH",
+      `the job module ${spec.url} built a different graph in a worker (fingerprint ${fingerprint}, the driver's ${spec.fingerprint}): its setup must build the same streams every time`,
+    );
+  }
+  graph.start(spec.zeroTime);
+  return { graph };
+}
+
+/** Every input stream's batch at the stage's time: `batch` for the stage's input, empty for the others. */
+function injectInputs(graph: DStreamGraph, stage: StageTask, batch: Batch<unknown> | undefined): void {
+  for (const id of graph.inputIds()) {
+    const own = id === stage.input.stream && batch !== undefined ? batch : Batch.fromPartitions<unknown>([], graph.executor);
+    graph.stream(id).inject(stage.input.time, own);
+  }
+}
+
+function shuffleOf(graph: DStreamGraph, stage: StageTask): ShuffleDependency {
+  const out = graph.stream(stage.output.stream).getOrCompute(stage.output.time);
+  const dependency = out?.shuffleDependency;
+  if (!dependency) {
+    throw new RivuletError("JOB_MISMATCH", `stream ${stage.output.stream} makes no shuffle at ${stage.output.time} in this worker's copy of the job`);
+  }
+  return dependency;
+}
+
+/** Lone surrogates would not survive UTF-8: such keys travel as records. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** One output partition's combined records, as columns when they fit. */
+function encodePart(combined: KeyMap<unknown>): EncodedPart {
+  const keys: unknown[] = [];
+  const values: unknown[] = [];
+  combined.forEach((c, k) => {
+    keys.push(k);
+    values.push(c);
+  });
+  const column = keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k)) ? undefined : encodeKeys(keys);
+  const numbers = column && encodeValues(values);
+  if (column && numbers) return { kind: "columns", keys: column, values: numbers };
+  return { kind: "records", records: keys.map((k, i) => [k, values[i]] as const) };
+}

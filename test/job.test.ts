@@ -1,0 +1,65 @@
+// Job modules in Node: `runJob` imports the module, every worker thread imports it too, and the
+// job's user functions (flatMap, filter, map, mapPartitions, the reducers) run in the workers,
+// with exactly the results of the same job run in this thread.
+import { build } from "esbuild";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock, runJob, Seconds, type StreamingContext } from "../src/index.ts";
+
+type JobModule = typeof import("./fixtures/jobs/wordcount-job.ts");
+
+let dir: string;
+let url: string;
+let job: JobModule;
+
+beforeAll(async () => {
+  // Node 20 cannot import TypeScript: the module goes to the workers as one built file.
+  dir = mkdtempSync(join(tmpdir(), "rivulet-job-"));
+  const outfile = join(dir, "wordcount-job.js");
+  const entry = fileURLToPath(new URL("./fixtures/jobs/wordcount-job.ts", import.meta.url));
+  await build({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  url = pathToFileURL(outfile).href;
+  job = (await import(/* @vite-ignore */ url)) as JobModule;
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const TEXT = ["the quick brown fox", "jumps over the lazy dog", "The Dog barks", "", "größe Größe 🦀 🦀", "a\tb  c the"];
+
+async function run(workers: boolean, batches: readonly string[][]): Promise<{ results: JobModule["results"]; calls: JobModule["calls"]; ssc: StreamingContext }> {
+  job.results.length = 0;
+  for (const k of Object.keys(job.calls) as (keyof JobModule["calls"])[]) job.calls[k] = 0;
+  const clock = new ManualClock();
+  const ssc = await runJob(url, { batchInterval: Seconds(1), clock, parallelism: 2, params: { lowerCase: true }, ...(workers ? {} : { workers: false }) });
+  try {
+    for (const lines of batches) {
+      job.feed(new TextEncoder().encode(lines.map((l) => `${l}\n`).join("")));
+      await clock.advance(1000);
+    }
+  } finally {
+    await ssc.stop();
+  }
+  return { results: structuredClone(job.results), calls: { ...job.calls }, ssc };
+}
+
+describe("runJob (Node worker threads)", () => {
+  it("runs the narrow operators and reducers in workers, with the in-thread results", async () => {
+    const batches = [TEXT, [], TEXT.slice(2), ["x y x"]];
+    const inThread = await run(false, batches);
+    expect(inThread.calls.map).toBeGreaterThan(0);
+    const inWorkers = await run(true, batches);
+    expect(inWorkers.results).toEqual(inThread.results);
+    // Not one user function ran on the driver.
+    expect(inWorkers.calls).toEqual({ flatMap: 0, filter: 0, map: 0, mapPartitions: 0, reduce: 0 });
+    expect(inWorkers.results[0]!.counts).toContainEqual(["the", 4]);
+    expect(inWorkers.results[0]!.counts).toContainEqual(["größe", 2]);
+    expect(inWorkers.results[1]!.counts).toEqual([]);
+    expect(inWorkers.results[3]!.counts).toEqual([["x", 2], ["y", 1]]);
+    expect(inWorkers.ssc.engine.liveWorkers).toBe(0);
+  });
+});
