@@ -43,6 +43,10 @@ if (existsSync("bench/run.ts")) {
 }
 // Dependencies stay in node_modules (playwright cannot be bundled); `#platform` is still inlined.
 await build({ ...common, entryPoints: programs, outdir: "dist", platform: "node", packages: "external" });
+// Each program inlines the library, which starts its workers from `./kernel-worker.js` beside it.
+for (const dir of new Set(Object.keys(programs).map((name) => name.split("/")[0]))) {
+  await copyFile("dist/node/kernel-worker.js", `dist/${dir}/kernel-worker.js`);
+}
 
 step("type declarations (tsc)");
 const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
