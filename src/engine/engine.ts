@@ -4,6 +4,7 @@ import type { Feed } from "../core/pipeline.ts";
 import { RivuletError } from "../core/errors.ts";
 import { HashPartitioner } from "../core/partitioner.ts";
 import type { ReducerTag } from "../core/reducers.ts";
+import { sharedMemoryUsable } from "../core/shared-memory.ts";
 import { aggregateEntries, encodeKeys, encodeValues, keyCount } from "./kernels/columnar.ts";
 import { loadKernels } from "./kernels/load.ts";
 import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
@@ -91,11 +92,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     throw new RivuletError("INVALID_ARGUMENT", `parallelism must be a positive integer, got ${parallelism}`);
   }
   return new DefaultEngine(parallelism, options);
-}
-
-/** True where workers can read shared memory: always in Node and Deno, in browsers when cross-origin isolated. */
-function sharedMemoryUsable(): boolean {
-  return typeof SharedArrayBuffer === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 }
 
 class DefaultEngine extends LocalExecutor implements Engine {

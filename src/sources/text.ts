@@ -2,6 +2,7 @@ import { LineSplitter, type LineSplitterOptions } from "./lines.ts";
 import { StreamSource } from "./stream-source.ts";
 import type { Taken } from "../dstream/input.ts";
 import { decodeLines, scanLines } from "./utf8-lines.ts";
+import { decodable, sharedMemoryUsable } from "../core/shared-memory.ts";
 
 export type TextStreamOptions = LineSplitterOptions;
 
@@ -91,7 +92,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     if (!scan.clean || records.length > 0) {
       // The exact path: replaced, dropped and counted as line by line. The splitter is at a line
       // boundary here (it has seen no bytes since the last switch).
-      this.splitter.push(bytes, records);
+      this.splitter.push(decodable(bytes), records);
       return { records };
     }
     const text = atStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
@@ -156,7 +157,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
       const bytes = concat(this.lineBytes, this.lineBytesLength);
       this.lineBytes = [];
       this.lineBytesLength = 0;
-      this.splitter.push(bytes, out);
+      this.splitter.push(decodable(bytes), out);
     }
     for (const t of this.tail) this.splitter.push(t, out);
     this.tail = [];
@@ -171,9 +172,13 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   }
 }
 
+/** Batches at least this large are assembled in shared memory where workers can read it. */
+const SHARED_BATCH_BYTES = 1 << 16;
+
 function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
+  // Built once where the workers read it: no copy per worker when the batch is processed.
+  const out = length >= SHARED_BATCH_BYTES && sharedMemoryUsable() ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

@@ -4,6 +4,8 @@
  * straight from the bytes.
  */
 
+import { decodable } from "../core/shared-memory.ts";
+
 const decoderAtStart = new TextDecoder("utf-8"); // strips a byte order mark, as at a stream's start
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -79,7 +81,7 @@ function countNewlines(bytes: Uint8Array): { newlines: number; ascii: boolean } 
 
 /** The lines of `bytes` (each "\n"-terminated, a "\r" before it removed). */
 export function decodeLines(bytes: Uint8Array, atStreamStart: boolean): string[] {
-  const text = (atStreamStart ? decoderAtStart : decoder).decode(bytes);
+  const text = (atStreamStart ? decoderAtStart : decoder).decode(decodable(bytes));
   const lines = text.split("\n");
   lines.pop(); // the empty piece after the last newline
   for (let i = 0; i < lines.length; i++) {

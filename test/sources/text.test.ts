@@ -151,4 +151,29 @@ describe("textStream", () => {
     contexts.push(ssc);
     expect(() => ssc.textStream(new ReadableStream<string>(), { maxLineLength: -1 })).toThrow(/maxLineLength/);
   });
+
+  it("assembles a large batch of several chunks in shared memory for workers, with the same lines", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    contexts.push(ssc);
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const lines = ssc.textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }));
+    const seen: { shared: boolean; bytes: number; lines: string[] }[] = [];
+    lines.foreachRDD(async (b) => {
+      seen.push({ shared: b.utf8Lines?.buffer instanceof SharedArrayBuffer, bytes: b.utf8Lines?.length ?? 0, lines: await b.collect() });
+    });
+    ssc.start();
+    const text = Array.from({ length: 5000 }, (_, i) => `line ${i} größe 🦀`);
+    const bytes = enc.encode(text.map((l) => `${l}\n`).join(""));
+    for (let at = 0; at < bytes.length; at += 4096) controller.enqueue(bytes.slice(at, at + 4096));
+    await clock.advance(1000);
+    controller.enqueue(enc.encode("small\n"));
+    controller.enqueue(enc.encode("batch\n"));
+    await clock.advance(1000);
+    expect(bytes.length).toBeGreaterThan(1 << 16);
+    expect(seen).toEqual([
+      { shared: true, bytes: bytes.length, lines: text },
+      { shared: false, bytes: 12, lines: ["small", "batch"] },
+    ]);
+  });
 });
