@@ -49,7 +49,16 @@ export interface StreamingContextOptions {
    * Worker threads, used when `parallelism` > 1 on a runtime that has them (Node, browsers,
    * Deno): options, or `false` to run every partition in this thread. Ignored with `engine`.
    */
-  workers?: Partial<WorkerOptions> | false;
+  workers?: ContextWorkerOptions | false;
+}
+
+/** Worker options of a context: the engine's, and where the worker script is. */
+export interface ContextWorkerOptions extends Partial<WorkerOptions> {
+  /**
+   * The worker script (`dist/node/kernel-worker.js` or `dist/web/kernel-worker.js` of the
+   * package), when it is not beside the library's bundle (a bundler moved one of them).
+   */
+  readonly url?: string | URL | undefined;
 }
 
 /** The job module a context was built from (`runJob`), so its stages can run in workers. */
@@ -138,7 +147,7 @@ export class StreamingContext {
       if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
       this.engine = options.engine;
     } else {
-      const spawn = options.workers === false ? undefined : (options.workers?.spawn ?? defaultSpawner());
+      const spawn = options.workers === false ? undefined : (options.workers?.spawn ?? defaultSpawner(options.workers?.url));
       this.engine = createEngine({
         parallelism,
         kernels: options.kernels,

@@ -3,7 +3,7 @@
 export { StreamingContext } from "./context.ts";
 export { defineJob, runJob } from "./job.ts";
 export type { Job, JobContext, JobSetup, RunJobOptions } from "./job.ts";
-export type { StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
+export type { ContextWorkerOptions, StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
 
 export { DStream } from "./dstream/dstream.ts";
 export type { MapWithStateDStream, Widen } from "./dstream/dstream.ts";

@@ -15,6 +15,6 @@ export function defaultFileSink(): TextFileSink {
 }
 
 /** Node and Electron's main process: worker threads. */
-export function defaultSpawner(): Spawn | undefined {
-  return nodeSpawner();
+export function defaultSpawner(url?: string | URL): Spawn | undefined {
+  return nodeSpawner({ url });
 }

@@ -16,6 +16,6 @@ export function defaultFileSink(): TextFileSink {
 }
 
 /** Browsers and Deno: module Web Workers; none where there is no `Worker` (Cloudflare workerd). */
-export function defaultSpawner(): Spawn | undefined {
-  return typeof Worker === "function" ? webSpawner() : undefined;
+export function defaultSpawner(url?: string | URL): Spawn | undefined {
+  return typeof Worker === "function" ? webSpawner({ url }) : undefined;
 }
