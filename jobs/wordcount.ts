@@ -6,8 +6,8 @@
 //   npm start -- --forever          until Ctrl-C (which stops gracefully)
 //   npm start -- --rate 200         lines per second fed into the stream (default 40)
 
-import { Seconds, StreamingContext, sum, words } from "../src/index.ts";
-import { corpusStream } from "./corpus.ts";
+import { runJob, Seconds } from "../src/index.ts";
+import type { WordCountParams } from "./wordcount-job.ts";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,15 +24,12 @@ const forever = process.argv.includes("--forever");
 const batches = flag("batches", 5);
 const rate = flag("rate", 40);
 
-const ssc = new StreamingContext({ batchInterval: Seconds(1), master: "local[2]" });
-
-const lines = ssc.textStream(corpusStream(rate));
-const counts = lines
-  .flatMap(words)
-  .map((w) => [w.toLowerCase(), 1] as const)
-  .reduceByKey(sum);
-// Most frequent first, so the ten lines of print() are the top ten of the batch.
-counts.transform((batch) => batch.sortBy(([, n]) => n, false, 1)).print(10);
+// The job is a module (wordcount-job.ts) so that its functions can run in the workers too.
+const ssc = await runJob(new URL("./wordcount-job.js", import.meta.url), {
+  batchInterval: Seconds(1),
+  master: "local[2]",
+  params: { rate } satisfies WordCountParams,
+});
 
 let completed = 0;
 ssc.addStreamingListener({
@@ -50,6 +47,5 @@ process.once("SIGINT", () => {
   void ssc.stop({ graceful: true });
 });
 
-ssc.start();
 await ssc.awaitTermination();
 console.log(`word count stopped after ${completed} batches`);

@@ -36,7 +36,7 @@ await build({ ...common, entryPoints: { "kernel-worker": "src/worker-entry/web.t
 await copyFile("build/kernels.wasm", "dist/kernels.wasm");
 
 step("job and benchmarks");
-const programs = { "jobs/wordcount": "jobs/wordcount.ts" };
+const programs = { "jobs/wordcount": "jobs/wordcount.ts", "jobs/wordcount-job": "jobs/wordcount-job.ts" };
 if (existsSync("bench/run.ts")) {
   programs["bench/run"] = "bench/run.ts";
   programs["bench/kernels-hash"] = "bench/kernels/hash.ts";
