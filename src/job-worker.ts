@@ -38,9 +38,7 @@ export function createJobHost(): JobHost {
     async mapStage(job, stage, lines) {
       const { graph } = await load(job);
       try {
-        // Shared memory cannot be decoded in place everywhere (browsers refuse it).
-        const own = lines.buffer instanceof ArrayBuffer ? lines : lines.slice();
-        const records = decodeLines(own, false);
+        const records = decodeLines(lines, false);
         const parts = Array.from({ length: stage.input.numPartitions }, (_, i) => (i === stage.partition ? records : []));
         injectInputs(graph, stage, Batch.fromPartitions<unknown>(parts, graph.executor));
         const dependency = shuffleOf(graph, stage);
