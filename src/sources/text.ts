@@ -8,6 +8,8 @@ export type TextStreamOptions = LineSplitterOptions;
 
 const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
 const NO_BYTES = new Uint8Array(0);
+const LINE_END = new Uint8Array([0x0a]);
+const CR = 0x0d;
 /** Average bytes per line assumed when bounding what is buffered as bytes. */
 const BYTES_PER_RECORD = 64;
 
@@ -74,7 +76,20 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   }
 
   protected override finish(out: string[]): void {
-    if (!this.lineByLine && this.tailLength > 0) this.switchToLines(out);
+    if (!this.lineByLine && this.tailLength > 0) {
+      const last = this.tail[this.tail.length - 1]!;
+      if (last[last.length - 1] === CR) {
+        // A '\r' ending the stream stays in the line (no '\n' follows to make it a CRLF).
+        this.switchToLines(out);
+      } else {
+        // The last line, ended by the close, is a line like the others: it stays bytes.
+        for (const t of this.tail) this.lineBytes.push(t);
+        this.lineBytes.push(LINE_END);
+        this.lineBytesLength += this.tailLength + 1;
+        this.tail = [];
+        this.tailLength = 0;
+      }
+    }
     this.splitter.end(out);
     this.bytesOfLines = this.bytesRead;
   }

@@ -176,4 +176,25 @@ describe("textStream", () => {
       { shared: false, bytes: 12, lines: ["small", "batch"] },
     ]);
   });
+
+  it("keeps a last line ended by the close as bytes, like the lines before it, unless it ends in a CR", async () => {
+    for (const [tail, expected, bytes] of [
+      ["last words", "last words", true],
+      ["last words\r", "last words\r", false],
+    ] as const) {
+      const clock = new ManualClock();
+      const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+      contexts.push(ssc);
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      const lines = ssc.textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }));
+      const seen: { asBytes: boolean; lines: string[] }[] = [];
+      lines.foreachRDD(async (b) => void seen.push({ asBytes: b.utf8Lines !== undefined, lines: await b.collect() }));
+      ssc.start();
+      controller.enqueue(enc.encode(`first\n${tail}`));
+      controller.close();
+      await clock.advance(1000);
+      await ssc.stop();
+      expect(seen).toEqual([{ asBytes: bytes, lines: ["first", expected] }]);
+    }
+  });
 });
