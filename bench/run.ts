@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { benchFusedWordCount } from "./fused-wordcount.ts";
 import { benchTaggedReduce } from "./tagged-reduce.ts";
 import { benchWindows } from "./windows.ts";
+import { streamingSection } from "./workers/streaming-section.ts";
 
 const fmt = (n: number) => `${(n / 1e6).toFixed(2)} M/s`;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -57,3 +58,10 @@ const idbMs = await runInChromium<number>(here("../../bench/checkpoint-cost.brow
 console.log(`\nCheckpoint of 100k keys of state (median of 7):`);
 console.log(`  file system (temp file, fsync, rename)   ${fsMs.toFixed(1)} ms = ${((fsMs / 1000) * 100).toFixed(1)}% of a 1 s batch interval`);
 console.log(`  IndexedDB in Chromium (strict)          ${idbMs.toFixed(1)} ms = ${((idbMs / 1000) * 100).toFixed(1)}% of a 1 s batch interval`);
+
+const { lines: streaming } = await streamingSection({
+  rounds: process.argv.includes("--quick") ? 3 : 7,
+  webWorkerFile: here("../web/kernel-worker.js"),
+  browserEntry: here("../../bench/workers/streaming.browser.ts"),
+});
+console.log(`\n${streaming.join("\n")}`);
