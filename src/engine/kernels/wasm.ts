@@ -236,7 +236,11 @@ export class WasmKernels implements Kernels {
 
   /** Copies a typed array into the arena; returns its address. */
   #put(data: Bytes): number {
-    const ptr = this.#alloc(data.byteLength);
+    // Bytes land at the same offset modulo 8 as their source: V8 copies between differently
+    // aligned ranges about 3x slower (a slice of a batch starts anywhere).
+    const skew = data instanceof Uint8Array ? 8 : 0;
+    const base = this.#alloc(data.byteLength + skew);
+    const ptr = skew === 0 ? base : base + ((data.byteOffset - base) & 7);
     new Uint8Array(this.#x.memory.buffer, ptr, data.byteLength).set(
       new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     );

@@ -71,6 +71,15 @@ export class BufferCache<B extends ArrayBuffer | SharedArrayBuffer = ArrayBuffer
    * than allocating and `set` (Node 20, 30 MiB: 17 ms against 4.6 ms).
    */
   copy<T extends Uint8Array | Uint32Array | Float64Array>(view: T): T {
+    if (view instanceof Uint8Array) {
+      // At the source's offset modulo 8: V8 copies between differently aligned ranges about 3x
+      // slower, and a slice of a batch starts anywhere.
+      const skew = view.byteOffset & 7;
+      const room = this.allocate(new Uint8Array(0), view.byteLength + skew);
+      const out = new Uint8Array(room.buffer, skew, view.byteLength);
+      out.set(view);
+      return out as T;
+    }
     const out = this.allocate(view);
     out.set(view as never);
     return out;
@@ -80,10 +89,11 @@ export class BufferCache<B extends ArrayBuffer | SharedArrayBuffer = ArrayBuffer
    * An array of the type and length of `like`, in a recycled buffer when one is big enough,
    * else in a new one (a `SharedArrayBuffer` for a shared cache). Its contents are unspecified.
    */
-  allocate<T extends Uint8Array | Uint32Array | Float64Array>(like: T): T {
+  allocate<T extends Uint8Array | Uint32Array | Float64Array>(like: T, length = like.length): T {
     const Ctor = like.constructor as { new (length: number): T; new (buffer: ArrayBuffer | SharedArrayBuffer, byteOffset: number, length: number): T };
-    const buffer = like.byteLength >= MIN_RECYCLED_BYTES ? this.take(like.byteLength) : undefined;
-    if (buffer !== undefined) return new Ctor(buffer, 0, like.length);
-    return this.shared ? new Ctor(new SharedArrayBuffer(like.byteLength), 0, like.length) : new Ctor(like.length);
+    const byteLength = length * like.BYTES_PER_ELEMENT;
+    const buffer = byteLength >= MIN_RECYCLED_BYTES ? this.take(byteLength) : undefined;
+    if (buffer !== undefined) return new Ctor(buffer, 0, length);
+    return this.shared ? new Ctor(new SharedArrayBuffer(byteLength), 0, length) : new Ctor(length);
   }
 }

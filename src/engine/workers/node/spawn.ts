@@ -34,7 +34,9 @@ export function defaultNodeWorkerUrl(): URL {
 
 /** Spawns kernel workers as Node worker threads. */
 export function nodeSpawner(options: NodeSpawnerOptions = {}): Spawn {
-  const url = options.url ?? defaultNodeWorkerUrl();
+  const given = options.url ?? defaultNodeWorkerUrl();
+  // Node takes a path or a URL object; a "file:" URL as a string would be read as a path.
+  const url = typeof given === "string" && given.startsWith("file:") ? new URL(given) : given;
   const execArgv = options.execArgv ? [...options.execArgv] : process.execArgv.some((arg) => arg.startsWith("--input-type")) ? [] : undefined;
   return (): WorkerHandle => {
     const worker = new Worker(url, { name: "rivulet-kernels", resourceLimits: options.resourceLimits, execArgv });
