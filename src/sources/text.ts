@@ -1,8 +1,9 @@
 import { LineSplitter, type LineSplitterOptions } from "./lines.ts";
 import { StreamSource } from "./stream-source.ts";
 import type { Taken } from "../dstream/input.ts";
-import { decodeLines, scanLines } from "./utf8-lines.ts";
-import { decodable, sharedMemoryUsable } from "../core/shared-memory.ts";
+import { decodeLines } from "./utf8-lines.ts";
+import { decodable } from "../core/shared-memory.ts";
+import { HeldLines } from "./held-lines.ts";
 
 export type TextStreamOptions = LineSplitterOptions;
 
@@ -45,8 +46,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   /** Once strings arrive (or the log is on), every chunk goes through the splitter. */
   private lineByLine = false;
   /** Complete lines held as bytes for the next batch, and the partial line after them. */
-  private lineBytes: Uint8Array[] = [];
-  private lineBytesLength = 0;
+  private readonly held: HeldLines;
   private tail: Uint8Array[] = [];
   private tailLength = 0;
   private droppingLongLine = false;
@@ -59,6 +59,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     this.options = options;
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.splitter = new LineSplitter(options);
+    this.held = new HeldLines(this.maxLineLength);
   }
 
   protected accept(chunk: Uint8Array | string, out: string[]): void {
@@ -83,9 +84,8 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
         this.switchToLines(out);
       } else {
         // The last line, ended by the close, is a line like the others: it stays bytes.
-        for (const t of this.tail) this.lineBytes.push(t);
-        this.lineBytes.push(LINE_END);
-        this.lineBytesLength += this.tailLength + 1;
+        for (const t of this.tail) this.held.append(t);
+        this.held.append(LINE_END);
         this.tail = [];
         this.tailLength = 0;
       }
@@ -96,14 +96,11 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
 
   protected override takeFrom(records: string[]): Taken<string> {
     // An empty batch is text too: operators downstream run the same way on every batch.
-    if (this.lineBytesLength === 0 && records.length === 0 && !this.lineByLine) return { records, lazy: { count: 0, load: () => [], utf8Lines: NO_BYTES } };
-    if (this.lineBytesLength === 0) return { records };
-    const bytes = concat(this.lineBytes, this.lineBytesLength);
-    this.lineBytes = [];
-    this.lineBytesLength = 0;
+    if (this.held.length === 0 && records.length === 0 && !this.lineByLine) return { records, lazy: { count: 0, load: () => [], utf8Lines: NO_BYTES } };
+    if (this.held.length === 0) return { records };
+    const { bytes, scan } = this.held.take();
     const atStart = this.atStreamStart;
     this.atStreamStart = false;
-    const scan = scanLines(bytes, this.maxLineLength);
     if (!scan.clean || records.length > 0) {
       // The exact path: replaced, dropped and counted as line by line. The splitter is at a line
       // boundary here (it has seen no bytes since the last switch).
@@ -115,7 +112,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   }
 
   protected override buffered(): number {
-    return super.buffered() + Math.floor((this.lineBytesLength + this.tailLength) / BYTES_PER_RECORD);
+    return super.buffered() + Math.floor((this.held.length + this.tailLength) / BYTES_PER_RECORD);
   }
 
   protected override offset(): number {
@@ -158,9 +155,8 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
       }
       return;
     }
-    for (const t of this.tail) this.lineBytes.push(t);
-    this.lineBytes.push(chunk.subarray(0, newline + 1));
-    this.lineBytesLength += this.tailLength + newline + 1;
+    for (const t of this.tail) this.held.append(t);
+    this.held.append(chunk.subarray(0, newline + 1));
     this.tail = newline + 1 < chunk.length ? [chunk.subarray(newline + 1)] : [];
     this.tailLength = chunk.length - newline - 1;
   }
@@ -168,12 +164,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   /** From now on every chunk goes through the splitter; bytes held so far go first. */
   private switchToLines(out: string[]): void {
     this.lineByLine = true;
-    if (this.lineBytesLength > 0) {
-      const bytes = concat(this.lineBytes, this.lineBytesLength);
-      this.lineBytes = [];
-      this.lineBytesLength = 0;
-      this.splitter.push(decodable(bytes), out);
-    }
+    if (this.held.length > 0) this.splitter.push(decodable(this.held.take().bytes), out);
     for (const t of this.tail) this.splitter.push(t, out);
     this.tail = [];
     this.tailLength = 0;
@@ -185,21 +176,6 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
       this.droppingLongLine = false;
     }
   }
-}
-
-/** Batches at least this large are assembled in shared memory where workers can read it. */
-const SHARED_BATCH_BYTES = 1 << 16;
-
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  // Built once where the workers read it: no copy per worker when the batch is processed.
-  const out = length >= SHARED_BATCH_BYTES && sharedMemoryUsable() ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function isReplayable(source: ReadableStream<Uint8Array | string> | ReplayableByteSource): source is ReplayableByteSource {

@@ -34,7 +34,7 @@ export function scanLines(bytes: Uint8Array, maxLineLength: number): LinesScan {
  * from newline to the last newline within `max + 1` bytes, so it costs one native search per
  * `max` bytes, not one per line.
  */
-function hasLongerLine(bytes: Uint8Array, max: number): boolean {
+export function hasLongerLine(bytes: Uint8Array, max: number): boolean {
   const n = bytes.length;
   let start = 0;
   while (n - start > max + 1) {
@@ -49,7 +49,7 @@ function hasLongerLine(bytes: Uint8Array, max: number): boolean {
  * Newlines counted four bytes at a time (a zero-byte test on `word ^ 0x0a0a0a0a`), and whether
  * every byte is ASCII, in the same pass.
  */
-function countNewlines(bytes: Uint8Array): { newlines: number; ascii: boolean } {
+export function countNewlines(bytes: Uint8Array): { newlines: number; ascii: boolean } {
   const n = bytes.length;
   let newlines = 0;
   let or = 0;
