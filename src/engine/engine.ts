@@ -115,7 +115,11 @@ class DefaultEngine extends LocalExecutor implements Engine {
     if (!kernels) return undefined;
     const pool = utf8Lines.length >= MIN_PARALLEL_TEXT_BYTES ? this.pool() : undefined;
     const parts = pool
-      ? await parallelWordCount(pool, utf8Lines, numPartitions, { transport: this.transport(), onMetrics: this.options.workers?.onShuffleMetrics })
+      ? await parallelWordCount(pool, utf8Lines, numPartitions, {
+          transport: this.transport(),
+          onMetrics: this.options.workers?.onShuffleMetrics,
+          mergeHere: (parts, op) => kernels.merge(parts, op),
+        })
       : kernels.wordCount(utf8Lines, numPartitions);
     return parts.map((part) => aggregateEntries(part) as [string, number][]);
   }

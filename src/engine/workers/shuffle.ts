@@ -44,7 +44,15 @@ export interface ShuffleOptions {
   readonly minSliceSize?: number | undefined;
   /** Told where the time of this shuffle went. */
   readonly onMetrics?: ((metrics: ShuffleMetrics) => void) | undefined;
+  /**
+   * Merges partials in this thread (the driver's kernels): used when all partials to merge hold
+   * at most `LOCAL_MERGE_ENTRIES` keys in all, which merge here faster than a round trip to a worker.
+   */
+  readonly mergeHere?: ((parts: readonly Aggregate[], op: KernelOp) => Aggregate) | undefined;
 }
+
+/** Partials up to this many keys in all are merged by `mergeHere` rather than by workers. */
+export const LOCAL_MERGE_ENTRIES = 1 << 16;
 
 /** Where the time of one shuffle went. All in ms. */
 export interface ShuffleMetrics {
@@ -218,6 +226,11 @@ export async function shuffle(
     const nonEmpty = parts.filter((a) => a.values.length > 0);
     if (nonEmpty.length <= 1) out[p] = nonEmpty[0] ?? parts[0]!;
     else toMerge.push({ p, parts: nonEmpty, size: nonEmpty.reduce((n, a) => n + a.values.length, 0) });
+  }
+  const mergeHere = context.options.mergeHere;
+  if (mergeHere !== undefined && toMerge.reduce((n, m) => n + m.size, 0) <= LOCAL_MERGE_ENTRIES) {
+    for (const m of toMerge) out[m.p] = mergeHere(m.parts, op);
+    toMerge.length = 0;
   }
   // One merge task per worker at most (one round trip each), partitions spread by size.
   const groups = Array.from({ length: Math.min(pool.size, toMerge.length) }, () => ({ size: 0, members: [] as typeof toMerge }));

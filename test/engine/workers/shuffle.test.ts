@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeNumbers, encodeStrings } from "../../../src/engine/kernels/columnar.ts";
 import { loadKernels } from "../../../src/engine/kernels/load.ts";
-import type { Aggregate, Kernels, KeyColumn, PartitionedAggregate } from "../../../src/engine/kernels/types.ts";
+import type { Aggregate, KernelOp, Kernels, KeyColumn, PartitionedAggregate } from "../../../src/engine/kernels/types.ts";
 import type { WorkerPool } from "../../../src/engine/workers/pool.ts";
 import {
   lineCuts,
@@ -88,6 +88,23 @@ describe("parallelWordCount", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("equals the in-thread kernel exactly when small partials are merged on this thread", async () => {
+    let merged = 0;
+    const mergeHere = (parts: readonly Aggregate[], op: KernelOp): Aggregate => (merged++, kernels.merge(parts, op));
+    await fc.assert(
+      fc.asyncProperty(validText, poolIndex, partitions, transport, async (bytes, pi, n, t) => {
+        const actual = await parallelWordCount(pools[pi]!, bytes, n, { minSliceSize: 0, transport: t, mergeHere });
+        expectSamePartitioned(actual, kernels.wordCount(bytes, n));
+      }),
+      { numRuns: 100 },
+    );
+    // And the merges did happen here: a word in every slice of a big text.
+    const before = merged;
+    const text = encoder.encode("common words here\n".repeat(20_000));
+    expectSamePartitioned(await parallelWordCount(pools[2]!, text, 3, { minSliceSize: 0, mergeHere }), kernels.wordCount(text, 3));
+    expect(merged).toBeGreaterThan(before);
   });
 
   it("equals the in-thread kernel exactly when the text is already in shared memory", async () => {
