@@ -1,4 +1,4 @@
-import { defaultFileSink, defaultSpawner } from "#platform";
+import { defaultFileSink, defaultSpawner, hardwareConcurrency } from "#platform";
 import { Batch } from "./core/batch.ts";
 import { Duration } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -9,7 +9,7 @@ import type { TextFileSink } from "./dstream/output.ts";
 import { transformedAll } from "./dstream/transformed.ts";
 import { unioned } from "./dstream/union.ts";
 import type { Executor, ShuffleStage } from "./core/executor.ts";
-import { createEngine, type Engine, type WorkerOptions } from "./engine/engine.ts";
+import { createEngine, defaultParallelism, type Engine, type WorkerOptions } from "./engine/engine.ts";
 import type { JobSpec } from "./engine/workers/protocol.ts";
 import { type Clock, type ManualClock, SystemClock } from "./scheduler/clock.ts";
 import { JobGenerator } from "./scheduler/job-generator.ts";
@@ -142,7 +142,7 @@ export class StreamingContext {
     }
     this.batchInterval = options.batchInterval;
     this.clock = options.clock ?? new SystemClock();
-    const parallelism = options.parallelism ?? parseMaster(options.master);
+    const parallelism = options.parallelism ?? parseMaster(options.master) ?? defaultParallelism(hardwareConcurrency());
     if (options.engine) {
       if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
       this.engine = options.engine;

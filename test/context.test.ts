@@ -1,4 +1,7 @@
+import { availableParallelism } from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { defaultParallelism } from "../src/engine/engine.ts";
+import { hardwareConcurrency } from "../src/platform/node.ts";
 import {
   type Batch,
   ManualClock,
@@ -475,6 +478,18 @@ describe("parallelism", () => {
         [5, 6],
       ],
     ]);
+  });
+
+  it("defaults to the hardware threads less one for the driver (local[*]), at least 1", () => {
+    // Node 20 has no navigator: the platform asks the OS.
+    expect(hardwareConcurrency()).toBe(availableParallelism());
+    expect([1, 2, 8].map((cores) => defaultParallelism(cores))).toEqual([1, 1, 7]);
+    const expected = Math.max(1, availableParallelism() - 1);
+    for (const options of [{}, { master: "local[*]" }]) {
+      const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), ...options });
+      contexts.push(ssc);
+      expect(ssc.engine.parallelism).toBe(expected);
+    }
   });
 
   it('master "local" gives parallelism 1', () => {

@@ -73,10 +73,13 @@ export interface EngineOptions {
   workers?: WorkerOptions | undefined;
 }
 
-/** The default parallelism of this runtime: one core is left to the driver. */
-export function defaultParallelism(): number {
-  const cores = typeof navigator !== "undefined" && typeof navigator.hardwareConcurrency === "number" ? navigator.hardwareConcurrency : 2;
-  return Math.max(1, cores - 1);
+/**
+ * The default parallelism for `cores` hardware threads (default: `navigator.hardwareConcurrency`
+ * where there is one, else 2): one is left to the driver.
+ */
+export function defaultParallelism(cores?: number): number {
+  const n = cores ?? (typeof navigator !== "undefined" && typeof navigator.hardwareConcurrency === "number" ? navigator.hardwareConcurrency : 2);
+  return Math.max(1, n - 1);
 }
 
 /** Text smaller than this is counted in this thread: a round trip to a worker would cost more. */

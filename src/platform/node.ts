@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus } from "node:os";
 import { dirname } from "node:path";
 import type { TextFileSink } from "../dstream/output.ts";
 import { nodeSpawner } from "../engine/workers/node/spawn.ts";
@@ -17,4 +18,9 @@ export function defaultFileSink(): TextFileSink {
 /** Node and Electron's main process: worker threads. */
 export function defaultSpawner(url?: string | URL): Spawn | undefined {
   return nodeSpawner({ url });
+}
+
+/** Hardware threads this process may use (Node 20 has no `navigator`). */
+export function hardwareConcurrency(): number | undefined {
+  return typeof availableParallelism === "function" ? availableParallelism() : cpus().length;
 }

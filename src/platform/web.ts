@@ -19,3 +19,8 @@ export function defaultFileSink(): TextFileSink {
 export function defaultSpawner(url?: string | URL): Spawn | undefined {
   return typeof Worker === "function" ? webSpawner({ url }) : undefined;
 }
+
+/** Hardware threads the browser reports (Deno too); undefined where there is no `navigator`. */
+export function hardwareConcurrency(): number | undefined {
+  return typeof navigator !== "undefined" && typeof navigator.hardwareConcurrency === "number" ? navigator.hardwareConcurrency : undefined;
+}
