@@ -14,6 +14,9 @@
 // handed from one context to the next with `stop({ stopEngine: false })`, since only one context
 // may be active at a time.
 
+// Not `setTimeout(0)` between steps: browsers clamp timers nested five deep to 4 ms, and the
+// clock's own `setTimeout(0)` would then be clamped inside the timed `advance`.
+import { yieldToEventLoop } from "../../src/core/yield.ts";
 import { ManualClock, Seconds, StreamingContext, words, type Engine, type ShuffleMetrics, type Transport } from "../../src/index.ts";
 import { scanLines } from "../../src/sources/utf8-lines.ts";
 import { vocabulary, zipfText } from "../kernels/common.ts";
@@ -94,23 +97,6 @@ export function jsWordCount(bytes: Uint8Array): Map<string, number> {
   return counts;
 }
 
-/**
- * A later turn of the event loop. Not `setTimeout(0)`: browsers clamp timers nested five deep to
- * 4 ms, and the clock's own `setTimeout(0)` would then be clamped inside the timed `advance`.
- */
-function macrotask(): Promise<void> {
-  const g = globalThis as { setImmediate?: (fn: () => void) => unknown };
-  if (typeof g.setImmediate === "function") return new Promise((resolve) => void g.setImmediate!(resolve));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
 interface Config {
   readonly name: string;
   readonly parallelism: number;
@@ -178,7 +164,7 @@ class Job {
         for (const chunk of chunks) controller.enqueue(chunk);
         // The stream's queue is empty again (desiredSize back to its high-water mark of 1) once
         // the source has read every chunk.
-        while ((controller.desiredSize ?? 1) < 1) await macrotask();
+        while ((controller.desiredSize ?? 1) < 1) await yieldToEventLoop();
         const ingestMs = performance.now() - t;
         t = performance.now();
         await clock.advance(1000);
@@ -243,7 +229,7 @@ export async function benchStreamingWordCount(options: StreamingBenchOptions): P
     progress(`warm: ${configs.map((c) => c.name).join(", ")}`);
     for (let r = 0; r < ROUNDS; r++) {
       for (let k = 0; k < jobs.length; k++) {
-        await macrotask();
+        await yieldToEventLoop();
         timings[k]!.push(...(await jobs[k]!.run(chunks, 1)).timings);
       }
       progress(`round ${r + 1}/${ROUNDS}`);
@@ -252,7 +238,7 @@ export async function benchStreamingWordCount(options: StreamingBenchOptions): P
     // string, millions of short ones) is collected on V8's background threads, which would take a core
     // from the workers of the next job measured.
     for (let r = 0; r < ROUNDS; r++) {
-      await macrotask();
+      await yieldToEventLoop();
       const t = performance.now();
       if (jsWordCount(bytes).size !== distinct) throw new Error("plain JS word count: wrong number of distinct words");
       jsMs.push(performance.now() - t);

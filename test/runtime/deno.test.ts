@@ -25,22 +25,30 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it("counts words from a UTF-8 byte stream in Deno", async () => {
-  expect(version).toMatch(/^deno 2\./);
-  const job = join(dir, "job.js");
-  await bundleFixture("deno-main.ts", job);
 
-  // No permission flags: the job needs none. --no-prompt turns a permission request into an error
-  // instead of a wait for input; --no-config keeps Deno from looking for a deno.json/package.json.
-  const child = children.spawn(deno, ["run", "--quiet", "--no-prompt", "--no-config", job], {
-    cwd: dir,
+/**
+ * `deno run` of `args` in `cwd`, which must succeed silently; its stdout lines. --no-prompt turns
+ * a permission request into an error instead of a wait for input; --no-config keeps Deno from
+ * looking for a deno.json/package.json.
+ */
+async function denoRun(args: string[], cwd: string): Promise<string[]> {
+  const child = children.spawn(deno, ["run", "--quiet", "--no-prompt", "--no-config", ...args], {
+    cwd,
     env: { PATH: process.env["PATH"] ?? "", HOME: dir, DENO_DIR: join(dir, "deno-dir"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
   });
   const { code, stdout, stderr } = await output(child, 15_000);
   expect(stderr).toBe("");
   expect(code).toBe(0);
+  return stdout.trim().split("\n");
+}
 
-  const lines = stdout.trim().split("\n");
+it("counts words from a UTF-8 byte stream in Deno", async () => {
+  expect(version).toMatch(/^deno 2\./);
+  const job = join(dir, "job.js");
+  await bundleFixture("deno-main.ts", job);
+
+  // No permission flags: the job needs none.
+  const lines = await denoRun([job], dir);
   expect(lines).toHaveLength(1);
   const { result, probe } = JSON.parse(lines[0]!) as { result: unknown; probe: Record<string, unknown> };
   expect(probe["userAgent"]).toMatch(/^Deno\/2\./);
@@ -63,15 +71,7 @@ it("runs the word-count job module with its stages in two module workers in Deno
 
   // Deno asks for read access to a local file loaded by a Worker or by a dynamic import (the
   // entry module and its static imports need none): exactly those two files, nothing else.
-  const child = children.spawn(deno, ["run", "--quiet", "--no-prompt", "--no-config", `--allow-read=${worker},${module}`, main], {
-    cwd: app,
-    env: { PATH: process.env["PATH"] ?? "", HOME: dir, DENO_DIR: join(dir, "deno-dir"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-  });
-  const { code, stdout, stderr } = await output(child, 15_000);
-  expect(stderr).toBe("");
-  expect(code).toBe(0);
-
-  const lines = stdout.trim().split("\n");
+  const lines = await denoRun([`--allow-read=${worker},${module}`, main], app);
   expect(lines).toHaveLength(1);
   const { inWorkers, unterminated, inThread, probe } = JSON.parse(lines[0]!) as Record<"inWorkers" | "unterminated" | "inThread", JobRunReport> & {
     probe: Record<string, unknown>;
