@@ -221,7 +221,7 @@ export class StreamingContext {
    * reached, for exactly-once processing.
    */
   textStream(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}): DStream<string> {
-    return this.input(new TextSource(stream, options));
+    return this.input(new TextSource(stream, options, this.engine.transferSegmentBytes));
   }
 
   /** Records from a custom `Receiver`, started with the context and stopped with it. */
@@ -379,7 +379,7 @@ export class StreamingContext {
       parallelism: engine.parallelism,
       combineByKey: (input, aggregator, partitioner, mapSideCombine) => engine.combineByKey(input, aggregator, partitioner, mapSideCombine),
       cogroup: (inputs, partitioner, inPlace) => engine.cogroup(inputs, partitioner, inPlace),
-      ...(engine.countWords ? { countWords: (bytes: Uint8Array, n: number) => engine.countWords!(bytes, n) } : {}),
+      ...(engine.countWords ? { countWords: (bytes: Uint8Array, n: number, segments?: readonly Uint8Array[]) => engine.countWords!(bytes, n, segments) } : {}),
       runStage: <K, C>(stage: ShuffleStage) => {
         const run = jobRuns.get(this);
         return run ? engine.runJobStage<K, C>(jobSpec(run), stage) : Promise.resolve(undefined);

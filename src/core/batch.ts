@@ -31,6 +31,11 @@ export class Batch<T> {
    */
   utf8Lines: Uint8Array | undefined;
   /**
+   * @internal `utf8Lines` again, as separate buffers cut at line ends (kept where workers get
+   * batches by transfer): handed over whole, once, instead of copied.
+   */
+  utf8Segments: readonly Uint8Array[] | undefined;
+  /**
    * @internal The stream and time this batch is the batch of (set by the stream that made it
    * first): how a worker holding the same graph makes the same batch.
    */
@@ -239,7 +244,7 @@ export class Batch<T> {
     if (!bytes || !countWords || this.op?.kind !== FLAT_MAP || !isWordsTokenizer(this.op.f)) return counted;
     const executor = this.executor;
     const out = Batch.deferred<[T, number]>(counted.numPartitions, executor, async () => {
-      const fused = await countWords.call(executor, bytes, counted.numPartitions);
+      const fused = await countWords.call(executor, bytes, counted.numPartitions, parent.utf8Segments);
       return (fused as Partitions<[T, number]> | undefined) ?? counted.partitions();
     });
     out.hashPartitioned = true;

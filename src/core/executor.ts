@@ -63,7 +63,7 @@ export interface Executor {
    * `words` tokenizer) counted and hash-partitioned, without a string per word. Undefined when
    * the engine has no kernel for it (the caller then takes the JS path, with the same result).
    */
-  countWords?(utf8Lines: Uint8Array, numPartitions: number): Promise<Partitions<[string, number]> | undefined>;
+  countWords?(utf8Lines: Uint8Array, numPartitions: number, segments?: readonly Uint8Array[]): Promise<Partitions<[string, number]> | undefined>;
 
   /**
    * Runs a whole shuffle stage elsewhere (narrow operators, map side and merge, in workers that

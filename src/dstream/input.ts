@@ -11,7 +11,15 @@ export interface Taken<T> {
    * Records made only if an operator asks for them (text kept as bytes), after `records`.
    * `utf8Lines`, when set, are the bytes whose lines the records are, for fused kernels.
    */
-  readonly lazy?: { readonly count: number; readonly load: () => T[]; readonly utf8Lines?: Uint8Array | undefined } | undefined;
+  readonly lazy?:
+    | {
+        readonly count: number;
+        readonly load: () => T[];
+        readonly utf8Lines?: Uint8Array | undefined;
+        /** The same bytes as separate buffers cut at line ends, which workers may take by transfer. */
+        readonly utf8Segments?: readonly Uint8Array[] | undefined;
+      }
+    | undefined;
   /** True when `records` is several arrays. */
   readonly chunked?: boolean;
   readonly metadata?: Readonly<Record<string, number>>;
@@ -103,7 +111,10 @@ export class InputComputation<T> implements Computation<T> {
       const all = records.length === 0 ? lazy.load() : [...records, ...lazy.load()];
       return slice(all, executor.parallelism);
     });
-    if (records.length === 0 && lazy.utf8Lines) batch.utf8Lines = lazy.utf8Lines;
+    if (records.length === 0 && lazy.utf8Lines) {
+      batch.utf8Lines = lazy.utf8Lines;
+      batch.utf8Segments = lazy.utf8Segments;
+    }
     return batch;
   }
 }

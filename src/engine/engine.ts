@@ -24,6 +24,11 @@ export interface Engine extends Executor {
   readonly closed: boolean;
   /** Worker threads running now (0 when the engine runs in this thread, or before first use). */
   readonly liveWorkers: number;
+  /**
+   * Set when workers get batches by transfer: text batches are then also kept as segments of
+   * about this many bytes, which workers take whole instead of a copy.
+   */
+  readonly transferSegmentBytes: number | undefined;
   /** Runs a job module's shuffle stage in the workers; undefined when the engine has none. */
   runJobStage<K, C>(job: JobSpec, stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined>;
   /** Releases what the engine holds (threads, memory): every worker is terminated. Idempotent. */
@@ -82,6 +87,9 @@ export function defaultParallelism(cores?: number): number {
   return Math.max(1, n - 1);
 }
 
+/** Size of the segments text batches are also kept as, for workers that get them by transfer. */
+const SEGMENT_BYTES = 1 << 20;
+
 /** Text smaller than this is counted in this thread: a round trip to a worker would cost more. */
 const MIN_PARALLEL_TEXT_BYTES = 1 << 16;
 
@@ -112,7 +120,11 @@ class DefaultEngine extends LocalExecutor implements Engine {
     return this.workerPool?.liveWorkers ?? 0;
   }
 
-  async countWords(utf8Lines: Uint8Array, numPartitions: number): Promise<Partitions<[string, number]> | undefined> {
+  get transferSegmentBytes(): number | undefined {
+    return this.options.workers && this.parallelism > 1 && this.transport() === "transfer" ? SEGMENT_BYTES : undefined;
+  }
+
+  async countWords(utf8Lines: Uint8Array, numPartitions: number, segments?: readonly Uint8Array[]): Promise<Partitions<[string, number]> | undefined> {
     this.checkOpen();
     const kernels = await this.loadKernels();
     if (!kernels) return undefined;
@@ -122,6 +134,7 @@ class DefaultEngine extends LocalExecutor implements Engine {
           transport: this.transport(),
           onMetrics: this.options.workers?.onShuffleMetrics,
           mergeHere: (parts, op) => kernels.merge(parts, op),
+          segments,
         })
       : kernels.wordCount(utf8Lines, numPartitions);
     return parts.map((part) => aggregateEntries(part) as [string, number][]);

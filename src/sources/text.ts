@@ -53,13 +53,17 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   private longLinesDropped = 0;
   private atStreamStart = true;
 
-  constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}) {
+  /**
+   * `segmentBytes` (set by the context when its workers get batches by transfer): also keep each
+   * batch as segments of about that size, for workers to take without a copy.
+   */
+  constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}, segmentBytes?: number) {
     const replayable = isReplayable(source);
     super(replayable ? (offset) => source.open(offset) : () => source as ReadableStream<Uint8Array | string>, replayable);
     this.options = options;
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.splitter = new LineSplitter(options);
-    this.held = new HeldLines(this.maxLineLength);
+    this.held = new HeldLines(this.maxLineLength, segmentBytes);
   }
 
   protected accept(chunk: Uint8Array | string, out: string[]): void {
@@ -98,7 +102,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     // An empty batch is text too: operators downstream run the same way on every batch.
     if (this.held.length === 0 && records.length === 0 && !this.lineByLine) return { records, lazy: { count: 0, load: () => [], utf8Lines: NO_BYTES } };
     if (this.held.length === 0) return { records };
-    const { bytes, scan } = this.held.take();
+    const { bytes, scan, segments } = this.held.take();
     const atStart = this.atStreamStart;
     this.atStreamStart = false;
     if (!scan.clean || records.length > 0) {
@@ -108,7 +112,8 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
       return { records };
     }
     const text = atStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-    return { records, lazy: { count: scan.lines, load: () => decodeLines(text, false), utf8Lines: text } };
+    const pieces = segments && text !== bytes ? [segments[0]!.subarray(3), ...segments.slice(1)] : segments;
+    return { records, lazy: { count: scan.lines, load: () => decodeLines(text, false), utf8Lines: text, utf8Segments: pieces } };
   }
 
   protected override buffered(): number {

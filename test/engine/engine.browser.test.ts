@@ -1,7 +1,7 @@
 // The engine's workers in Chromium through the public API, in-page style: the fused word count
 // of batches of 64 KiB or more runs in two module Web Workers (transfer: this page is not
-// cross-origin isolated, so there is no SharedArrayBuffer), with exactly the plain-JS counts;
-// stop() ends the workers.
+// cross-origin isolated, so there is no SharedArrayBuffer; the batch's segments are handed over
+// without a copy), with exactly the plain-JS counts; stop() ends the workers.
 import { expect, it } from "vitest";
 import { ManualClock, Seconds, StreamingContext, words, type ShuffleMetrics } from "../../src/index.ts";
 
@@ -41,6 +41,8 @@ it("counts words of large batches in two module workers, by transfer, with the p
   for (const m of shuffles) {
     expect(m.transport).toBe("transfer");
     expect(m.slices).toBe(2);
+    // The text source kept each batch as line-ended segments too: whole ones were transferred.
+    expect(m.copiedBytes).toBe(0);
   }
   expect(liveWhileRunning).toBe(2);
   expect(ssc.engine.liveWorkers).toBe(0);

@@ -46,3 +46,39 @@ it("builds large batches in shared memory, sized from the previous batch", () =>
   expect(second.buffer.byteLength).toBeGreaterThanOrEqual(first.length);
   expect(Array.from(second)).toEqual(Array.from(line));
 });
+
+// Kept as segments too (where workers get batches by transfer): the segments are the batch's
+// bytes, cut at line ends once past the segment size, each in a buffer of its own at its batch
+// offset modulo 8 (so copies of consecutive segments into one place stay aligned).
+it("also keeps the bytes as line-ended segments, each in its own buffer, aligned like the batch", () => {
+  const line = fc.array(fc.constantFrom(0x61, 0x20, 0xc3, 0xa4), { maxLength: 30 }).map((bs) => [...bs, 10]);
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(200), { maxLength: 8 }), fc.integer({ min: 1, max: 64 }), (lines, cuts, size) => {
+      const body = new Uint8Array(lines.flat());
+      const held = new HeldLines(1 << 20, size);
+      const at = [...new Set(cuts.filter((c) => c < body.length))].sort((a, b) => a - b);
+      let from = 0;
+      for (const cut of [...at, body.length]) {
+        held.append(body.subarray(from, cut));
+        from = cut;
+      }
+      const { bytes, segments } = held.take();
+      expect(segments).toBeDefined();
+      const parts = segments!;
+      expect(Array.from(parts.flatMap((p) => Array.from(p)))).toEqual(Array.from(bytes));
+      let position = 0;
+      for (const part of parts) {
+        expect(part[part.length - 1]).toBe(10);
+        expect(part.byteOffset % 8).toBe(position % 8);
+        position += part.length;
+      }
+      expect(new Set(parts.map((p) => p.buffer)).size).toBe(parts.length);
+      // Closed at the first line end that makes it at least the size.
+      for (const part of parts.slice(0, -1)) {
+        expect(part.length).toBeGreaterThanOrEqual(size);
+        expect(part.subarray(size - 1, part.length - 1).indexOf(10)).toBeLessThan(0);
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});

@@ -233,8 +233,9 @@ export const referenceKernels: Kernels = {
     return aggregateOf(table, table.hashes.map((_, e) => e));
   },
 
-  wordCount(text: Uint8Array, numPartitions: number): PartitionedAggregate {
+  wordCount(pieces: Uint8Array | readonly Uint8Array[], numPartitions: number): PartitionedAggregate {
     checkPartitions(numPartitions);
+    const text = pieces instanceof Uint8Array ? pieces : concatBytes(pieces);
     // Tokens as a string key column over `text` (offset pairs), then a count.
     const bounds: number[] = [];
     let i = 0;
@@ -259,3 +260,13 @@ export const referenceKernels: Kernels = {
     return partitionTable(table, numPartitions);
   },
 };
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

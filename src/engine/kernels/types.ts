@@ -105,9 +105,10 @@ export interface Kernels {
    * src/core/words.ts), no case folding; returns the count of each distinct token, split into
    * output partitions by the system hash of the token's UTF-8 bytes. For valid UTF-8 this
    * equals counting `words(line)` over the decoded lines. Invalid UTF-8 is never an error:
-   * it stays part of its token, byte for byte.
+   * it stays part of its token, byte for byte. The text may come in pieces (each ending at a
+   * line end), counted as their concatenation.
    */
-  wordCount(text: Uint8Array, numPartitions: number): PartitionedAggregate;
+  wordCount(text: Uint8Array | readonly Uint8Array[], numPartitions: number): PartitionedAggregate;
 }
 
 /** Options for instantiating the kernels. */

@@ -188,11 +188,13 @@ export class WasmKernels implements Kernels {
     });
   }
 
-  wordCount(text: Uint8Array, numPartitions: number): PartitionedAggregate {
+  wordCount(text: Uint8Array | readonly Uint8Array[], numPartitions: number): PartitionedAggregate {
     checkPartitions(numPartitions);
     return this.#run("wordCount", () => {
-      const ptr = this.#put(text);
-      return this.#read(this.#x.wordCount(ptr, text.length, numPartitions) >>> 0, "string");
+      const parts = text instanceof Uint8Array ? [text] : text;
+      const length = parts.reduce((n, part) => n + part.length, 0);
+      const ptr = parts.length === 1 ? this.#put(parts[0]!) : this.#putParts(parts, length);
+      return this.#read(this.#x.wordCount(ptr, length, numPartitions) >>> 0, "string");
     });
   }
 
@@ -244,6 +246,23 @@ export class WasmKernels implements Kernels {
     new Uint8Array(this.#x.memory.buffer, ptr, data.byteLength).set(
       new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     );
+    return ptr;
+  }
+
+  /**
+   * Pieces of bytes copied one after the other into the arena; returns the address of the first.
+   * Aligned as `#put` for each piece whose offset modulo 8 follows on from the previous one's end
+   * (pieces cut from one text and placed so, as a text stream's segments are).
+   */
+  #putParts(parts: readonly Uint8Array[], length: number): number {
+    const base = this.#alloc(length + 8);
+    const ptr = base + ((parts[0]!.byteOffset - base) & 7);
+    const memory = new Uint8Array(this.#x.memory.buffer);
+    let at = ptr;
+    for (const part of parts) {
+      memory.set(part, at);
+      at += part.length;
+    }
     return ptr;
   }
 

@@ -97,7 +97,7 @@ export interface KernelWorkerApi {
   /** Instantiates the kernels from a module compiled by the driver. Called once per worker. */
   init(module: WebAssembly.Module | undefined, options?: KernelsOptions): Promise<"wasm" | "reference">;
   /** Map side of the fused word count over UTF-8 lines: partial counts per output partition. */
-  wordCount(text: Uint8Array, numPartitions: number, options?: TaskOptions): Reply<PartitionedAggregate>;
+  wordCount(text: Uint8Array | readonly Uint8Array[], numPartitions: number, options?: TaskOptions): Reply<PartitionedAggregate>;
   /** Map side of reduceByKey (or countByKey when `op` is "count"): partials per output partition. */
   reduceByKey(keys: KeyColumn, values: Float64Array | undefined, op: ReducerTag | "count", numPartitions: number, options?: TaskOptions): Reply<PartitionedAggregate>;
   /** Reduce side: the partials of one output partition, from the map tasks in task order. */

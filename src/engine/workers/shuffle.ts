@@ -49,6 +49,12 @@ export interface ShuffleOptions {
    * at most `LOCAL_MERGE_ENTRIES` keys in all, which merge here faster than a round trip to a worker.
    */
   readonly mergeHere?: ((parts: readonly Aggregate[], op: KernelOp) => Aggregate) | undefined;
+  /**
+   * The text again as separate buffers cut at line ends (`"transfer"` only): slices are made of
+   * whole segments, each task's segments transferred on its first attempt instead of copied
+   * (a retry copies from the text). Ignored unless they are all attached and add up to the text.
+   */
+  readonly segments?: readonly Uint8Array[] | undefined;
 }
 
 /** Partials up to this many keys in all are merged by `mergeHere` rather than by workers. */
@@ -66,6 +72,8 @@ export interface ShuffleMetrics {
    * already was; 0 for text, whose slices are copied one by one as they are posted).
    */
   readonly shareMs: number;
+  /** Bytes of input copied to move them (into transfer or shared buffers), retries included. */
+  readonly copiedBytes: number;
   /** The tasks, map then merge. */
   readonly map: readonly TaskTiming[];
   readonly merge: readonly TaskTiming[];
@@ -101,28 +109,41 @@ export async function parallelWordCount(
   checkPartitions(numPartitions);
   const started = absoluteNow();
   const transport = transportOf(options);
-  const cuts = lineCuts(bytes, sliceCount(pool, bytes.length, options.minSliceSize ?? DEFAULT_MIN_SLICE_BYTES));
+  const slices = sliceCount(pool, bytes.length, options.minSliceSize ?? DEFAULT_MIN_SLICE_BYTES);
+  const segments = transport === "transfer" ? usableSegments(options.segments, bytes.length) : undefined;
+  const groups = segments && segmentGroups(segments, slices);
+  const cuts = groups ? groups.map((g) => g.range) : lineCuts(bytes, slices);
   // Shared: the text itself when it is in shared memory, else a recycled shared buffer that each
   // slice is copied into just before it is posted (so the first worker starts after one copy).
   const inPlace = transport === "shared" && isShared(bytes);
   const text = transport === "shared" && !inPlace ? pool.sharedBuffers.allocate(bytes) : bytes;
-  const copied = cuts.map(() => inPlace);
+  const copiedSlice = cuts.map(() => inPlace);
+  const copied = { bytes: 0 };
   const tasks = cuts.map(([from, to], i): PoolTask<PartitionedAggregate> => ({
     name: `wordCount[${i + 1}/${cuts.length}]`,
     call(worker, taskOptions) {
       let slice: Uint8Array;
+      const own = groups?.[i]!.parts;
+      if (own && own.every((part) => part.byteLength > 0)) {
+        // Handed over whole (detached here): a retry copies from the text instead.
+        return worker.wordCount(transfer(own, viewTransferables(own)), numPartitions, taskOptions);
+      }
       if (transport === "transfer") {
         slice = pool.buffers.copy(bytes.subarray(from, to));
+        copied.bytes += to - from;
       } else {
-        if (!copied[i]) text.set(bytes.subarray(from, to), from);
-        copied[i] = true;
+        if (!copiedSlice[i]) {
+          text.set(bytes.subarray(from, to), from);
+          copied.bytes += to - from;
+        }
+        copiedSlice[i] = true;
         slice = text.subarray(from, to);
       }
       return worker.wordCount(transfer(slice, viewTransferables([slice])), numPartitions, taskOptions);
     },
   }));
   try {
-    return await shuffle(pool, tasks, "count", numPartitions, { transport, started, shareMs: 0, options });
+    return await shuffle(pool, tasks, "count", numPartitions, { transport, started, shareMs: 0, options, copied });
   } finally {
     if (text !== bytes) pool.sharedBuffers.give([text.buffer]);
   }
@@ -205,6 +226,8 @@ export interface ShuffleContext {
   readonly started: number;
   readonly shareMs: number;
   readonly options: ShuffleOptions;
+  /** Bytes of input copied so far (text shuffles count theirs; columns count none). */
+  readonly copied?: { bytes: number };
 }
 
 /** Runs the map tasks, then one merge per output partition (skipped where there is nothing to merge). */
@@ -267,6 +290,7 @@ export async function shuffle(
       slices: mapTasks.length,
       wallMs: absoluteNow() - context.started,
       shareMs: context.shareMs,
+      copiedBytes: context.copied?.bytes ?? 0,
       map,
       merge: merges,
       movementMs: context.shareMs + phases.reduce((sum, phase) => sum + movement(phase), 0),
@@ -299,6 +323,39 @@ function checkPartitions(numPartitions: number): void {
 function sliceCount(pool: WorkerPool, size: number, minSliceSize: number): number {
   if (minSliceSize <= 0) return pool.size;
   return Math.max(1, Math.min(pool.size, Math.floor(size / minSliceSize)));
+}
+
+/** `segments` when each is attached and they add up to `length` bytes. */
+function usableSegments(segments: readonly Uint8Array[] | undefined, length: number): readonly Uint8Array[] | undefined {
+  if (segments === undefined || segments.length === 0) return undefined;
+  let total = 0;
+  for (const s of segments) {
+    if (s.byteLength === 0) return undefined; // detached: an earlier shuffle took them
+    total += s.length;
+  }
+  return total === length ? segments : undefined;
+}
+
+/** Consecutive segments grouped into up to `slices` slices of about equal bytes, with their ranges. */
+function segmentGroups(segments: readonly Uint8Array[], slices: number): { parts: Uint8Array[]; range: [number, number] }[] {
+  const total = segments.reduce((n, s) => n + s.length, 0);
+  const out: { parts: Uint8Array[]; range: [number, number] }[] = [];
+  let at = 0;
+  let share = -1;
+  for (const segment of segments) {
+    // A segment belongs to the slice whose share of the text holds its middle.
+    const own = Math.min(slices - 1, Math.floor(((at + segment.length / 2) * slices) / total));
+    const last = out[out.length - 1];
+    if (!last || own > share) {
+      out.push({ parts: [segment], range: [at, at + segment.length] });
+      share = own;
+    } else {
+      last.parts.push(segment);
+      last.range[1] = at + segment.length;
+    }
+    at += segment.length;
+  }
+  return out;
 }
 
 /** `[from, to)` of up to `slices` non-empty slices of `text`, each ending at a line end (or the end). */

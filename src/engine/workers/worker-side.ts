@@ -97,8 +97,8 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
       kernels ??= await loadKernels(module === undefined ? options : { ...options, module });
       return kernels.kind;
     },
-    wordCount(text: Uint8Array, numPartitions: number, options?: TaskOptions) {
-      return task(options, [text], (k) => k.wordCount(text, numPartitions));
+    wordCount(text: Uint8Array | readonly Uint8Array[], numPartitions: number, options?: TaskOptions) {
+      return task(options, text instanceof Uint8Array ? [text] : text, (k) => k.wordCount(text, numPartitions));
     },
     reduceByKey(keys: KeyColumn, values: Float64Array | undefined, op: ReducerTag | "count", numPartitions: number, options?: TaskOptions) {
       const inputs = keys.kind === "string" ? [keys.bytes, keys.offsets, values] : [keys.keys, values];

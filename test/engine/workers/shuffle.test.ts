@@ -107,6 +107,39 @@ describe("parallelWordCount", () => {
     expect(merged).toBeGreaterThan(before);
   });
 
+  it("takes whole segments by transfer (no copy), retries a lost one from the text, and equals the in-thread kernel", async () => {
+    const text = fc.tuple(validText, fc.array(fc.nat(), { maxLength: 8 }), fc.nat(7), fc.boolean());
+    await fc.assert(
+      fc.asyncProperty(text, poolIndex, partitions, async ([bytes, cutsAt, skew, failFirst], pi, n) => {
+        // Segments at line ends, each in a buffer of its own at some offset, as a text source keeps them.
+        const ends = [...new Set(cutsAt.map((c) => bytes.indexOf(0x0a, c % (bytes.length + 1)) + 1).filter((e) => e > 0 && e < bytes.length))].sort((a, b) => a - b);
+        const bounds = [0, ...ends, bytes.length];
+        const segments = bounds.slice(1).map((end, i) => {
+          const buffer = new Uint8Array(end - bounds[i]! + skew);
+          buffer.set(bytes.subarray(bounds[i]!, end), skew);
+          return buffer.subarray(skew);
+        });
+        if (bytes.length === 0) return;
+        const pool = pools[pi]!;
+        let attempts = 0;
+        let copiedBytes = -1;
+        const poolWithFaults = failFirst ? (await nodePool({ size: pool.size, onTask: (a) => (attempts++, a.attempt === 1 && a.name.startsWith("wordCount") ? { at: "start", kind: "exit" } : undefined) })).pool : pool;
+        try {
+          const actual = await parallelWordCount(poolWithFaults, bytes, n, { minSliceSize: 0, transport: "transfer", segments, onMetrics: (m) => void (copiedBytes = m.copiedBytes) });
+          expectSamePartitioned(actual, kernels.wordCount(bytes, n));
+        } finally {
+          if (poolWithFaults !== pool) await poolWithFaults.close();
+        }
+        // Every segment was handed over (detached here), whether its task then failed or not.
+        expect(segments.every((s) => s.byteLength === 0)).toBe(true);
+        // Nothing copied, except what a retry took from the text.
+        if (failFirst) expect(attempts).toBeGreaterThan(1);
+        else expect(copiedBytes).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("equals the in-thread kernel exactly when the text is already in shared memory", async () => {
     await fc.assert(
       fc.asyncProperty(validText, poolIndex, partitions, async (bytes, pi, n) => {
