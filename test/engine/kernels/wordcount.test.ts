@@ -97,6 +97,25 @@ describe("wordCount", () => {
     );
   });
 
+  it("counts text given in pieces (cut at line ends, each in its own buffer) as the whole", () => {
+    const line = fc.array(fc.constantFrom("a", "bb", "größe", "🦀", " ", "\u3000", "\t"), { maxLength: 8 }).map((ts) => `${ts.join("")}\n`);
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(29), { maxLength: 5 }), fc.nat(7), fc.constantFrom(1, 3), (lines, cuts, skew, n) => {
+        const bounds = [...new Set([0, ...cuts.filter((c) => c < lines.length), lines.length])].sort((a, b) => a - b);
+        const pieces = bounds.slice(1).map((end, i) => {
+          const bytes = encoder.encode(lines.slice(bounds[i]!, end).join(""));
+          const buffer = new Uint8Array(bytes.length + skew);
+          buffer.set(bytes, skew);
+          return buffer.subarray(skew);
+        });
+        const whole = encoder.encode(lines.join(""));
+        expectSamePartitioned(wasm.wordCount(pieces, n), ref.wordCount(whole, n));
+        expectSamePartitioned(ref.wordCount(pieces, n), ref.wordCount(whole, n));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("counts a larger Zipf-like text like words() + Map", () => {
     const vocab = Array.from({ length: 5000 }, (_, i) => (i % 11 === 0 ? `wörd${i}` : i % 13 === 0 ? `😀${i}` : `w${i.toString(36)}`));
     let seed = 7;
