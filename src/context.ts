@@ -178,11 +178,11 @@ export class StreamingContext {
    */
   static async getOrCreate(
     store: CheckpointStore,
-    factory: (recovery: RecoveryInfo | undefined) => StreamingContext,
+    factory: (recovery: RecoveryInfo | undefined) => StreamingContext | Promise<StreamingContext>,
   ): Promise<StreamingContext> {
     const latest = await readLatestCheckpoint(store);
     const content = latest ? asCheckpointContent(latest.value) : undefined;
-    const ssc = factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: latest.skipped } : undefined);
+    const ssc = await factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: latest.skipped } : undefined);
     if (!ssc.checkpointStore) ssc.checkpoint(store);
     if (content) ssc.recover(content);
     return ssc;

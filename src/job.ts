@@ -11,7 +11,8 @@
  * the kernels run in workers.
  */
 
-import { attachJob, StreamingContext, type StreamingContextOptions } from "./context.ts";
+import { attachJob, type RecoveryInfo, StreamingContext, type StreamingContextOptions } from "./context.ts";
+import type { CheckpointStore } from "./state/store.ts";
 import { RivuletError } from "./core/errors.ts";
 
 /** What `setup` is told besides the context. */
@@ -23,6 +24,8 @@ export interface JobContext<P> {
    * outputs never run, so a job can skip what only the driver needs (opening a connection, say).
    */
   readonly role: "driver" | "worker";
+  /** On the driver of a job recovered from a checkpoint (`runJob` with `checkpoint`): which one. */
+  readonly recovery?: RecoveryInfo | undefined;
 }
 
 /** Builds the job's graph on `ssc`: the same graph on every call, wherever it runs. */
@@ -38,6 +41,13 @@ export interface Job<P = undefined> {
 export interface RunJobOptions<P> extends StreamingContextOptions {
   /** Passed to `setup` on the driver and in every worker; must be structured-cloneable. */
   readonly params?: P;
+  /**
+   * Spark's `getOrCreate` for a job: checkpoints go to this store, and a job started again on it
+   * resumes from its newest checkpoint (state, source positions) instead of starting afresh.
+   */
+  readonly checkpoint?: CheckpointStore | undefined;
+  /** With `checkpoint`: log what non-replayable sources receive first (see `ssc.checkpoint`). */
+  readonly writeAheadLog?: boolean | undefined;
 }
 
 /**
@@ -65,22 +75,28 @@ export function defineJob<P = undefined>(setup: JobSetup<P>): Job<P> {
 export async function runJob<P = undefined>(module: string | URL, options: RunJobOptions<P>): Promise<StreamingContext> {
   const url = absoluteUrl(module);
   const job = jobOf((await import(/* @vite-ignore */ url)) as Record<string, unknown>, url);
-  const { params, ...contextOptions } = options;
+  const { params, checkpoint, writeAheadLog, ...contextOptions } = options;
   try {
     structuredClone(params);
   } catch (cause) {
     throw new RivuletError("INVALID_ARGUMENT", "runJob: params must be structured-cloneable (they are posted to every worker)", { cause });
   }
-  const ssc = new StreamingContext(contextOptions);
-  attachJob(ssc, url, params);
+  let made: StreamingContext | undefined;
+  const build = async (recovery: RecoveryInfo | undefined): Promise<StreamingContext> => {
+    const ssc = (made = new StreamingContext(contextOptions));
+    attachJob(ssc, url, params);
+    if (checkpoint) ssc.checkpoint(checkpoint, { writeAheadLog: writeAheadLog ?? false });
+    await job.setup(ssc, { params: params as P, role: "driver", recovery });
+    return ssc;
+  };
   try {
-    await job.setup(ssc, { params: params as P, role: "driver" });
+    const ssc = checkpoint ? await StreamingContext.getOrCreate(checkpoint, build) : await build(undefined);
     ssc.start();
+    return ssc;
   } catch (error) {
-    await ssc.stop();
+    await made?.stop();
     throw error;
   }
-  return ssc;
 }
 
 function absoluteUrl(module: string | URL): string {

@@ -7,13 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock, runJob, Seconds, type StreamingContext } from "../src/index.ts";
+import { ManualClock, MemoryCheckpointStore, runJob, Seconds, type StreamingContext } from "../src/index.ts";
 
 type JobModule = typeof import("./fixtures/jobs/wordcount-job.ts");
+type StatefulJob = typeof import("./fixtures/jobs/stateful-job.ts");
 
 let dir: string;
 let url: string;
 let job: JobModule;
+let statefulUrl: string;
 
 beforeAll(async () => {
   // Node 20 cannot import TypeScript: the module goes to the workers as one built file.
@@ -23,6 +25,9 @@ beforeAll(async () => {
   await build({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
   url = pathToFileURL(outfile).href;
   job = (await import(/* @vite-ignore */ url)) as JobModule;
+  const stateful = join(dir, "stateful-job.js");
+  await build({ entryPoints: [fileURLToPath(new URL("./fixtures/jobs/stateful-job.ts", import.meta.url))], outfile: stateful, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  statefulUrl = pathToFileURL(stateful).href;
 });
 
 afterAll(() => {
@@ -61,5 +66,27 @@ describe("runJob (Node worker threads)", () => {
     expect(inWorkers.results[1]!.counts).toEqual([]);
     expect(inWorkers.results[3]!.counts).toEqual([["x", 2], ["y", 1]]);
     expect(inWorkers.ssc.engine.liveWorkers).toBe(0);
+  });
+
+  it("with a checkpoint store, a job started again resumes from its newest checkpoint (getOrCreate)", async () => {
+    const stateful = (await import(/* @vite-ignore */ statefulUrl)) as StatefulJob;
+    const store = new MemoryCheckpointStore();
+    const params = { batches: [["a", "b"], ["a"], ["b", "c"], ["c"]] };
+    stateful.results.length = 0;
+    stateful.recoveries.length = 0;
+    const clock = new ManualClock();
+    const a = await runJob(statefulUrl, { batchInterval: Seconds(1), clock, parallelism: 2, params, checkpoint: store });
+    await clock.advance(2000);
+    await a.stop();
+    const b = await runJob(statefulUrl, { batchInterval: Seconds(1), clock, parallelism: 2, params, checkpoint: store });
+    await clock.advance(1000);
+    await b.stop();
+    expect(stateful.recoveries[0]).toBeUndefined();
+    expect(stateful.recoveries[1]).toMatchObject({ checkpointTime: 2000 });
+    expect(stateful.results).toEqual([
+      { time: 1000, state: [["a", 1], ["b", 1]] },
+      { time: 2000, state: [["a", 2], ["b", 1]] },
+      { time: 3000, state: [["a", 2], ["b", 2], ["c", 1]] },
+    ]);
   });
 });
