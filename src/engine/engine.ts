@@ -11,7 +11,7 @@ import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
 import { LocalExecutor, mapSide } from "./local-executor.ts";
 import { WorkerPool, type TaskAttempt } from "./workers/pool.ts";
 import type { InjectedFault, JobSpec } from "./workers/protocol.ts";
-import { parallelWordCount, type ShuffleMetrics, type Transport } from "./workers/shuffle.ts";
+import { parallelReduceByKey, parallelWordCount, type ShuffleMetrics, type Transport } from "./workers/shuffle.ts";
 import type { Spawn } from "./workers/spawn.ts";
 import { runJobStage, type StageMetrics } from "./workers/stages.ts";
 
@@ -188,8 +188,13 @@ class DefaultEngine extends LocalExecutor implements Engine {
     const tag = aggregator.reducerTag;
     if (tag && mapSideCombine && partitioner instanceof HashPartitioner) {
       const kernels = await this.loadKernels();
-      const viaKernels =
-        kernels && kernelShuffle(kernels, input as readonly Feed<Pair<K, number>>[], aggregator as unknown as Aggregator<number, number>, partitioner.numPartitions, tag);
+      const folded = kernels && foldPartials(input as readonly Feed<Pair<K, number>>[], aggregator as unknown as Aggregator<number, number>);
+      const pool = folded && folded.reduce((n, f) => n + f.keys.length, 0) >= MIN_PARALLEL_PARTIALS ? this.pool() : undefined;
+      const viaKernels = !folded
+        ? undefined
+        : pool
+          ? await poolShuffle(pool, folded, partitioner.numPartitions, tag, this.transport())
+          : kernelShuffle(kernels!, folded, partitioner.numPartitions, tag);
       if (viaKernels) return viaKernels as unknown as Partitions<[K, C]>;
     }
     return super.combineByKey(input, aggregator, partitioner, mapSideCombine);
@@ -217,6 +222,50 @@ class DefaultEngine extends LocalExecutor implements Engine {
 const ONE_PARTITION = new HashPartitioner(1);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** One input partition folded by key in JS: its distinct keys and partial values. */
+interface Folded {
+  readonly keys: unknown[];
+  readonly values: unknown[];
+}
+
+/** Partials of at least this many keys in all go through the pool (less costs a round trip more than it saves). */
+const MIN_PARALLEL_PARTIALS = 1 << 16;
+
+/** Each input partition folded in JS (one tight loop for a built-in reducer). */
+function foldPartials<K>(input: readonly Feed<Pair<K, number>>[], aggregator: Aggregator<number, number>): Folded[] {
+  return input.map((feed) => {
+    const keys: unknown[] = [];
+    const values: unknown[] = [];
+    mapSide(feed, aggregator, ONE_PARTITION, true)[0]!.forEach((v, k) => {
+      keys.push(k);
+      values.push(v);
+    });
+    return { keys, values };
+  });
+}
+
+/** True when the keys can go to the kernels: not a string that UTF-8 would change (a lone surrogate). */
+function encodable(keys: readonly unknown[]): boolean {
+  return !(typeof keys[0] === "string" && keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k)));
+}
+
+/**
+ * The kernel half of a built-in reducer's shuffle on the pool: every input partition's partials
+ * in input order, cut into slices that workers partition and combine, then merged per output
+ * partition, as `kernelShuffle` does in this thread (same keys, same order, same values).
+ * Undefined (take the JS path) when the keys or values cannot be encoded.
+ */
+async function poolShuffle<K>(pool: WorkerPool, folded: readonly Folded[], numPartitions: number, tag: ReducerTag, transport: Transport): Promise<Partitions<[K, number]> | undefined> {
+  const keys = folded.flatMap((f) => f.keys);
+  const values = folded.flatMap((f) => f.values);
+  if (!encodable(keys)) return undefined;
+  const column = encodeKeys(keys);
+  const numbers = encodeValues(values);
+  if (!column || !numbers) return undefined;
+  const merged = await parallelReduceByKey(pool, column, numbers, tag, numPartitions, { transport });
+  return merged.map((a) => aggregateEntries(a) as [K, number][]);
+}
+
 /**
  * A shuffle with a built-in reducer through the kernels: each input partition is folded in JS
  * (one tight loop), its distinct keys and partial values encoded as columns and partitioned by the
@@ -225,24 +274,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * the JS path. Undefined (take the JS path) when keys are not all strings or all numbers, a
  * string is not well-formed UTF-16 (UTF-8 would merge lone surrogates), or a value is no number.
  */
-function kernelShuffle<K>(
-  kernels: Kernels,
-  input: readonly Feed<Pair<K, number>>[],
-  aggregator: Aggregator<number, number>,
-  numPartitions: number,
-  tag: ReducerTag,
-): Partitions<[K, number]> | undefined {
+function kernelShuffle<K>(kernels: Kernels, folded: readonly Folded[], numPartitions: number, tag: ReducerTag): Partitions<[K, number]> | undefined {
   const partials: PartitionedAggregate[] = [];
   let kind: string | undefined;
-  for (const feed of input) {
-    const keys: unknown[] = [];
-    const values: unknown[] = [];
-    mapSide(feed, aggregator, ONE_PARTITION, true)[0]!.forEach((v, k) => {
-      keys.push(k);
-      values.push(v);
-    });
+  for (const { keys, values } of folded) {
     if (keys.length === 0) continue;
-    if (typeof keys[0] === "string" && keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k))) return undefined;
+    if (!encodable(keys)) return undefined;
     const column = encodeKeys(keys);
     const numbers = encodeValues(values);
     if (!column || !numbers || (kind !== undefined && kind !== column.kind)) return undefined;

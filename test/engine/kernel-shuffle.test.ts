@@ -38,4 +38,22 @@ describe("reduceByKey with built-in reducers: WASM kernels vs JS", () => {
     const wasm = await runOperation(input, (s) => s.reduceByKey(sum as never), { kernels: "wasm" });
     expect(wasm.map((b) => b.sort())).toEqual([[[1, 2], ["a", 4]], [["x", "pq"]]]);
   });
+
+  it("large partials go through the worker pool, with the in-thread batches exactly", async () => {
+    // 200k distinct keys over two input partitions (half shared): partials of 300k keys in all.
+    const pairs: [string | number, number][] = [];
+    for (let i = 0; i < 200_000; i++) pairs.push([`k${i % 150_000}`, (i % 7) - 3]);
+    const numbers: [string | number, number][] = pairs.map(([k, v], i) => [i % 3 === 0 ? i : Number(String(k).slice(1)), v]);
+    for (const [name, fn] of [["sum", sum], ["min", min], ["max", max]] as const) {
+      for (const input of [pairs, numbers]) {
+        let tasks = 0;
+        const run = (workers: boolean) =>
+          runOperation([input], (s) => s.reduceByKey(fn, 3), { parallelism: 2, workers: workers ? { onTask: () => void tasks++ } : false });
+        const inThread = await run(false);
+        expect(tasks).toBe(0);
+        expect(await run(true), name).toEqual(inThread);
+        expect(tasks, name).toBeGreaterThan(0);
+      }
+    }
+  });
 });

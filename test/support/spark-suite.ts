@@ -1,5 +1,5 @@
 // Spark's TestSuiteBase in miniature: input batches in, output batches out, under a ManualClock.
-import { type Batch, type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext } from "../../src/index.ts";
+import { type Batch, type ContextWorkerOptions, type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext } from "../../src/index.ts";
 
 export interface RunOptions {
   /** Batches to run; default: as many as there are input batches. */
@@ -7,6 +7,8 @@ export interface RunOptions {
   parallelism?: number;
   /** Which path shuffles with built-in reducers take: the WASM kernels or JS. */
   kernels?: "auto" | "wasm" | "js";
+  /** The context's worker options (default: the context's own). */
+  workers?: ContextWorkerOptions | false;
 }
 
 /**
@@ -29,7 +31,13 @@ export async function runOperation2<T, W, U>(
   options: RunOptions = {},
 ): Promise<U[][]> {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2, kernels: options.kernels ?? "auto" });
+  const ssc = new StreamingContext({
+    batchInterval: Seconds(1),
+    clock,
+    parallelism: options.parallelism ?? 2,
+    kernels: options.kernels ?? "auto",
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+  });
   // Stateful and incremental-window operators need a checkpoint store, as in Spark.
   ssc.checkpoint(new MemoryCheckpointStore());
   try {
