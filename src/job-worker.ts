@@ -15,7 +15,7 @@ import { RivuletError } from "./core/errors.ts";
 import { KeyMap } from "./core/keys.ts";
 import type { DStreamGraph } from "./dstream/graph.ts";
 import { createEngine } from "./engine/engine.ts";
-import { encodeKeys, encodeValues } from "./engine/kernels/columnar.ts";
+import { encodeColumns } from "./engine/kernels/columnar.ts";
 import { mapSide } from "./engine/local-executor.ts";
 import type { EncodedPart, JobHost, JobSpec, StageTask } from "./engine/workers/protocol.ts";
 import { decodePart } from "./engine/workers/stages.ts";
@@ -105,9 +105,6 @@ function shuffleOf(graph: DStreamGraph, stage: StageTask): ShuffleDependency {
   return dependency;
 }
 
-/** Lone surrogates would not survive UTF-8: such keys travel as records. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** One output partition's combined records, as columns when they fit. */
 function encodePart(combined: KeyMap<unknown>): EncodedPart {
   const keys: unknown[] = [];
@@ -116,8 +113,7 @@ function encodePart(combined: KeyMap<unknown>): EncodedPart {
     keys.push(k);
     values.push(c);
   });
-  const column = keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k)) ? undefined : encodeKeys(keys);
-  const numbers = column && encodeValues(values);
-  if (column && numbers) return { kind: "columns", keys: column, values: numbers };
+  const columns = encodeColumns(keys, values);
+  if (columns) return { kind: "columns", ...columns };
   return { kind: "records", records: keys.map((k, i) => [k, values[i]] as const) };
 }

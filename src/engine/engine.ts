@@ -5,7 +5,7 @@ import { RivuletError } from "../core/errors.ts";
 import { HashPartitioner } from "../core/partitioner.ts";
 import type { ReducerTag } from "../core/reducers.ts";
 import { sharedMemoryUsable } from "../core/shared-memory.ts";
-import { aggregateEntries, encodeKeys, encodeValues, keyCount } from "./kernels/columnar.ts";
+import { aggregateEntries, encodeColumns, keyCount } from "./kernels/columnar.ts";
 import { loadKernels } from "./kernels/load.ts";
 import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
 import { LocalExecutor, mapSide } from "./local-executor.ts";
@@ -220,7 +220,6 @@ class DefaultEngine extends LocalExecutor implements Engine {
 }
 
 const ONE_PARTITION = new HashPartitioner(1);
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** One input partition folded by key in JS: its distinct keys and partial values. */
 interface Folded {
@@ -244,11 +243,6 @@ function foldPartials<K>(input: readonly Feed<Pair<K, number>>[], aggregator: Ag
   });
 }
 
-/** True when the keys can go to the kernels: not a string that UTF-8 would change (a lone surrogate). */
-function encodable(keys: readonly unknown[]): boolean {
-  return !(typeof keys[0] === "string" && keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k)));
-}
-
 /**
  * The kernel half of a built-in reducer's shuffle on the pool: every input partition's partials
  * in input order, cut into slices that workers partition and combine, then merged per output
@@ -256,13 +250,12 @@ function encodable(keys: readonly unknown[]): boolean {
  * Undefined (take the JS path) when the keys or values cannot be encoded.
  */
 async function poolShuffle<K>(pool: WorkerPool, folded: readonly Folded[], numPartitions: number, tag: ReducerTag, transport: Transport): Promise<Partitions<[K, number]> | undefined> {
-  const keys = folded.flatMap((f) => f.keys);
-  const values = folded.flatMap((f) => f.values);
-  if (!encodable(keys)) return undefined;
-  const column = encodeKeys(keys);
-  const numbers = encodeValues(values);
-  if (!column || !numbers) return undefined;
-  const merged = await parallelReduceByKey(pool, column, numbers, tag, numPartitions, { transport });
+  const columns = encodeColumns(
+    folded.flatMap((f) => f.keys),
+    folded.flatMap((f) => f.values),
+  );
+  if (!columns) return undefined;
+  const merged = await parallelReduceByKey(pool, columns.keys, columns.values, tag, numPartitions, { transport });
   return merged.map((a) => aggregateEntries(a) as [K, number][]);
 }
 
@@ -279,12 +272,10 @@ function kernelShuffle<K>(kernels: Kernels, folded: readonly Folded[], numPartit
   let kind: string | undefined;
   for (const { keys, values } of folded) {
     if (keys.length === 0) continue;
-    if (!encodable(keys)) return undefined;
-    const column = encodeKeys(keys);
-    const numbers = encodeValues(values);
-    if (!column || !numbers || (kind !== undefined && kind !== column.kind)) return undefined;
-    kind = column.kind;
-    partials.push(kernels.reduceByKey(column, numbers, tag, numPartitions));
+    const columns = encodeColumns(keys, values);
+    if (!columns || (kind !== undefined && kind !== columns.keys.kind)) return undefined;
+    kind = columns.keys.kind;
+    partials.push(kernels.reduceByKey(columns.keys, columns.values, tag, numPartitions));
   }
   const out: [K, number][][] = [];
   for (let p = 0; p < numPartitions; p++) {

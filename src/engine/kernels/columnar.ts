@@ -197,6 +197,20 @@ export function encodeValues(values: readonly unknown[]): Float64Array | undefin
   return out;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Keys and their numeric values as columns; `undefined` (the JS path) when the keys are not all
+ * strings or all numbers, a string is not well-formed UTF-16 (UTF-8 would merge lone
+ * surrogates), or a value is not a number.
+ */
+export function encodeColumns(keys: readonly unknown[], values: readonly unknown[]): { keys: KeyColumn; values: Float64Array } | undefined {
+  if (typeof keys[0] === "string" && keys.some((k) => typeof k === "string" && LONE_SURROGATE.test(k))) return undefined;
+  const column = encodeKeys(keys);
+  const numbers = column && encodeValues(values);
+  return column && numbers ? { keys: column, values: numbers } : undefined;
+}
+
 /**
  * Encodes `[key, value]` pairs into a key column and a value column; `undefined` when the keys
  * are not all strings or all numbers, or a value is not a number.
@@ -275,8 +289,12 @@ export function keyCount(keys: KeyColumn): number {
 
 /** An aggregate as `[key, value]` pairs, in its order. */
 export function aggregateEntries(aggregate: Aggregate): [string | number, number][] {
-  const keys = decodeKeys(aggregate.keys);
-  const values = aggregate.values;
+  return columnEntries(aggregate.keys, aggregate.values);
+}
+
+/** A key column and its values as `[key, value]` pairs, in order. */
+export function columnEntries(keyColumn: KeyColumn, values: Float64Array): [string | number, number][] {
+  const keys = decodeKeys(keyColumn);
   const out = new Array<[string | number, number]>(keys.length);
   for (let i = 0; i < keys.length; i++) out[i] = [keys[i]!, values[i]!];
   return out;

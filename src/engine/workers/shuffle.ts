@@ -21,6 +21,7 @@
 
 import { transfer } from "comlink";
 import { RivuletError } from "../../core/errors.ts";
+import { isSharedView } from "../../core/shared-memory.ts";
 import type { ReducerTag } from "../../core/reducers.ts";
 import { keyCount } from "../kernels/columnar.ts";
 import type { Aggregate, KernelOp, KeyColumn, PartitionedAggregate } from "../kernels/types.ts";
@@ -115,7 +116,7 @@ export async function parallelWordCount(
   const cuts = groups ? groups.map((g) => g.range) : lineCuts(bytes, slices);
   // Shared: the text itself when it is in shared memory, else a recycled shared buffer that each
   // slice is copied into just before it is posted (so the first worker starts after one copy).
-  const inPlace = transport === "shared" && isShared(bytes);
+  const inPlace = transport === "shared" && isSharedView(bytes);
   const text = transport === "shared" && !inPlace ? pool.sharedBuffers.allocate(bytes) : bytes;
   const copiedSlice = cuts.map(() => inPlace);
   const copied = { bytes: 0 };
@@ -147,10 +148,6 @@ export async function parallelWordCount(
   } finally {
     if (text !== bytes) pool.sharedBuffers.give([text.buffer]);
   }
-}
-
-export function isShared(view: ArrayBufferView): boolean {
-  return typeof SharedArrayBuffer !== "undefined" && view.buffer instanceof SharedArrayBuffer;
 }
 
 export function transportOf(options: ShuffleOptions): Transport {
@@ -197,7 +194,7 @@ async function columnarShuffle(
   const transport = transportOf(options);
   const t = performance.now();
   // Shared: the columns as they are when in shared memory, else copied into recycled shared buffers.
-  const input = transport === "shared" ? columns.map((c) => (isShared(c) ? c : pool.sharedBuffers.copy(c))) : columns;
+  const input = transport === "shared" ? columns.map((c) => (isSharedView(c) ? c : pool.sharedBuffers.copy(c))) : columns;
   const shareMs = performance.now() - t;
   const sharedKeys: KeyColumn =
     keys.kind === "string"
@@ -255,16 +252,8 @@ export async function shuffle(
     for (const m of toMerge) out[m.p] = mergeHere(m.parts, op);
     toMerge.length = 0;
   }
-  // One merge task per worker at most (one round trip each), partitions spread by size.
-  const groups = Array.from({ length: Math.min(pool.size, toMerge.length) }, () => ({ size: 0, members: [] as typeof toMerge }));
-  for (const m of [...toMerge].sort((a, b) => b.size - a.size)) {
-    const lightest = groups.reduce((a, b) => (b.size < a.size ? b : a));
-    lightest.members.push(m);
-    lightest.size += m.size;
-  }
   const merges = await settleAll(
-    groups.map(async ({ members }) => {
-      members.sort((a, b) => a.p - b.p);
+    mergeGroups(toMerge, pool.size).map(async (members) => {
       const merged = await pool.run<Aggregate[]>({
         name: `merge[${members.map((m) => m.p).join(",")}]`,
         call(worker, taskOptions) {
@@ -394,11 +383,29 @@ function sliceKeyColumn(pool: WorkerPool, keys: KeyColumn, from: number, to: num
   return { kind: "string", bytes: transport === "shared" ? keys.bytes.subarray(start, end) : pool.buffers.copy(keys.bytes.subarray(start, end)), offsets };
 }
 
+/**
+ * The output partitions to merge, grouped into at most `workers` merge tasks (one round trip
+ * each), spread by size, each group in partition order.
+ */
+export function mergeGroups<M extends { readonly p: number; readonly size: number }>(toMerge: readonly M[], workers: number): M[][] {
+  const groups = Array.from({ length: Math.min(workers, toMerge.length) }, () => ({ size: 0, members: [] as M[] }));
+  for (const m of [...toMerge].sort((a, b) => b.size - a.size)) {
+    const lightest = groups.reduce((a, b) => (b.size < a.size ? b : a));
+    lightest.members.push(m);
+    lightest.size += m.size;
+  }
+  return groups.map(({ members }) => members.sort((a, b) => a.p - b.p));
+}
+
+/** A copy of `keys` in the pool's (recycled) transfer buffers. */
+export function copyKeys(pool: WorkerPool, keys: KeyColumn): KeyColumn {
+  return keys.kind === "string"
+    ? { kind: "string", bytes: pool.buffers.copy(keys.bytes), offsets: pool.buffers.copy(keys.offsets) }
+    : { kind: "number", keys: pool.buffers.copy(keys.keys) };
+}
+
 function cloneAggregate(pool: WorkerPool, a: Aggregate): Aggregate {
-  const copy = <T extends Uint8Array | Uint32Array | Float64Array>(v: T): T => pool.buffers.copy(v);
-  const keys: KeyColumn =
-    a.keys.kind === "string" ? { kind: "string", bytes: copy(a.keys.bytes), offsets: copy(a.keys.offsets) } : { kind: "number", keys: copy(a.keys.keys) };
-  return { keys, values: copy(a.values), hashes: copy(a.hashes) };
+  return { keys: copyKeys(pool, a.keys), values: pool.buffers.copy(a.values), hashes: pool.buffers.copy(a.hashes) };
 }
 
 type Column = Uint8Array | Uint32Array | Float64Array;

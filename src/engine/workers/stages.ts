@@ -10,10 +10,11 @@
 
 import { transfer } from "comlink";
 import type { Partitions, ShuffleStage } from "../../core/executor.ts";
-import { decodeKeys } from "../kernels/columnar.ts";
+import { columnEntries } from "../kernels/columnar.ts";
 import type { PoolTask, TaskTiming, WorkerPool } from "./pool.ts";
 import { absoluteNow, type EncodedPart, type JobSpec, partTransferables, type StageTask, viewTransferables } from "./protocol.ts";
-import { isShared, settleAll, type Transport, transportOf } from "./shuffle.ts";
+import { isSharedView } from "../../core/shared-memory.ts";
+import { copyKeys, mergeGroups, settleAll, type Transport, transportOf } from "./shuffle.ts";
 
 /** How slices reach the workers, and a report of each stage run. */
 export interface StageOptions {
@@ -35,7 +36,7 @@ export async function runJobStage<K, C>(pool: WorkerPool, job: JobSpec, stage: S
   const started = absoluteNow();
   const bytes = stage.input.utf8Lines;
   const transport = transportOf(options);
-  const inPlace = transport === "shared" && isShared(bytes);
+  const inPlace = transport === "shared" && isSharedView(bytes);
   const text = transport === "shared" && !inPlace ? pool.sharedBuffers.allocate(bytes) : bytes;
   const copied: boolean[] = [];
   const task = (partition: number): StageTask => ({
@@ -91,15 +92,8 @@ async function mergeParts(
     if (parts.length <= 1) out[p] = parts.length === 0 ? [] : decodePart(parts[0]!);
     else toMerge.push({ p, parts, size: parts.reduce((n, part) => n + partSize(part), 0) });
   }
-  const groups = Array.from({ length: Math.min(pool.size, toMerge.length) }, () => ({ size: 0, members: [] as typeof toMerge }));
-  for (const m of [...toMerge].sort((a, b) => b.size - a.size)) {
-    const lightest = groups.reduce((a, b) => (b.size < a.size ? b : a));
-    lightest.members.push(m);
-    lightest.size += m.size;
-  }
   await settleAll(
-    groups.map(async ({ members }) => {
-      members.sort((a, b) => a.p - b.p);
+    mergeGroups(toMerge, pool.size).map(async (members) => {
       const merged = await pool.run<EncodedPart[]>({
         name: `${where} merge[${members.map((m) => m.p).join(",")}]`,
         call(worker, taskOptions) {
@@ -121,17 +115,12 @@ function partSize(part: EncodedPart): number {
 /** An encoded part back as `[key, combiner]` records. */
 export function decodePart(part: EncodedPart): [unknown, unknown][] {
   if (part.kind === "records") return part.records.map(([k, c]): [unknown, unknown] => [k, c]);
-  const keys = decodeKeys(part.keys);
-  const out = new Array<[unknown, unknown]>(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = [keys[i], part.values[i]];
-  return out;
+  return columnEntries(part.keys, part.values);
 }
 
 function clonePart(pool: WorkerPool, part: EncodedPart): EncodedPart {
   if (part.kind === "records") return part;
-  const copy = <T extends Uint8Array | Uint32Array | Float64Array>(v: T): T => pool.buffers.copy(v);
-  const keys = part.keys.kind === "string" ? { kind: "string" as const, bytes: copy(part.keys.bytes), offsets: copy(part.keys.offsets) } : { kind: "number" as const, keys: copy(part.keys.keys) };
-  return { kind: "columns", keys, values: copy(part.values) };
+  return { kind: "columns", keys: copyKeys(pool, part.keys), values: pool.buffers.copy(part.values) };
 }
 
 /**

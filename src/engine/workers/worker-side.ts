@@ -41,25 +41,19 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
     throw new InjectedWorkerFault(fault);
   };
 
-  /** Runs one task: the timing envelope, the injected faults, the transfer list of the reply. */
+  /** Runs one kernel task: the timing envelope, the injected faults, the transfer list of the reply. */
   function task<T extends PartitionedAggregate | Aggregate[] | Aggregate>(
     options: TaskOptions | undefined,
     inputs: readonly (ArrayBufferView | undefined)[],
     body: (k: Kernels) => T,
   ): Reply<T> {
     const receivedAt = absoluteNow();
-    const fault = options?.fault;
-    if (fault?.at === "start") return crash(fault);
+    if (options?.fault?.at === "start") return crash(options.fault);
     const k = ready();
     const start = performance.now();
     const value = body(k);
-    const computeMs = performance.now() - start;
-    if (fault?.at === "end") return crash(fault);
-    // The inputs are read, never kept: their buffers go back to the driver for the next batch.
-    const spare = viewTransferables(inputs);
-    const reply: Reply<T> = { value, timing: { receivedAt, doneAt: absoluteNow(), computeMs }, spare };
     const parts: readonly Aggregate[] = Array.isArray(value) ? (value as PartitionedAggregate) : [value as Aggregate];
-    return transfer(reply, [...aggregateTransferables(parts), ...spare]);
+    return reply(value, options, receivedAt, start, inputs, aggregateTransferables(parts));
   }
 
   /** `task` for the job host's asynchronous stages. */
@@ -69,17 +63,32 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
     body: (jobs: NonNullable<WorkerHost["jobs"]>) => Promise<EncodedPart[]>,
   ): Promise<Reply<EncodedPart[]>> {
     const receivedAt = absoluteNow();
-    const fault = options?.fault;
-    if (fault?.at === "start") return crash(fault);
+    if (options?.fault?.at === "start") return crash(options.fault);
     const jobs = host.jobs;
     if (jobs === undefined) throw new Error("kernel worker: this worker runs no job modules");
     const start = performance.now();
     const value = await body(jobs);
+    return reply(value, options, receivedAt, start, inputs, partTransferables(value));
+  }
+
+  /**
+   * A task's reply once its body returned `value`: the fault injected at its end, the timing, and
+   * the transfer list (`moved`, plus the inputs, which are read, never kept: their buffers go back
+   * to the driver for the next batch).
+   */
+  function reply<T>(
+    value: T,
+    options: TaskOptions | undefined,
+    receivedAt: number,
+    start: number,
+    inputs: readonly (ArrayBufferView | undefined)[],
+    moved: readonly ArrayBuffer[],
+  ): Reply<T> {
     const computeMs = performance.now() - start;
-    if (fault?.at === "end") return crash(fault);
+    if (options?.fault?.at === "end") return crash(options.fault);
     const spare = viewTransferables(inputs);
-    const reply: Reply<EncodedPart[]> = { value, timing: { receivedAt, doneAt: absoluteNow(), computeMs }, spare };
-    return transfer(reply, [...partTransferables(value), ...spare]);
+    const out: Reply<T> = { value, timing: { receivedAt, doneAt: absoluteNow(), computeMs }, spare };
+    return transfer(out, [...moved, ...spare]);
   }
 
   /**
