@@ -69,7 +69,6 @@ interface JobRun {
 }
 
 const jobRuns = new WeakMap<StreamingContext, JobRun>();
-const graphs = new WeakMap<StreamingContext, DStreamGraph>();
 let nextRun = 0;
 
 /** @internal Marks `ssc` as built by the job module at `url` (before its setup runs). */
@@ -80,7 +79,7 @@ export function attachJob(ssc: StreamingContext, url: string, params: unknown): 
 
 /** @internal The graph of `ssc` (a worker runs stages on its copy). */
 export function graphOf(ssc: StreamingContext): DStreamGraph {
-  return graphs.get(ssc)!;
+  return ssc["graph"];
 }
 
 export interface StopOptions {
@@ -157,7 +156,6 @@ export class StreamingContext {
       });
     }
     this.graph = new DStreamGraph(this.batchInterval, this.executor(), { assertModifiable: (what) => this.assertModifiable(what) });
-    graphs.set(this, this.graph);
     const fileSink = options.fileSink;
     this.env = {
       graph: this.graph,

@@ -22,21 +22,17 @@ import { decodePart } from "./engine/workers/stages.ts";
 import { jobOf } from "./job.ts";
 import { decodeLines } from "./sources/utf8-lines.ts";
 
-interface LoadedJob {
-  readonly graph: DStreamGraph;
-}
-
 /** The job host of a worker: one job run loaded at a time (the newest it was asked for). */
 export function createJobHost(): JobHost {
-  let current: { run: string; loaded: Promise<LoadedJob> } | undefined;
-  const load = (job: JobSpec): Promise<LoadedJob> => {
+  let current: { run: string; loaded: Promise<DStreamGraph> } | undefined;
+  const load = (job: JobSpec): Promise<DStreamGraph> => {
     if (current?.run !== job.run) current = { run: job.run, loaded: loadJob(job) };
     return current.loaded;
   };
 
   return {
     async mapStage(job, stage, lines) {
-      const { graph } = await load(job);
+      const graph = await load(job);
       try {
         const records = decodeLines(lines, false);
         const parts = Array.from({ length: stage.input.numPartitions }, (_, i) => (i === stage.partition ? records : []));
@@ -49,7 +45,7 @@ export function createJobHost(): JobHost {
       }
     },
     async mergeStage(job, stage, groups) {
-      const { graph } = await load(job);
+      const graph = await load(job);
       try {
         injectInputs(graph, stage, undefined);
         const { mergeCombiners } = shuffleOf(graph, stage).aggregator;
@@ -69,7 +65,8 @@ export function createJobHost(): JobHost {
   };
 }
 
-async function loadJob(spec: JobSpec): Promise<LoadedJob> {
+/** The graph the job module builds in this worker, checked against the driver's. */
+async function loadJob(spec: JobSpec): Promise<DStreamGraph> {
   const job = jobOf<unknown>((await import(/* @vite-ignore */ spec.url)) as Record<string, unknown>, spec.url);
   // No workers of its own: a worker runs its share in its own thread.
   const engine = createEngine({ parallelism: spec.parallelism, kernels: "js" });
@@ -85,7 +82,7 @@ async function loadJob(spec: JobSpec): Promise<LoadedJob> {
     );
   }
   graph.start(spec.zeroTime);
-  return { graph };
+  return graph;
 }
 
 /** Every input stream's batch at the stage's time: `batch` for the stage's input, empty for the others. */

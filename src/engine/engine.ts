@@ -121,7 +121,7 @@ class DefaultEngine extends LocalExecutor implements Engine {
   }
 
   get transferSegmentBytes(): number | undefined {
-    return this.options.workers && this.parallelism > 1 && this.transport() === "transfer" ? SEGMENT_BYTES : undefined;
+    return this.usesWorkers() && this.transport() === "transfer" ? SEGMENT_BYTES : undefined;
   }
 
   async countWords(utf8Lines: Uint8Array, numPartitions: number, segments?: readonly Uint8Array[]): Promise<Partitions<[string, number]> | undefined> {
@@ -150,7 +150,7 @@ class DefaultEngine extends LocalExecutor implements Engine {
   /** The worker pool, made on first use; undefined when partitions run in this thread only. */
   private pool(): WorkerPool | undefined {
     const workers = this.options.workers;
-    if (!workers || this.parallelism < 2) return undefined;
+    if (!workers || !this.usesWorkers()) return undefined;
     this.workerPool ??= new WorkerPool({
       size: this.parallelism,
       spawn: workers.spawn,
@@ -160,6 +160,11 @@ class DefaultEngine extends LocalExecutor implements Engine {
       onTask: workers.onTask,
     });
     return this.workerPool;
+  }
+
+  /** True when partitions run in workers too: there are workers to start, and more than one partition at a time. */
+  private usesWorkers(): boolean {
+    return this.options.workers !== undefined && this.parallelism > 1;
   }
 
   private transport(): Transport {
