@@ -3,6 +3,7 @@ import { RivuletError } from "./errors.ts";
 import { HashPartitioner } from "./partitioner.ts";
 import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline } from "./pipeline.ts";
 import { reducerTagOf, sum } from "./reducers.ts";
+import { isPairWithOne, pairWithOne } from "./pair-with-one.ts";
 import { isWordsTokenizer } from "./words.ts";
 
 type Source = () => Promise<Partitions<unknown>>;
@@ -237,18 +238,7 @@ export class Batch<T> {
    * batch kept as bytes, the engine counts the words from the bytes in one kernel.
    */
   countByValue(numPartitions?: number): Batch<[T, number]> {
-    const counted = this.map((x): Pair<T, number> => [x, 1]).reduceByKey(sum, numPartitions);
-    const parent = this.parent;
-    const bytes = parent?.utf8Lines;
-    const countWords = this.executor.countWords;
-    if (!bytes || !countWords || this.op?.kind !== FLAT_MAP || !isWordsTokenizer(this.op.f)) return counted;
-    const executor = this.executor;
-    const out = Batch.deferred<[T, number]>(counted.numPartitions, executor, async () => {
-      const fused = await countWords.call(executor, bytes, counted.numPartitions, parent.utf8Segments);
-      return (fused as Partitions<[T, number]> | undefined) ?? counted.partitions();
-    });
-    out.hashPartitioned = true;
-    return out;
+    return this.map(pairWithOne).reduceByKey(sum, numPartitions);
   }
 
   // ---- key-value operators -------------------------------------------------------------------
@@ -265,7 +255,11 @@ export class Batch<T> {
     return this.shuffle({ createCombiner, mergeValue, mergeCombiners }, numPartitions, mapSideCombine);
   }
 
-  /** The values of each key reduced with `fn` (associative and commutative). */
+  /**
+   * The values of each key reduced with `fn` (associative and commutative). With `sum` over
+   * `flatMap(words).map(w => [w, 1])` of a text batch kept as bytes, the engine counts the words
+   * from the bytes in one kernel, as for `countByValue()`.
+   */
   reduceByKey<K, V>(this: Batch<Pair<K, V>>, fn: (a: V, b: V) => V, numPartitions?: number): Batch<[K, V]> {
     const aggregator: Aggregator<V, V> = {
       createCombiner: (v) => v,
@@ -273,7 +267,30 @@ export class Batch<T> {
       mergeCombiners: fn,
       reducerTag: reducerTagOf(fn),
     };
-    return this.shuffle(aggregator, numPartitions, true);
+    const reduced = this.shuffle(aggregator, numPartitions, true);
+    return (aggregator.reducerTag === "sum" && this.fusedWordCount(reduced)) || reduced;
+  }
+
+  /**
+   * `reduced` (this batch's pairs summed by key) counted from the bytes in one kernel, when this
+   * batch is `flatMap(words).map(w => [w, 1])` over a text batch kept as bytes and the engine
+   * has the word-count kernel; undefined otherwise. Where the kernel cannot run for a batch, the
+   * counts come from `reduced`, with the same records.
+   */
+  private fusedWordCount<K, V>(reduced: Batch<[K, V]>): Batch<[K, V]> | undefined {
+    const tokens = this.parent;
+    const text = tokens?.parent;
+    const bytes = text?.utf8Lines;
+    const countWords = this.executor.countWords;
+    if (!bytes || !countWords || this.op?.kind !== MAP || !isPairWithOne(this.op.f)) return undefined;
+    if (!tokens || tokens.op?.kind !== FLAT_MAP || !isWordsTokenizer(tokens.op.f)) return undefined;
+    const executor = this.executor;
+    const out = Batch.deferred<[K, V]>(reduced.numPartitions, executor, async () => {
+      const fused = await countWords.call(executor, bytes, reduced.numPartitions, text.utf8Segments);
+      return (fused as Partitions<[K, V]> | undefined) ?? reduced.partitions();
+    });
+    out.hashPartitioned = true;
+    return out;
   }
 
   /** The values of each key, in arrival order per partition. */
