@@ -11,11 +11,13 @@ import { ManualClock, MemoryCheckpointStore, runJob, Seconds, type StreamingCont
 
 type JobModule = typeof import("./fixtures/jobs/wordcount-job.ts");
 type StatefulJob = typeof import("./fixtures/jobs/stateful-job.ts");
+type WordsJob = typeof import("./fixtures/jobs/words-job.ts");
 
 let dir: string;
 let url: string;
 let job: JobModule;
 let statefulUrl: string;
+let wordsUrl: string;
 
 beforeAll(async () => {
   // Node 20 cannot import TypeScript: the module goes to the workers as one built file.
@@ -28,6 +30,9 @@ beforeAll(async () => {
   const stateful = join(dir, "stateful-job.js");
   await build({ entryPoints: [fileURLToPath(new URL("./fixtures/jobs/stateful-job.ts", import.meta.url))], outfile: stateful, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
   statefulUrl = pathToFileURL(stateful).href;
+  const wordsJob = join(dir, "words-job.js");
+  await build({ entryPoints: [fileURLToPath(new URL("./fixtures/jobs/words-job.ts", import.meta.url))], outfile: wordsJob, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  wordsUrl = pathToFileURL(wordsJob).href;
 });
 
 afterAll(() => {
@@ -66,6 +71,25 @@ describe("runJob (Node worker threads)", () => {
     expect(inWorkers.results[1]!.counts).toEqual([]);
     expect(inWorkers.results[3]!.counts).toEqual([["x", 2], ["y", 1]]);
     expect(inWorkers.ssc.engine.liveWorkers).toBe(0);
+  });
+
+  it("counts flatMap(words).map(w => [w, 1]).reduceByKey(sum) in the kernel, or as a stage in the workers without kernels", async () => {
+    const words = (await import(/* @vite-ignore */ wordsUrl)) as WordsJob;
+    const text = new TextEncoder().encode(TEXT.map((l) => `${l}\n`).join(""));
+    const expected = [["Dog", 1], ["Größe", 1], ["The", 1], ["a", 1], ["b", 1], ["barks", 1], ["brown", 1], ["c", 1], ["dog", 1], ["fox", 1], ["größe", 1], ["jumps", 1], ["lazy", 1], ["over", 1], ["quick", 1], ["the", 3], ["🦀", 2]];
+    for (const kernels of ["auto", "js"] as const) {
+      words.results.length = 0;
+      const tasks: string[] = [];
+      const clock = new ManualClock();
+      const ssc = await runJob(wordsUrl, { batchInterval: Seconds(1), clock, parallelism: 2, kernels, workers: { onTask: (t) => void tasks.push(t.name) } });
+      words.feed(text);
+      await clock.advance(1000);
+      await ssc.stop();
+      expect(words.results).toEqual([expected]);
+      // The kernel counts in word-count tasks; without it the job's stage maps each input partition.
+      if (kernels === "auto") expect(tasks.every((t) => !/map\[/.test(t))).toBe(true);
+      else expect(tasks).toContainEqual(expect.stringMatching(/@1000 map\[0\]$/));
+    }
   });
 
   it("with a checkpoint store, a job started again resumes from its newest checkpoint (getOrCreate)", async () => {

@@ -275,7 +275,8 @@ export class Batch<T> {
    * `reduced` (this batch's pairs summed by key) counted from the bytes in one kernel, when this
    * batch is `flatMap(words).map(w => [w, 1])` over a text batch kept as bytes and the engine
    * has the word-count kernel; undefined otherwise. Where the kernel cannot run for a batch, the
-   * counts come from `reduced`, with the same records.
+   * counts come from `reduced`, with the same records, run as the stream's shuffle stage when
+   * this is a stream's batch (so a job module's workers still run it).
    */
   private fusedWordCount<K, V>(reduced: Batch<[K, V]>): Batch<[K, V]> | undefined {
     const tokens = this.parent;
@@ -285,9 +286,11 @@ export class Batch<T> {
     if (!bytes || !countWords || this.op?.kind !== MAP || !isPairWithOne(this.op.f)) return undefined;
     if (!tokens || tokens.op?.kind !== FLAT_MAP || !isWordsTokenizer(tokens.op.f)) return undefined;
     const executor = this.executor;
-    const out = Batch.deferred<[K, V]>(reduced.numPartitions, executor, async () => {
+    const out: Batch<[K, V]> = Batch.deferred<[K, V]>(reduced.numPartitions, executor, async () => {
       const fused = await countWords.call(executor, bytes, reduced.numPartitions, text.utf8Segments);
-      return (fused as Partitions<[K, V]> | undefined) ?? reduced.partitions();
+      if (fused) return fused as Partitions<[K, V]>;
+      reduced.origin ??= out.origin;
+      return reduced.partitions();
     });
     out.hashPartitioned = true;
     return out;

@@ -1,7 +1,11 @@
-// sortBy, partitioner-aware cogroup and the settle of a manual clock with a busy source.
+// sortBy, partitioner-aware cogroup, the settle of a manual clock with a busy source, and the
+// fused word count's fallback.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ManualClock, MemoryCheckpointStore, Milliseconds, RivuletError, Seconds, StreamingContext } from "../../src/index.ts";
+import { Batch } from "../../src/core/batch.ts";
+import type { Executor, ShuffleStage } from "../../src/core/executor.ts";
+import { LocalExecutor } from "../../src/engine/local-executor.ts";
+import { ManualClock, MemoryCheckpointStore, Milliseconds, RivuletError, Seconds, StreamingContext, sum, words } from "../../src/index.ts";
 import { sorted } from "../support/spark-suite.ts";
 
 describe("Batch.sortBy", () => {
@@ -80,5 +84,29 @@ describe("slice into forgotten history", () => {
     await clock.advance(2000);
     await ssc.stop();
     expect(seen).toEqual([[1], [2], [3], [4]]);
+  });
+});
+
+describe("the fused word count's fallback", () => {
+  it("runs the summed pairs as the stream's shuffle stage when the kernel cannot count a batch", async () => {
+    const local = new LocalExecutor(2);
+    const stages: ShuffleStage[] = [];
+    const executor: Executor = {
+      parallelism: 2,
+      combineByKey: (input, aggregator, partitioner, mapSideCombine) => local.combineByKey(input, aggregator, partitioner, mapSideCombine),
+      cogroup: (inputs, partitioner, inPlace) => local.cogroup(inputs, partitioner, inPlace),
+      countWords: async () => undefined, // no kernel here
+      runStage: async (stage) => void stages.push(stage),
+    };
+    const text = Batch.fromPartitions([["a b a"], ["b c"]], executor);
+    text.utf8Lines = new TextEncoder().encode("a b a\nb c\n");
+    text.origin = { stream: 0, time: 1000 };
+    const out = text
+      .flatMap(words)
+      .map((w) => [w, 1] as const)
+      .reduceByKey(sum);
+    out.origin = { stream: 3, time: 1000 };
+    expect(sorted(await out.collect())).toEqual([["a", 2], ["b", 2], ["c", 1]]);
+    expect(stages.map((s) => [s.output, s.input.stream, s.reducerTag])).toEqual([[{ stream: 3, time: 1000 }, 0, "sum"]]);
   });
 });
