@@ -3,10 +3,11 @@ import { configDefaults, defineConfig } from "vitest/config";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/support/chromium.ts";
 
 /**
- * Two projects:
+ * Three projects:
  * - `node`: every `test/**\/*.test.ts` except the browser ones, in Node. Vite resolves the
  *   package.json `imports` map (`#platform`) with the SSR conditions, which include `node`, so
  *   `#platform` is `src/platform/node.ts` here.
+ * - `node-js-kernels`: the DStream tests again in Node with the WASM kernels off.
  * - `browser`: `test/**\/*.browser.test.ts`, in a real headless Chromium driven by Playwright.
  *   Vite resolves with the client conditions (`browser`, `module`, ...; never `node`), so
  *   `#platform` falls through to `default`, i.e. `src/platform/web.ts`.
@@ -32,6 +33,17 @@ export default defineConfig({
           environment: "node",
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, BROWSER_TEST],
+        },
+      },
+      {
+        // The DStream tests again with the kernels off: every batch of a built-in reducer or
+        // countByValue must be the same through JS as through the WASM kernels.
+        extends: true,
+        test: {
+          name: "node-js-kernels",
+          environment: "node",
+          include: ["test/dstream/**/*.test.ts", "test/smoke.test.ts", "test/engine/tagged-fold.test.ts"],
+          env: { RIVULET_TEST_KERNELS: "js" },
         },
       },
       {

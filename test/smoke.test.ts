@@ -1,9 +1,10 @@
 import { expect, it } from "vitest";
 import { ManualClock, Seconds, StreamingContext, sum } from "../src/index.ts";
+import { testKernels } from "./support/spark-suite.ts";
 
 it("counts words batch by batch under a manual clock", async () => {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: testKernels() });
   const lines = ssc.queueStream<string>([["a b", "b"], ["c"]]);
   const out: [number, [string, number][]][] = [];
   lines

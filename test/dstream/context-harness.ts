@@ -1,6 +1,7 @@
 // A StreamingContext under a ManualClock, for tests that need the context itself (ssc.union,
 // ssc.transform, ssc.parallelize, ssc.remember, DStream.slice). Stopped afterwards, always.
 import { type Batch, type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext } from "../../src/index.ts";
+import { testKernels } from "../support/spark-suite.ts";
 
 export interface Harness {
   readonly ssc: StreamingContext;
@@ -13,7 +14,7 @@ export interface Harness {
 
 export async function withContext<R>(body: (h: Harness) => Promise<R>, parallelism = 2): Promise<R> {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism });
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism, kernels: testKernels() });
   ssc.checkpoint(new MemoryCheckpointStore());
   const harness: Harness = {
     ssc,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type DStream, ManualClock, MemoryCheckpointStore, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
-import { sorted } from "../support/spark-suite.ts";
+import { sorted, testKernels } from "../support/spark-suite.ts";
 
 // Spark's MapWithStateSuite, "basic operations with simple API".
 const input = [[], ["a"], ["a", "b"], ["a", "b", "c"], ["a", "b"], ["a"], []];
@@ -10,7 +10,7 @@ async function run<U, S>(
   spec: StateSpec<string, number, S, U>,
 ): Promise<{ mapped: U[][]; states: [string, S][][] }> {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: testKernels() });
   ssc.checkpoint(new MemoryCheckpointStore());
   const mapped: U[][] = [];
   const states: [string, S][][] = [];
@@ -85,9 +85,8 @@ describe("mapWithState", () => {
 
   it("starts from an initial state and honours numPartitions", async () => {
     const clock = new ManualClock();
-    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: testKernels() });
     ssc.checkpoint(new MemoryCheckpointStore());
-  ssc.checkpoint(new MemoryCheckpointStore());
     const spec = StateSpec.function((_k: string, v: number | undefined, state: State<number>) => {
       state.update((state.getOption() ?? 0) + (v ?? 0));
       return state.get();

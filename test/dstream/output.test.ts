@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ManualClock, Seconds, StreamingContext, type TextFileSink } from "../../src/index.ts";
+import { testKernels } from "../support/spark-suite.ts";
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -15,7 +16,7 @@ function newContext(options: { log?: (text: string) => void; fileSink?: TextFile
   clock: ManualClock;
 } {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2, ...options });
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: options.parallelism ?? 2, kernels: testKernels(), ...options });
   contexts.push(ssc);
   return { ssc, clock };
 }

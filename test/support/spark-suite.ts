@@ -1,11 +1,21 @@
 // Spark's TestSuiteBase in miniature: input batches in, output batches out, under a ManualClock.
 import { type Batch, type ContextWorkerOptions, type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext } from "../../src/index.ts";
 
+/**
+ * The kernels a test's context uses unless the test says: `RIVULET_TEST_KERNELS` when set (the
+ * `node-js-kernels` project of vitest.config.ts runs the DStream tests again with `"js"`, so
+ * built-in reducers give the same batches through the WASM kernels and through JS), else `"auto"`.
+ */
+export function testKernels(): "auto" | "wasm" | "js" {
+  const asked = typeof process === "undefined" ? undefined : process.env.RIVULET_TEST_KERNELS;
+  return asked === "js" || asked === "wasm" ? asked : "auto";
+}
+
 export interface RunOptions {
   /** Batches to run; default: as many as there are input batches. */
   numBatches?: number;
   parallelism?: number;
-  /** Which path shuffles with built-in reducers take: the WASM kernels or JS. */
+  /** Which path shuffles with built-in reducers take: the WASM kernels or JS (default: `testKernels()`). */
   kernels?: "auto" | "wasm" | "js";
   /** The context's worker options (default: the context's own). */
   workers?: ContextWorkerOptions | false;
@@ -35,7 +45,7 @@ export async function runOperation2<T, W, U>(
     batchInterval: Seconds(1),
     clock,
     parallelism: options.parallelism ?? 2,
-    kernels: options.kernels ?? "auto",
+    kernels: options.kernels ?? testKernels(),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
   });
   // Stateful and incremental-window operators need a checkpoint store, as in Spark.
