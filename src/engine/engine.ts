@@ -8,7 +8,7 @@ import { sharedMemoryUsable } from "../core/shared-memory.ts";
 import { aggregateEntries, encodeColumns, keyCount } from "./kernels/columnar.ts";
 import { loadKernels } from "./kernels/load.ts";
 import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
-import { LocalExecutor, mapSide } from "./local-executor.ts";
+import { bucketsOf, foldTagged, type Folded, LocalExecutor, reduceSide } from "./local-executor.ts";
 import { WorkerPool, type TaskAttempt } from "./workers/pool.ts";
 import type { InjectedFault, JobSpec } from "./workers/protocol.ts";
 import { parallelReduceByKey, parallelWordCount, type ShuffleMetrics, type Transport } from "./workers/shuffle.ts";
@@ -191,18 +191,21 @@ class DefaultEngine extends LocalExecutor implements Engine {
   ): Promise<Partitions<[K, C]>> {
     this.checkOpen();
     const tag = aggregator.reducerTag;
-    if (tag && mapSideCombine && partitioner instanceof HashPartitioner) {
-      const kernels = await this.loadKernels();
-      const folded = kernels && foldPartials(input as readonly Feed<Pair<K, number>>[], aggregator as unknown as Aggregator<number, number>);
-      const pool = folded && folded.reduce((n, f) => n + f.keys.length, 0) >= MIN_PARALLEL_PARTIALS ? this.pool() : undefined;
-      const viaKernels = !folded
-        ? undefined
-        : pool
-          ? await poolShuffle(pool, folded, partitioner.numPartitions, tag, this.transport())
-          : kernelShuffle(kernels!, folded, partitioner.numPartitions, tag);
-      if (viaKernels) return viaKernels as unknown as Partitions<[K, C]>;
-    }
-    return super.combineByKey(input, aggregator, partitioner, mapSideCombine);
+    const kernels = tag && mapSideCombine && partitioner instanceof HashPartitioner ? await this.loadKernels() : undefined;
+    if (!tag || !kernels) return super.combineByKey(input, aggregator, partitioner, mapSideCombine);
+    // Each input partition folded once, in JS (one tight loop); the partials then go through the
+    // kernels, or, when their keys or values cannot be encoded, through the JS reduce side. The
+    // feeds never run twice: they may run user functions.
+    const folded = input.map((feed) => foldTagged(feed as Feed<Pair<unknown, unknown>>, tag));
+    const pool = folded.reduce((n, f) => n + f.keys.length, 0) >= MIN_PARALLEL_PARTIALS ? this.pool() : undefined;
+    const n = partitioner.numPartitions;
+    const viaKernels = pool ? await poolShuffle(pool, folded, n, tag, this.transport()) : kernelShuffle(kernels, folded, n, tag);
+    if (viaKernels) return viaKernels as unknown as Partitions<[K, C]>;
+    return reduceSide<K, C>(
+      folded.map((f) => bucketsOf(f as Folded<C>, partitioner)),
+      aggregator.mergeCombiners,
+      n,
+    );
   }
 
   override cogroup<K>(
@@ -224,41 +227,26 @@ class DefaultEngine extends LocalExecutor implements Engine {
   }
 }
 
-const ONE_PARTITION = new HashPartitioner(1);
-
-/** One input partition folded by key in JS: its distinct keys and partial values. */
-interface Folded {
-  readonly keys: unknown[];
-  readonly values: unknown[];
-}
-
 /** Partials of at least this many keys in all go through the pool (less costs a round trip more than it saves). */
 const MIN_PARALLEL_PARTIALS = 1 << 16;
-
-/** Each input partition folded in JS (one tight loop for a built-in reducer). */
-function foldPartials<K>(input: readonly Feed<Pair<K, number>>[], aggregator: Aggregator<number, number>): Folded[] {
-  return input.map((feed) => {
-    const keys: unknown[] = [];
-    const values: unknown[] = [];
-    mapSide(feed, aggregator, ONE_PARTITION, true)[0]!.forEach((v, k) => {
-      keys.push(k);
-      values.push(v);
-    });
-    return { keys, values };
-  });
-}
 
 /**
  * The kernel half of a built-in reducer's shuffle on the pool: every input partition's partials
  * in input order, cut into slices that workers partition and combine, then merged per output
  * partition, as `kernelShuffle` does in this thread (same keys, same order, same values).
- * Undefined (take the JS path) when the keys or values cannot be encoded.
+ * Undefined (the JS reduce side takes the partials) when the keys or values cannot be encoded.
  */
 async function poolShuffle<K>(pool: WorkerPool, folded: readonly Folded[], numPartitions: number, tag: ReducerTag, transport: Transport): Promise<Partitions<[K, number]> | undefined> {
-  const columns = encodeColumns(
-    folded.flatMap((f) => f.keys),
-    folded.flatMap((f) => f.values),
-  );
+  const keys: unknown[] = [];
+  const values: unknown[] = [];
+  // Appended by hand: Array.prototype.flatMap costs several times more per element.
+  for (const f of folded) {
+    for (let i = 0; i < f.keys.length; i++) {
+      keys.push(f.keys[i]);
+      values.push(f.values[i]);
+    }
+  }
+  const columns = encodeColumns(keys, values);
   if (!columns) return undefined;
   const merged = await parallelReduceByKey(pool, columns.keys, columns.values, tag, numPartitions, { transport });
   return merged.map((a) => aggregateEntries(a) as [K, number][]);
@@ -269,7 +257,7 @@ async function poolShuffle<K>(pool: WorkerPool, folded: readonly Folded[], numPa
  * (one tight loop), its distinct keys and partial values encoded as columns and partitioned by the
  * kernel, then each output partition merges the partials in the kernel. The columns are what
  * moves between threads in a worker pool; here they run in this thread with the same results as
- * the JS path. Undefined (take the JS path) when keys are not all strings or all numbers, a
+ * the JS path. Undefined (the JS reduce side takes the partials) when keys are not all strings or all numbers, a
  * string is not well-formed UTF-16 (UTF-8 would merge lone surrogates), or a value is no number.
  */
 function kernelShuffle<K>(kernels: Kernels, folded: readonly Folded[], numPartitions: number, tag: ReducerTag): Partitions<[K, number]> | undefined {

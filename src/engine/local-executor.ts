@@ -24,20 +24,7 @@ export class LocalExecutor implements Executor {
     mapSideCombine: boolean,
   ): Promise<Partitions<[K, C]>> {
     const buckets = input.map((feed) => mapSide(feed, aggregator, partitioner, mapSideCombine));
-    const out: [K, C][][] = [];
-    for (let p = 0; p < partitioner.numPartitions; p++) {
-      const merged = new KeyMap<C>();
-      for (const bucket of buckets) {
-        bucket[p]!.forEach((combiner, key) => {
-          const existing = merged.get(key);
-          merged.set(key, existing !== undefined || merged.has(key) ? aggregator.mergeCombiners(existing as C, combiner) : combiner);
-        });
-      }
-      const records: [K, C][] = [];
-      merged.forEach((c, k) => records.push([k as K, c]));
-      out.push(records);
-    }
-    return out;
+    return reduceSide<K, C>(buckets, aggregator.mergeCombiners, partitioner.numPartitions);
   }
 
   async cogroup<K>(
@@ -73,42 +60,110 @@ export class LocalExecutor implements Executor {
   }
 }
 
+/**
+ * The reduce side: each output partition merges the buckets of every input partition, in
+ * input-partition order, so the output order is deterministic.
+ */
+export function reduceSide<K, C>(buckets: readonly KeyMap<C>[][], mergeCombiners: (a: C, b: C) => C, numPartitions: number): Partitions<[K, C]> {
+  const out: [K, C][][] = [];
+  for (let p = 0; p < numPartitions; p++) {
+    const merged = new KeyMap<C>();
+    for (const bucket of buckets) {
+      bucket[p]!.forEach((combiner, key) => {
+        const existing = merged.get(key);
+        merged.set(key, existing !== undefined || merged.has(key) ? mergeCombiners(existing as C, combiner) : combiner);
+      });
+    }
+    const records: [K, C][] = [];
+    merged.forEach((c, k) => records.push([k as K, c]));
+    out.push(records);
+  }
+  return out;
+}
+
 /** A combiner in a box, so folding into an existing key costs one map lookup, not two. */
 interface Box<C> {
   c: C;
 }
 
 /**
- * Folds `records` with a built-in reducer into `into` as far as the keys are primitives (the
- * first composite key stops it); returns how many records it folded. Same results as the
- * reducer function: `sum` is `a + b`, `min`/`max` are `Math.min`/`Math.max`.
+ * One input partition folded by key: its distinct keys, in the order a `KeyMap` gives them
+ * (primitive keys as first seen, then array keys as first seen), and each key's combiner.
  */
-function foldTagged(records: readonly Pair<unknown, number>[], tag: ReducerTag, into: KeyMap<Box<number>>): number {
-  const m = new Map<unknown, Box<number>>();
-  let i = 0;
-  const n = records.length;
-  if (tag === "sum") {
-    for (; i < n; i++) {
+export interface Folded<C = unknown> {
+  readonly keys: unknown[];
+  readonly values: C[];
+}
+
+/**
+ * One input partition folded with a built-in reducer straight into columns: one map lookup per
+ * record, no call, and no copy afterwards. Same results as the reducer function through a
+ * `KeyMap` (`sum` is `a + b`, `min`/`max` are `Math.min`/`Math.max`; array keys compare
+ * structurally and keep their first-seen object).
+ */
+export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag): Folded {
+  const slots = new Map<unknown, number>();
+  const keys: unknown[] = [];
+  const values: unknown[] = [];
+  // Array keys are rare: they take the slow path, a canonical string per record, kept apart so
+  // that they come after the primitive keys as in a KeyMap.
+  let arrays: KeyMap<Box<unknown>> | undefined;
+  const slow = (k: unknown[], v: unknown): void => {
+    arrays ??= new KeyMap();
+    const box = arrays.get(k);
+    if (box === undefined) arrays.set(k, { c: v });
+    else box.c = tag === "sum" ? (box.c as number) + (v as number) : (tag === "min" ? Math.min : Math.max)(box.c as number, v as number);
+  };
+  const records = feed.records;
+  if (records && tag === "sum") {
+    // The hot loop of reduceByKey(sum) and countByValue: kept free of calls.
+    for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       const k = r[0];
-      if (typeof k === "object" && k !== null) break;
-      const b = m.get(k);
-      if (b === undefined) m.set(k, { c: r[1] });
-      else b.c = b.c + r[1];
+      if (Array.isArray(k)) {
+        slow(k, r[1]);
+        continue;
+      }
+      const slot = slots.get(k);
+      if (slot === undefined) {
+        slots.set(k, keys.length);
+        keys.push(k);
+        values.push(r[1]);
+      } else {
+        values[slot] = (values[slot] as number) + (r[1] as number);
+      }
     }
   } else {
-    const pick = tag === "min" ? Math.min : Math.max;
-    for (; i < n; i++) {
-      const r = records[i]!;
+    const pick = tag === "sum" ? (a: number, b: number) => a + b : tag === "min" ? Math.min : Math.max;
+    const fold = (r: Pair<unknown, unknown>): void => {
       const k = r[0];
-      if (typeof k === "object" && k !== null) break;
-      const b = m.get(k);
-      if (b === undefined) m.set(k, { c: r[1] });
-      else b.c = pick(b.c, r[1]);
-    }
+      if (Array.isArray(k)) return slow(k, r[1]);
+      const slot = slots.get(k);
+      if (slot === undefined) {
+        slots.set(k, keys.length);
+        keys.push(k);
+        values.push(r[1]);
+      } else {
+        values[slot] = pick(values[slot] as number, r[1] as number);
+      }
+    };
+    if (records) for (let i = 0; i < records.length; i++) fold(records[i]!);
+    else feed(fold);
   }
-  m.forEach((box, k) => into.set(k, box));
-  return i;
+  arrays?.forEach((box, k) => {
+    keys.push(k);
+    values.push(box.c);
+  });
+  return { keys, values };
+}
+
+/** `folded` cut into one bucket per output partition, keys in their folded order. */
+export function bucketsOf<C>(folded: Folded<C>, partitioner: Partitioner): KeyMap<C>[] {
+  const n = partitioner.numPartitions;
+  const out = Array.from({ length: n }, () => new KeyMap<C>());
+  const { keys, values } = folded;
+  for (let i = 0; i < keys.length; i++) out[n === 1 ? 0 : partitioner.getPartition(keys[i])]!.set(keys[i], values[i]!);
+  return out;
 }
 
 /** One input partition folded per key and cut into one bucket per output partition. */
@@ -119,28 +174,22 @@ export function mapSide<K, V, C>(
   mapSideCombine: boolean,
 ): KeyMap<C>[] {
   const n = partitioner.numPartitions;
-  const { createCombiner, mergeValue } = aggregator;
   // With map-side combine, fold first and partition the distinct keys after: one hash per key,
   // not per record.
   const combining = mapSideCombine || n === 1;
+  const tag = aggregator.reducerTag;
+  // A built-in reducer's known semantics allow one tight loop, no calls.
+  if (combining && tag) return bucketsOf(foldTagged(feed as Feed<Pair<unknown, unknown>>, tag) as Folded<C>, partitioner);
+  const { createCombiner, mergeValue } = aggregator;
   const combined = combining ? new KeyMap<Box<C>>() : undefined;
   const buckets = combining ? [] : Array.from({ length: n }, () => new KeyMap<Box<C>>());
-  const fold = (r: Pair<K, V>): void => {
+  feed((r: Pair<K, V>): void => {
     const k = r[0];
     const target = combined ?? buckets[partitioner.getPartition(k)]!;
     const box = target.get(k);
     if (box === undefined) target.set(k, { c: createCombiner(r[1]) });
     else box.c = mergeValue(box.c, r[1]);
-  };
-  const tag = aggregator.reducerTag;
-  if (combined && tag && feed.records) {
-    // A built-in reducer over an array: its known semantics allow one tight loop, no calls.
-    const records = feed.records;
-    const done = foldTagged(records as readonly Pair<unknown, number>[], tag, combined as unknown as KeyMap<Box<number>>);
-    for (let i = done; i < records.length; i++) fold(records[i]!);
-  } else {
-    feed(fold);
-  }
+  });
   const out = Array.from({ length: combined && n > 1 ? n : combined ? 1 : n }, () => new KeyMap<C>());
   if (!combined) {
     buckets.forEach((bucket, p) => bucket.forEach((box, k) => out[p]!.set(k, box.c)));

@@ -39,6 +39,25 @@ describe("reduceByKey with built-in reducers: WASM kernels vs JS", () => {
     expect(wasm.map((b) => b.sort())).toEqual([[[1, 2], ["a", 4]], [["x", "pq"]]]);
   });
 
+  it("runs the operators before the shuffle once per record, also when the kernels cannot take the keys", async () => {
+    for (const keyOf of [(w: string): unknown => [w, w.length], (w: string): unknown => (w === "b" ? 2 : w), (w: string): unknown => w]) {
+      let calls = 0;
+      const out = await runOperation(
+        [["a", "b", "a", "c"], ["b"]],
+        (s) =>
+          s
+            .map((w) => {
+              calls++;
+              return [keyOf(w), 1] as const;
+            })
+            .reduceByKey(sum),
+        { kernels: "wasm" },
+      );
+      expect(calls).toBe(5);
+      expect(out.map((b) => b.length)).toEqual([3, 1]);
+    }
+  });
+
   it("large partials go through the worker pool, with the in-thread batches exactly", async () => {
     // 200k distinct keys over two input partitions (half shared): partials of 300k keys in all.
     const pairs: [string | number, number][] = [];
