@@ -97,7 +97,7 @@ export interface Folded<C = unknown> {
 
 /**
  * One input partition folded with a built-in reducer straight into columns: one map lookup per
- * record, no call, and no copy afterwards. Same results as the reducer function through a
+ * record and no copy afterwards. Same results as the reducer function through a
  * `KeyMap` (`sum` is `a + b`, `min`/`max` are `Math.min`/`Math.max`; array keys compare
  * structurally and keep their first-seen object).
  */
@@ -105,51 +105,32 @@ export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag):
   const slots = new Map<unknown, number>();
   const keys: unknown[] = [];
   const values: unknown[] = [];
+  const pick = tag === "sum" ? (a: number, b: number) => a + b : tag === "min" ? Math.min : Math.max;
   // Array keys are rare: they take the slow path, a canonical string per record, kept apart so
   // that they come after the primitive keys as in a KeyMap.
   let arrays: KeyMap<Box<unknown>> | undefined;
-  const slow = (k: unknown[], v: unknown): void => {
-    arrays ??= new KeyMap();
-    const box = arrays.get(k);
-    if (box === undefined) arrays.set(k, { c: v });
-    else box.c = tag === "sum" ? (box.c as number) + (v as number) : (tag === "min" ? Math.min : Math.max)(box.c as number, v as number);
-  };
-  const records = feed.records;
-  if (records && tag === "sum") {
-    // The hot loop of reduceByKey(sum) and countByValue: kept free of calls.
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const k = r[0];
-      if (Array.isArray(k)) {
-        slow(k, r[1]);
-        continue;
-      }
-      const slot = slots.get(k);
-      if (slot === undefined) {
-        slots.set(k, keys.length);
-        keys.push(k);
-        values.push(r[1]);
-      } else {
-        values[slot] = (values[slot] as number) + (r[1] as number);
-      }
+  const fold = (r: Pair<unknown, unknown>): void => {
+    const k = r[0];
+    if (Array.isArray(k)) {
+      arrays ??= new KeyMap();
+      const box = arrays.get(k);
+      if (box === undefined) arrays.set(k, { c: r[1] });
+      else box.c = pick(box.c as number, r[1] as number);
+      return;
     }
-  } else {
-    const pick = tag === "sum" ? (a: number, b: number) => a + b : tag === "min" ? Math.min : Math.max;
-    const fold = (r: Pair<unknown, unknown>): void => {
-      const k = r[0];
-      if (Array.isArray(k)) return slow(k, r[1]);
-      const slot = slots.get(k);
-      if (slot === undefined) {
-        slots.set(k, keys.length);
-        keys.push(k);
-        values.push(r[1]);
-      } else {
-        values[slot] = pick(values[slot] as number, r[1] as number);
-      }
-    };
-    if (records) for (let i = 0; i < records.length; i++) fold(records[i]!);
-    else feed(fold);
-  }
+    const slot = slots.get(k);
+    if (slot === undefined) {
+      slots.set(k, keys.length);
+      keys.push(k);
+      values.push(r[1]);
+    } else {
+      values[slot] = pick(values[slot] as number, r[1] as number);
+    }
+  };
+  // Over an array, a plain loop: the fold and the reducer inline into it.
+  const records = feed.records;
+  if (records) for (let i = 0; i < records.length; i++) fold(records[i]!);
+  else feed(fold);
   arrays?.forEach((box, k) => {
     keys.push(k);
     values.push(box.c);
