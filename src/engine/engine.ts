@@ -257,8 +257,9 @@ async function poolShuffle<K>(pool: WorkerPool, folded: readonly Folded[], numPa
  * (one tight loop), its distinct keys and partial values encoded as columns and partitioned by the
  * kernel, then each output partition merges the partials in the kernel. The columns are what
  * moves between threads in a worker pool; here they run in this thread with the same results as
- * the JS path. Undefined (the JS reduce side takes the partials) when keys are not all strings or all numbers, a
- * string is not well-formed UTF-16 (UTF-8 would merge lone surrogates), or a value is no number.
+ * the JS path. Undefined (the JS reduce side takes the partials) when keys are not all strings
+ * or all numbers, a string is not well-formed UTF-16 (UTF-8 would merge lone surrogates), or a
+ * value is no number.
  */
 function kernelShuffle<K>(kernels: Kernels, folded: readonly Folded[], numPartitions: number, tag: ReducerTag): Partitions<[K, number]> | undefined {
   const partials: PartitionedAggregate[] = [];
