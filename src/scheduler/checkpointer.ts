@@ -3,6 +3,7 @@ import type { Partitions } from "../core/executor.ts";
 import type { DStreamGraph } from "../dstream/graph.ts";
 import type { InputSource } from "../dstream/input.ts";
 import { writeCheckpoint } from "../state/checkpoint.ts";
+import { EncodingCache, Piece } from "../state/encoding-cache.ts";
 import type { CheckpointStore } from "../state/store.ts";
 import type { ListenerBus } from "./listener.ts";
 
@@ -41,6 +42,8 @@ export class Checkpointer {
   private readonly sources: readonly CheckpointedSource[];
   private readonly bus: ListenerBus;
   private readonly reportError: (error: unknown) => void;
+  /** @internal The encodings of remembered batches, kept between checkpoints. */
+  readonly encodings = new EncodingCache();
 
   constructor(
     graph: DStreamGraph,
@@ -72,7 +75,13 @@ export class Checkpointer {
         sources: positions,
         streams: await this.graph.checkpointData(time),
       };
-      await writeCheckpoint(time, content, this.store);
+      // A stream's remembered batches no longer change: each is encoded for the first checkpoint
+      // holding it, and those bytes are reused by the next ones.
+      const written = {
+        ...content,
+        streams: content.streams.map(([id, batches]) => [id, batches.map(([t, partitions]) => [t, new Piece(partitions)])]),
+      };
+      await writeCheckpoint(time, written, this.store, undefined, this.encodings);
       // Only now may sources forget what the checkpoint covers (write-ahead log entries).
       for (const [i, { source }] of this.sources.entries()) await source.checkpointed?.(positions[i]![1]);
       this.bus.post("onCheckpointCompleted", { time });

@@ -1,5 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
 import { decodeValue, encodeValue } from "./codec.ts";
+import type { EncodingCache } from "./encoding-cache.ts";
 import { frame, unframe } from "./format.ts";
 import type { CheckpointStore } from "./store.ts";
 
@@ -26,7 +27,8 @@ export function checkpointName(time: number): string {
 }
 
 /**
- * Writes `value` as the checkpoint of `time`, then deletes old checkpoints so that `keep` remain.
+ * Writes `value` as the checkpoint of `time`, then deletes old checkpoints so that `keep` remain
+ * (with `cache`, the pieces in `value` are encoded once across checkpoints).
  * Nothing is deleted unless the write succeeded, so a failed write leaves the previous checkpoint
  * in place. Checkpoints newer than `time` are deleted too: they belong to a run that was abandoned
  * (recovery fell back past them, or the clock restarted), and leaving them would make
@@ -37,12 +39,13 @@ export async function writeCheckpoint(
   value: unknown,
   store: CheckpointStore,
   keep = 2,
+  cache?: EncodingCache,
 ): Promise<void> {
   const name = checkpointName(time);
   if (!Number.isSafeInteger(keep) || keep < 1) {
     throw new RivuletError("INVALID_ARGUMENT", `keep must be a positive integer, got ${keep}`);
   }
-  const bytes = frame(encodeValue(value));
+  const bytes = frame(encodeValue(value, cache));
   try {
     await store.put(name, bytes);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { RivuletError } from "../core/errors.ts";
 import { encodeBase64 } from "./base64.ts";
 import type { SpecialNumber, Wire, WireTagged } from "./codec-wire.ts";
+import { Piece } from "./encoding-cache.ts";
 import { typedArrayBytes, typedArrayKind, type TypedArray } from "./typed-arrays.ts";
 
 /**
@@ -23,7 +24,16 @@ class Unsupported extends Error {
   readonly segments: string[] = [];
 }
 
-export function toWire(value: unknown): Wire {
+/**
+ * What a `Piece` becomes in the wire tree: the string that `encodeValue` replaces by the piece's
+ * kept encoding. Without it a piece is encoded as its value.
+ */
+export type PieceHook = (piece: Piece) => string;
+
+let onPiece: PieceHook | undefined;
+
+export function toWire(value: unknown, pieces?: PieceHook): Wire {
+  onPiece = pieces;
   try {
     return encode(value, []);
   } catch (error) {
@@ -41,6 +51,8 @@ export function toWire(value: unknown): Wire {
       });
     }
     throw error;
+  } finally {
+    onPiece = undefined;
   }
 }
 
@@ -77,6 +89,7 @@ function encodeObject(value: object, ancestors: object[]): Wire {
   if (proto === Date.prototype) return { $: "d", v: encodeNumber((value as Date).getTime()) };
   const kind = typedArrayKind(proto as object);
   if (kind !== undefined) return { $: "t", k: kind, v: encodeBase64(typedArrayBytes(value as TypedArray)) };
+  if (value instanceof Piece) return onPiece ? onPiece(value) : encode(value.value, ancestors);
   throw new Unsupported(describe(value));
 }
 
