@@ -140,10 +140,9 @@ export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag):
 
 /** `folded` cut into one bucket per output partition, keys in their folded order. */
 export function bucketsOf<C>(folded: Folded<C>, partitioner: Partitioner): KeyMap<C>[] {
-  const n = partitioner.numPartitions;
-  const out = Array.from({ length: n }, () => new KeyMap<C>());
+  const out = Array.from({ length: partitioner.numPartitions }, () => new KeyMap<C>());
   const { keys, values } = folded;
-  for (let i = 0; i < keys.length; i++) out[n === 1 ? 0 : partitioner.getPartition(keys[i])]!.set(keys[i], values[i]!);
+  for (let i = 0; i < keys.length; i++) out[partitioner.getPartition(keys[i])]!.set(keys[i], values[i]!);
   return out;
 }
 
