@@ -23,6 +23,9 @@ import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
 import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
+import { PIDRateEstimator, type PIDOptions } from "./sources/rate/pid-estimator.ts";
+import { RateController } from "./sources/rate/rate-controller.ts";
+import { RateLimiter } from "./sources/rate/rate-limiter.ts";
 
 export interface StreamingContextOptions {
   /** How often a batch is made; every window and slide is a multiple of it. */
@@ -46,10 +49,31 @@ export interface StreamingContextOptions {
   /** Where `print` writes; default: `console.log`. */
   log?: (text: string) => void;
   /**
+   * The most records per second each receiving input (`readableStream`, `textStream`,
+   * `receiverStream`) takes: Spark's `spark.streaming.receiver.maxRate`. A batch takes at most
+   * `maxRate` × the batch interval records of an input; the rest waits for later batches, and the
+   * input stops pulling from its producer (a receiver's `store()` waits) while a batch's share is
+   * waiting, so the producer slows down instead of memory filling up. Default: no limit.
+   */
+  maxRate?: number;
+  /**
+   * Spark's backpressure (`spark.streaming.backpressure.enabled`): after each batch, a PID
+   * controller sets each receiving input's rate from how long the batch took to process and how
+   * long it waited, so that batches are processed about as fast as they come; never above
+   * `maxRate`. `true` for Spark's defaults, or the initial rate and the controller's gains.
+   */
+  backpressure?: boolean | BackpressureOptions;
+  /**
    * Worker threads, used when `parallelism` > 1 on a runtime that has them (Node, browsers,
    * Deno): options, or `false` to run every partition in this thread. Ignored with `engine`.
    */
   workers?: ContextWorkerOptions | false;
+}
+
+/** Backpressure's settings: Spark's `spark.streaming.backpressure.initialRate` and `.pid.*`. */
+export interface BackpressureOptions extends PIDOptions {
+  /** Records per second each input takes before the first estimate; default: no limit (or `maxRate`). */
+  readonly initialRate?: number;
 }
 
 /** Worker options of a context: the engine's, and where the worker script is. */
@@ -134,6 +158,7 @@ export class StreamingContext {
   private writeAheadLog = false;
   private removeSettleHook: (() => void) | undefined;
   private recovered: CheckpointContent | undefined;
+  private readonly rates: Pick<StreamingContextOptions, "maxRate" | "backpressure">;
 
   constructor(options: StreamingContextOptions) {
     if (!(options.batchInterval instanceof Duration) || options.batchInterval.milliseconds <= 0) {
@@ -141,6 +166,9 @@ export class StreamingContext {
     }
     this.batchInterval = options.batchInterval;
     this.clock = options.clock ?? new SystemClock();
+    this.rates = { maxRate: options.maxRate, backpressure: options.backpressure };
+    // Bad settings fail here, not when the sources start.
+    this.rateLimiter(undefined);
     const parallelism = options.parallelism ?? parseMaster(options.master) ?? defaultParallelism(hardwareConcurrency());
     if (options.engine) {
       if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
@@ -462,6 +490,19 @@ export class StreamingContext {
     });
   }
 
+  /**
+   * The input's rate limit, and with backpressure the controller that moves it after each batch
+   * (listening to the batches of `streamId`; none without one).
+   */
+  private rateLimiter(streamId: number | undefined): RateLimiter {
+    const { maxRate, backpressure } = this.rates;
+    const options = backpressure === true ? {} : backpressure || undefined;
+    const limiter = new RateLimiter(maxRate, options?.initialRate);
+    const estimator = options && new PIDRateEstimator(this.batchInterval.milliseconds, options);
+    if (estimator && streamId !== undefined) this.bus.add(new RateController(streamId, estimator, limiter));
+    return limiter;
+  }
+
   private sourceContext(streamId: number, name: string): SourceContext {
     const info = (active: boolean, lastErrorMessage = "", lastError: unknown = undefined) => ({
       streamId,
@@ -470,9 +511,12 @@ export class StreamingContext {
       lastErrorMessage,
       lastError,
     });
+    const limiter = this.rateLimiter(streamId);
+    const interval = this.batchInterval.milliseconds;
     return {
       streamId,
       writeAheadLog: this.writeAheadLog && this.checkpointStore ? new WriteAheadLog(this.checkpointStore, streamId) : undefined,
+      maxRecordsPerBatch: () => limiter.recordsPerBatch(interval),
       now: () => this.clock.now(),
       schedule: (time, fn) => this.clock.schedule(time, fn),
       reportStarted: () => this.bus.post("onReceiverStarted", { receiverInfo: info(true) }),

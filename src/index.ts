@@ -4,6 +4,8 @@ export { StreamingContext } from "./context.ts";
 export { defineJob, runJob } from "./job.ts";
 export type { Job, JobContext, JobSetup, RunJobOptions } from "./job.ts";
 export type { ContextWorkerOptions, StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
+export type { BackpressureOptions } from "./context.ts";
+export type { PIDOptions } from "./sources/rate/pid-estimator.ts";
 
 export { DStream } from "./dstream/dstream.ts";
 export type { MapWithStateDStream, Widen } from "./dstream/dstream.ts";

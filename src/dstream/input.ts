@@ -25,12 +25,29 @@ export interface Taken<T> {
   readonly metadata?: Readonly<Record<string, number>>;
 }
 
+/** What a write-ahead log holds after a checkpointed position. */
+export interface Recovered<T> {
+  readonly records: T[];
+  /** The entries the records came from, oldest first, with how many records of each are in `records`. */
+  readonly entries: readonly { readonly seq: number; readonly count: number }[];
+  /** Records of the first entry left out as already taken (0 when that entry was unreadable). */
+  readonly skipped: number;
+  /** The newest entry's sequence number. */
+  readonly lastSeq: number;
+  /** Entries that could not be read. */
+  readonly corrupt: number;
+}
+
 /** A durable log of received records (the write-ahead log), for sources that cannot replay. */
 export interface RecordLog<T = unknown> {
   /** Resolves with the records' sequence number once they are durably written. */
   append(records: readonly T[]): Promise<number>;
-  /** The records logged after `afterSeq`, the newest sequence number, and how many entries were unreadable. */
-  recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number; corrupt: number }>;
+  /**
+   * The records logged after `afterSeq` (less the first `skip` records of the first entry after
+   * it, which a batch already took), the entries they came from with how many records of each,
+   * the newest sequence number, and how many entries were unreadable.
+   */
+  recover(afterSeq: number, skip?: number): Promise<Recovered<T>>;
   /** Forgets the records up to `throughSeq`: a checkpoint holds their effect. */
   truncate(throughSeq: number): Promise<void>;
 }
@@ -43,6 +60,11 @@ export interface SourceContext {
   now(): number;
   /** Schedules on the context's clock (receiver restarts). */
   schedule(time: number, fn: () => void | Promise<void>): () => void;
+  /**
+   * How many records the next batch may take from this input (Infinity: no limit), from the
+   * context's `maxRate` and backpressure; sources that can hold records back honour it.
+   */
+  maxRecordsPerBatch?(): number;
   reportStarted(): void;
   reportError(message: string, error: unknown): void;
   reportStopped(message: string, error?: unknown): void;

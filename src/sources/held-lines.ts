@@ -57,6 +57,11 @@ export class HeldLines {
     return this.used;
   }
 
+  /** Complete lines held. */
+  get lineCount(): number {
+    return this.lines;
+  }
+
   /** Holds `piece`, the next bytes of the text. */
   append(piece: Uint8Array): void {
     if (piece.length === 0) return;

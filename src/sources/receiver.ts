@@ -1,5 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
-import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
+import type { InputSource, RecordLog, Recovered, SourceContext, Taken } from "../dstream/input.ts";
+import { asLogPosition, RecordBuffer } from "./record-buffer.ts";
 
 /** Spark's default `spark.streaming.receiverRestartDelay`. */
 const DEFAULT_RESTART_DELAY_MS = 2000;
@@ -66,7 +67,9 @@ export abstract class Receiver<T> {
 /** Runs one receiver for its input stream: buffer, restarts, stop, reporting. */
 class ReceiverSupervisor<T> {
   state: "initialized" | "started" | "restarting" | "stopped" = "initialized";
-  buffer: T[] = [];
+  readonly buffer = new RecordBuffer<T>();
+  /** `store()` calls waiting for a batch to take a full batch's share (rate-limited inputs). */
+  private waiting: (() => void)[] = [];
   dropped = 0;
   readonly context: SourceContext;
   private readonly receiver: Receiver<T>;
@@ -79,7 +82,6 @@ class ReceiverSupervisor<T> {
 
   /** Set when the context's write-ahead log is on. */
   log: RecordLog | undefined;
-  loggedSeq = -1;
 
   store(data: T | readonly T[]): Promise<void> {
     const records: readonly T[] = Array.isArray(data) ? (data as readonly T[]) : [data as T];
@@ -89,14 +91,37 @@ class ReceiverSupervisor<T> {
       return Promise.resolve();
     }
     if (!this.log) {
-      for (const r of records) this.buffer.push(r);
-      return Promise.resolve();
+      this.buffer.push(records);
+      return this.room();
     }
     // Appends are ordered, so records reach the buffer in the order they were stored.
     return this.log.append(records.slice()).then((seq) => {
-      this.loggedSeq = seq;
-      for (const r of records) this.buffer.push(r);
+      this.buffer.push(records, seq);
+      return this.room();
     });
+  }
+
+  /** What the next batch takes: at most its rate limit's share; a `store()` waiting for room resumes. */
+  take(): T[] {
+    const records = this.buffer.take(this.context.maxRecordsPerBatch?.() ?? Infinity);
+    this.release();
+    return records;
+  }
+
+  /**
+   * Resolves at once, or, when a full batch's share is already waiting (a rate limit), once a
+   * batch has taken it: a receiver that awaits `store()` is slowed to the rate, as Spark's
+   * `store` blocks. The records themselves are kept either way.
+   */
+  private room(): Promise<void> {
+    if (this.state !== "started" || this.buffer.length <= (this.context.maxRecordsPerBatch?.() ?? Infinity)) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   async start(): Promise<void> {
@@ -129,6 +154,7 @@ class ReceiverSupervisor<T> {
     const running = this.state === "started";
     this.state = "stopped";
     this.cancelRestart?.();
+    this.release();
     if (running) await this.callOnStop();
     this.context.reportStopped(message, error);
   }
@@ -151,7 +177,7 @@ export class ReceiverSource<T> implements InputSource<T> {
   readonly name: string;
   private readonly receiver: Receiver<T>;
   private supervisor: ReceiverSupervisor<T> | undefined;
-  private restored = -1;
+  private restored: unknown;
 
   constructor(receiver: Receiver<T>) {
     this.receiver = receiver;
@@ -161,22 +187,21 @@ export class ReceiverSource<T> implements InputSource<T> {
   take(): Taken<T> {
     const s = this.supervisor;
     if (!s) return { records: [] };
-    const records = s.buffer;
-    s.buffer = [];
-    return { records, metadata: { droppedAfterStop: s.dropped } };
+    return { records: s.take(), metadata: { droppedAfterStop: s.dropped } };
   }
 
-  /** With the write-ahead log: the newest log entry taken so far. */
-  position(): number | undefined {
-    return this.supervisor?.log ? this.supervisor.loggedSeq : undefined;
+  /** With the write-ahead log: where the records taken so far reach in it. */
+  position(): unknown {
+    return this.supervisor?.log ? this.supervisor.buffer.position() : undefined;
   }
 
   restore(position: unknown): void {
-    if (typeof position === "number" && Number.isSafeInteger(position)) this.restored = position;
+    this.restored = position;
   }
 
   async checkpointed(position: unknown): Promise<void> {
-    if (typeof position === "number") await this.supervisor?.log?.truncate(position);
+    const reached = asLogPosition(position);
+    if (reached) await this.supervisor?.log?.truncate(reached.seq);
   }
 
   async start(context: SourceContext): Promise<void> {
@@ -185,10 +210,10 @@ export class ReceiverSource<T> implements InputSource<T> {
     if (context.writeAheadLog) {
       // Records logged after the last checkpointed batch were received but never processed.
       supervisor.log = context.writeAheadLog;
-      const { records, lastSeq, corrupt } = await supervisor.log.recover(this.restored);
-      if (corrupt > 0) context.reportError(`${corrupt} write-ahead log entries were corrupt and skipped`, undefined);
-      for (const r of records as T[]) supervisor.buffer.push(r);
-      supervisor.loggedSeq = lastSeq;
+      const from = asLogPosition(this.restored) ?? { seq: -1, skip: 0 };
+      const recovered = await supervisor.log.recover(from.seq, from.skip);
+      if (recovered.corrupt > 0) context.reportError(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`, undefined);
+      supervisor.buffer.recovered(from.seq, recovered as Recovered<T>);
     }
     this.receiver.attach(supervisor);
     return supervisor.start();

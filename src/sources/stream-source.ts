@@ -1,5 +1,6 @@
-import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
+import type { InputSource, RecordLog, Recovered, SourceContext, Taken } from "../dstream/input.ts";
 import { yieldToEventLoop } from "../core/yield.ts";
+import { asLogPosition, RecordBuffer } from "./record-buffer.ts";
 
 /** Chunks read before the pump lets timers and I/O run. */
 const CHUNKS_PER_TURN = 64;
@@ -8,26 +9,29 @@ export const DEFAULT_MAX_BUFFERED = 1_000_000;
 
 /**
  * An input fed by a `ReadableStream`: a reader pulls chunks as they come and appends their records
- * to a buffer; each batch takes the buffer whole. The stream's end or failure is reported to
+ * to a buffer; each batch takes what is buffered. The stream's end or failure is reported to
  * listeners and only ends this input: the context keeps running its other streams.
  *
  * Two ways to survive a restart. A replayable source (one that can reopen its data at an offset)
  * checkpoints the offset its records reached and reopens there. Any other source can use the
  * context's write-ahead log: each chunk's records are logged before the next chunk is pulled,
  * and records logged after the last checkpointed batch are taken again after a restart.
+ *
+ * With a rate limit (the context's `maxRate` or backpressure), a batch takes at most its share;
+ * the rest waits for the next batch, and the pump stops pulling while a batch's share is waiting.
  */
 export abstract class StreamSource<C, T> implements InputSource<T> {
   abstract readonly name: string;
   private readonly open: (offset: number) => ReadableStream<C>;
-  private readonly replayable: boolean;
+  private readonly isReplayable: boolean;
   private reader: ReadableStreamDefaultReader<C> | undefined;
-  private buffer: T[] = [];
+  protected readonly buffer = new RecordBuffer<T>();
+  private context: SourceContext | undefined;
   private pumping: Promise<void> | undefined;
   private stopping = false;
   private cancelled = false;
   private log: RecordLog | undefined;
-  private loggedSeq = -1;
-  private restored: number | undefined;
+  private restored: unknown;
   private readonly maxBuffered: number;
   private drained: (() => void) | undefined;
   /** True while the pump has stepped aside for other tasks with chunks still to read. */
@@ -36,7 +40,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   /** `open(offset)` gives the stream; only a replayable source is ever opened past 0. */
   constructor(open: (offset: number) => ReadableStream<C>, replayable: boolean, maxBuffered = DEFAULT_MAX_BUFFERED) {
     this.open = open;
-    this.replayable = replayable;
+    this.isReplayable = replayable;
     this.maxBuffered = maxBuffered;
   }
 
@@ -56,17 +60,20 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   protected seek(_offset: number): void {}
 
   take(): Taken<T> {
-    const records = this.buffer;
-    this.buffer = [];
+    const taken = this.takeFrom(this.limit());
     this.drained?.();
-    const taken = this.takeFrom(records);
     const metadata = this.metadata();
     return metadata ? { ...taken, metadata } : taken;
   }
 
-  /** What a batch takes, given the records buffered; text sources add the lines they hold as bytes. */
-  protected takeFrom(records: T[]): Taken<T> {
-    return { records };
+  /** What a batch takes, at most `limit` records; text sources add the lines they hold as bytes. */
+  protected takeFrom(limit: number): Taken<T> {
+    return { records: this.buffer.take(limit) };
+  }
+
+  /** True for a source that reopens its data at an offset after a restart. */
+  protected get replayable(): boolean {
+    return this.isReplayable;
   }
 
   /** How much is buffered, in records (or their equivalent), for the bound on buffering. */
@@ -79,29 +86,32 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     return this.log !== undefined;
   }
 
-  /** Replayable: the offset the taken records reach; with the log: the newest entry taken. */
-  position(): number | undefined {
-    return this.replayable ? this.offset() : this.log ? this.loggedSeq : undefined;
+  /** Replayable: the offset the taken records reach; with the log: where the taken records reach in it. */
+  position(): unknown {
+    return this.replayable ? this.offset() : this.log ? this.buffer.position() : undefined;
   }
 
   restore(position: unknown): void {
-    if (typeof position === "number" && Number.isSafeInteger(position)) this.restored = position;
+    this.restored = position;
   }
 
   async checkpointed(position: unknown): Promise<void> {
-    if (this.log && typeof position === "number") await this.log.truncate(position);
+    const reached = asLogPosition(position);
+    if (this.log && reached) await this.log.truncate(reached.seq);
   }
 
   async start(context: SourceContext): Promise<void> {
+    this.context = context;
     if (!this.replayable && context.writeAheadLog) {
       this.log = context.writeAheadLog;
-      const { records, lastSeq, corrupt } = await this.log.recover(this.restored ?? -1);
-      if (corrupt > 0) context.reportError(`${corrupt} write-ahead log entries were corrupt and skipped`, undefined);
-      for (const r of records as T[]) this.buffer.push(r);
-      this.loggedSeq = lastSeq;
+      const from = asLogPosition(this.restored) ?? { seq: -1, skip: 0 };
+      const recovered = await this.log.recover(from.seq, from.skip);
+      if (recovered.corrupt > 0) context.reportError(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`, undefined);
+      this.buffer.recovered(from.seq, recovered as Recovered<T>);
     }
     if (this.stopping) return;
-    const offset = this.replayable ? (this.restored ?? 0) : 0;
+    const restored = this.restored;
+    const offset = this.replayable && typeof restored === "number" && Number.isSafeInteger(restored) && restored > 0 ? restored : 0;
     if (offset > 0) this.seek(offset);
     this.reader = this.open(offset).getReader();
     context.reportStarted();
@@ -133,7 +143,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
       for (let chunks = 1; ; chunks++) {
         // Pulled, not pushed: a full buffer stops the reads (and so the producer) until a batch
         // takes it, and a producer that is always ready still lets the scheduler's timer run.
-        if (this.buffered() >= this.maxBuffered) await new Promise<void>((resolve) => (this.drained = resolve));
+        if (this.buffered() >= Math.min(this.maxBuffered, this.limit())) await new Promise<void>((resolve) => (this.drained = resolve));
         else if (chunks % CHUNKS_PER_TURN === 0) {
           this.yielding = true;
           await yieldToEventLoop();
@@ -143,12 +153,12 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
         const { done, value } = await reader.read();
         if (done) break;
         if (this.log) await this.logged((out) => this.accept(value, out));
-        else this.accept(value, this.buffer);
+        else this.accept(value, this.buffer.sink);
       }
       // A cancelled stream's unfinished tail (a line without its newline) is not a record.
       if (!this.cancelled) {
         if (this.log) await this.logged((out) => this.finish(out));
-        else this.finish(this.buffer);
+        else this.finish(this.buffer.sink);
       }
       context.reportStopped(this.cancelled ? "stopped with the context" : "the stream ended");
     } catch (error) {
@@ -169,8 +179,12 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     const out: T[] = [];
     make(out);
     if (out.length === 0) return;
-    this.loggedSeq = await this.log!.append(out);
-    for (const r of out) this.buffer.push(r);
+    this.buffer.push(out, await this.log!.append(out));
+  }
+
+  /** Records the next batch may take. */
+  private limit(): number {
+    return this.context?.maxRecordsPerBatch?.() ?? Infinity;
   }
 }
 

@@ -52,6 +52,8 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   private droppingLongLine = false;
   private longLinesDropped = 0;
   private atStreamStart = true;
+  /** Set when lines were dropped between held lines, so the held bytes are not contiguous in the stream. */
+  private heldGap = false;
 
   /**
    * `segmentBytes` (set by the context when its workers get batches by transfer): also keep each
@@ -98,11 +100,25 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     this.bytesOfLines = this.bytesRead;
   }
 
-  protected override takeFrom(records: string[]): Taken<string> {
+  protected override takeFrom(limit: number): Taken<string> {
+    // A replayable source's lines past a stream-ending '\r' (the only strings it has) have no
+    // byte offsets to resume at: they are taken whole.
+    const records = this.buffer.take(this.lineByLine && this.replayable ? Infinity : limit);
     // An empty batch is text too: operators downstream run the same way on every batch.
     if (this.held.length === 0 && records.length === 0 && !this.lineByLine) return { records, lazy: { count: 0, load: () => [], utf8Lines: NO_BYTES } };
-    if (this.held.length === 0) return { records };
-    const { bytes, scan, segments } = this.held.take();
+    if (this.held.length === 0 || records.length >= limit) return { records };
+    let { bytes, scan, segments } = this.held.take();
+    const room = limit - records.length;
+    // Lines over the limit stay held for the next batch. Not when a dropped over-long line left a
+    // gap in what is held: the held bytes' offset in the stream would then be unknown.
+    if (scan.lines > room && !(this.replayable && this.heldGap)) {
+      const cut = afterNthNewline(bytes, room);
+      this.held.append(bytes.subarray(cut));
+      bytes = bytes.subarray(0, cut);
+      scan = { lines: room, clean: scan.clean };
+      segments = undefined;
+    }
+    if (this.held.length === 0) this.heldGap = false;
     const atStart = this.atStreamStart;
     this.atStreamStart = false;
     if (!scan.clean || records.length > 0) {
@@ -117,11 +133,12 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   }
 
   protected override buffered(): number {
-    return super.buffered() + Math.floor((this.held.length + this.tailLength) / BYTES_PER_RECORD);
+    return super.buffered() + this.held.lineCount + Math.floor(this.tailLength / BYTES_PER_RECORD);
   }
 
   protected override offset(): number {
-    return this.bytesOfLines;
+    // Lines still held (over a batch's rate limit) are read again after a restart.
+    return this.bytesOfLines - this.held.length;
   }
 
   protected override seek(offset: number): void {
@@ -144,6 +161,7 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
       const newline = chunk.indexOf(10);
       if (newline < 0) return;
       this.droppingLongLine = false;
+      this.heldGap ||= this.held.length > 0;
       chunk = chunk.subarray(newline + 1);
     }
     const newline = chunk.lastIndexOf(10);
@@ -186,4 +204,11 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
 function isReplayable(source: ReadableStream<Uint8Array | string> | ReplayableByteSource): source is ReplayableByteSource {
   // Not `instanceof ReadableStream`: streams from another realm or a polyfill are streams too.
   return typeof (source as Partial<ReplayableByteSource>).open === "function" && typeof (source as Partial<ReadableStream>).getReader !== "function";
+}
+
+/** The index just past the `n`th newline of `bytes` (which has more than `n`). */
+function afterNthNewline(bytes: Uint8Array, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) at = bytes.indexOf(0x0a, at + 1);
+  return at + 1;
 }

@@ -1,6 +1,6 @@
 import { decodeValue, encodeValue } from "../state/codec.ts";
 import { frame, unframe } from "../state/format.ts";
-import type { RecordLog } from "../dstream/input.ts";
+import type { RecordLog, Recovered } from "../dstream/input.ts";
 import type { CheckpointStore } from "../state/store.ts";
 
 /**
@@ -28,19 +28,27 @@ export class WriteAheadLog<T> implements RecordLog<T> {
     return write;
   }
 
-  /** The records logged after `afterSeq`, in order, and the newest sequence number; entries up to it are deleted. */
-  async recover(afterSeq: number): Promise<{ records: T[]; lastSeq: number; corrupt: number }> {
-    const entries = await this.entries();
+  /**
+   * The records logged after `afterSeq`, in order, less the first `skip` of the first entry after
+   * it (a batch took them before the restart), and the newest sequence number; entries up to
+   * `afterSeq` are deleted. `skipped` says how many were skipped: none when that entry is gone.
+   */
+  async recover(afterSeq: number, skip = 0): Promise<Recovered<T>> {
     const out: T[] = [];
+    const entries: { seq: number; count: number }[] = [];
     let lastSeq = afterSeq;
     let corrupt = 0;
-    for (const [seq, name] of entries) {
+    let first = true;
+    let skippedRecords = 0;
+    for (const [seq, name] of await this.entries()) {
       if (seq <= afterSeq) {
         await this.store.delete(name);
         continue;
       }
       const bytes = await this.store.get(name);
       lastSeq = seq;
+      const skipped = first ? skip : 0;
+      first = false;
       if (!bytes) continue;
       let records: unknown;
       try {
@@ -50,11 +58,17 @@ export class WriteAheadLog<T> implements RecordLog<T> {
         corrupt++;
         continue;
       }
-      if (Array.isArray(records)) for (const r of records as T[]) out.push(r);
-      else corrupt++;
+      if (!Array.isArray(records)) {
+        corrupt++;
+        continue;
+      }
+      const from = Math.min(skipped, records.length);
+      if (from > 0) skippedRecords = from;
+      for (let i = from; i < records.length; i++) out.push(records[i] as T);
+      entries.push({ seq, count: records.length - from });
     }
     this.nextSeq = Math.max(this.nextSeq, lastSeq + 1);
-    return { records: out, lastSeq, corrupt };
+    return { records: out, entries, skipped: skippedRecords, lastSeq, corrupt };
   }
 
   /** Deletes the entries up to `throughSeq`: a checkpoint holds their effect now. */
