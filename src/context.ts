@@ -16,6 +16,7 @@ import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
 import { asCheckpointContent, type CheckpointContent, Checkpointer } from "./scheduler/checkpointer.ts";
 import { ListenerBus, type StreamingListener } from "./scheduler/listener.ts";
+import { OriginLock, type OriginLockOptions } from "./scheduler/origin-lock.ts";
 import { readLatestCheckpoint } from "./state/checkpoint.ts";
 import type { CheckpointStore } from "./state/store.ts";
 import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
@@ -68,6 +69,30 @@ export interface StreamingContextOptions {
    * Deno): options, or `false` to run every partition in this thread. Ignored with `engine`.
    */
   workers?: ContextWorkerOptions | false;
+  /**
+   * One active context per origin, not just per realm: `start()` takes the Web Lock
+   * `"rivulet:streaming-context"` (or `name`) and holds it until `stop()` has finished; the browser
+   * releases it if the tab or worker holding it closes or crashes. Turn it on when tabs or workers
+   * of one page could run the same job against the same checkpoint store (IndexedDB), where two
+   * running contexts would overwrite each other's state.
+   *
+   * `start()` stays synchronous: it asks for the lock, and the context begins (its sources start,
+   * batches are generated, listeners get `onStreamingStarted`) once the lock is granted, with
+   * batch times counted from `start()`. When another context of the origin holds the lock, the
+   * context stops itself and `awaitTermination()` rejects with `ANOTHER_CONTEXT_ACTIVE`. With
+   * `wait: true` it stands by instead, and begins when the holder stops or goes away, its batch
+   * times counted from then (unless it resumes from a checkpoint); `stop()` while standing by
+   * withdraws the request.
+   *
+   * A context with a checkpoint store checks, once it holds the lock, that the store's newest
+   * checkpoint is the one it resumed from: when another context wrote a newer one (a standby
+   * typically finds its predecessor's), it stops with `CHECKPOINT_MISMATCH` rather than overwrite
+   * that state; `StreamingContext.getOrCreate` then builds one that resumes from it.
+   *
+   * Where there is no `navigator.locks` (Node, Cloudflare workerd), pass `locks`, or the
+   * constructor throws `UNSUPPORTED`. Default: off.
+   */
+  originLock?: boolean | OriginLockOptions;
 }
 
 /** Backpressure's settings: Spark's `spark.streaming.backpressure.initialRate` and `.pid.*`. */
@@ -159,6 +184,9 @@ export class StreamingContext {
   private removeSettleHook: (() => void) | undefined;
   private recovered: CheckpointContent | undefined;
   private readonly rates: Pick<StreamingContextOptions, "maxRate" | "backpressure">;
+  private readonly originLock: OriginLock | undefined;
+  /** Sources started and batches generated: at `start()`, or once the origin's lock is held. */
+  private begun = false;
 
   constructor(options: StreamingContextOptions) {
     if (!(options.batchInterval instanceof Duration) || options.batchInterval.milliseconds <= 0) {
@@ -169,6 +197,7 @@ export class StreamingContext {
     this.rates = { maxRate: options.maxRate, backpressure: options.backpressure };
     // Bad settings fail here, not when the sources start.
     this.rateLimiter(undefined);
+    this.originLock = options.originLock ? new OriginLock(options.originLock) : undefined;
     const parallelism = options.parallelism ?? parseMaster(options.master) ?? defaultParallelism(hardwareConcurrency());
     if (options.engine) {
       if (options.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine passed to StreamingContext has been closed");
@@ -296,7 +325,10 @@ export class StreamingContext {
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
-  /** Starts receiving and generating batches. The first batch is one interval after now, aligned. */
+  /**
+   * Starts receiving and generating batches. The first batch is one interval after now, aligned.
+   * With `originLock`, the context begins once it holds the origin's lock (see there).
+   */
   start(): void {
     if (this.currentState === "active") {
       console.warn("StreamingContext.start(): the context has already been started");
@@ -322,15 +354,32 @@ export class StreamingContext {
         `${[...new Set(needing)].join(", ")} needs checkpointing: call ssc.checkpoint(store) before start() (a MemoryCheckpointStore in tests, an IndexedDBCheckpointStore or FileCheckpointStore to survive restarts)`,
       );
     }
+    activeContext = this;
+    this.currentState = "active";
+    const lock = this.originLock;
     const interval = this.batchInterval.milliseconds;
-    const zeroTime = this.recovered?.zeroTime ?? Math.floor(this.clock.now() / interval) * interval;
+    const alignedNow = () => Math.floor(this.clock.now() / interval) * interval;
+    // A standby's batch times count from when it takes over, not from when it began to wait.
+    const zeroTime = this.recovered?.zeroTime ?? (lock?.wait ? undefined : alignedNow());
+    const answered = lock ? this.takeOriginLock(lock, () => zeroTime ?? alignedNow()) : Promise.resolve();
+    const clock = this.clock as Partial<ManualClock>;
+    if (typeof clock.addSettleHook === "function") {
+      // A manual clock's advance waits for the lock's answer, so that the first batches do not
+      // depend on how fast the lock manager answers; but not for a standby, which may wait forever.
+      const ready = lock?.wait ? Promise.resolve() : answered;
+      this.removeSettleHook = clock.addSettleHook(() => ready.then(() => Promise.all(this.sources.map(({ source }) => source.settle?.()))));
+    }
+    if (!lock) this.begin(zeroTime ?? alignedNow());
+  }
+
+  /** Starts the graph, the sources and the batch clock: at `start()`, or once the origin's lock is held. */
+  private begin(zeroTime: number): void {
+    this.begun = true;
     this.graph.start(zeroTime);
     if (this.checkpointStore) {
       const checkpointer = new Checkpointer(this.graph, this.checkpointStore, this.sources, this.bus, (e) => this.reportError(e));
       this.generator.onBatchCompleted((time, pending) => checkpointer.afterBatch(time, pending));
     }
-    activeContext = this;
-    this.currentState = "active";
     const starting: Promise<void>[] = [];
     for (const { source, streamId } of this.sources) {
       if (!source.start) continue;
@@ -345,12 +394,48 @@ export class StreamingContext {
       );
     }
     this.sourcesStarting = Promise.all(starting).then(() => undefined);
-    const clock = this.clock as Partial<ManualClock>;
-    if (typeof clock.addSettleHook === "function") {
-      this.removeSettleHook = clock.addSettleHook(() => Promise.all(this.sources.map(({ source }) => source.settle?.())));
-    }
+    const interval = this.batchInterval.milliseconds;
     this.generator.start(zeroTime, this.recovered ? this.recovered.checkpointTime + interval : undefined);
     this.bus.post("onStreamingStarted", { time: this.clock.now() });
+  }
+
+  /**
+   * Begins once this context holds the origin's lock. When another context of the origin holds
+   * it, or has written checkpoints this one did not resume from, reports why and stops.
+   */
+  private async takeOriginLock(lock: OriginLock, zeroTime: () => number): Promise<void> {
+    try {
+      const outcome = await lock.acquire();
+      // Stopped meanwhile (or the request was withdrawn by stop()): shutdown releases the lock.
+      if (this.currentState !== "active" || outcome === "cancelled") return;
+      if (outcome === "unavailable") {
+        throw new RivuletError(
+          "ANOTHER_CONTEXT_ACTIVE",
+          `another StreamingContext is active in this origin: another tab, window or worker holds the Web Lock "${lock.name}"; ` +
+            "stop it first, wait for it (originLock: { wait: true }), or give independent jobs lock names of their own (originLock: { name })",
+        );
+      }
+      if (this.checkpointStore) await this.assertResumedFromNewest(this.checkpointStore);
+      if (this.currentState === "active") this.begin(zeroTime());
+    } catch (error) {
+      if (this.currentState !== "active") return;
+      this.reportError(error);
+      void this.stop();
+    }
+  }
+
+  /** Refuses to run on from a checkpoint older than the store's newest: that would overwrite another context's state. */
+  private async assertResumedFromNewest(store: CheckpointStore): Promise<void> {
+    const newest = await readLatestCheckpoint(store);
+    const resumedFrom = this.recovered?.checkpointTime;
+    if (newest && newest.time !== resumedFrom) {
+      throw new RivuletError(
+        "CHECKPOINT_MISMATCH",
+        `the newest checkpoint in the store (batch ${newest.time}) is not the one this context resumed from (${resumedFrom === undefined ? "none" : `batch ${resumedFrom}`}): ` +
+          "another context of this origin has written it, and running on would overwrite its state; " +
+          "build the context again with StreamingContext.getOrCreate(store, factory) to resume from it",
+      );
+    }
   }
 
   /**
@@ -359,14 +444,17 @@ export class StreamingContext {
    */
   stop(options: StopOptions = {}): Promise<void> {
     if (this.stopping) return this.stopping;
-    const wasActive = this.currentState === "active";
+    const wasActive = this.currentState === "active" && this.begun;
     this.currentState = "stopped";
     if (activeContext === this) activeContext = undefined;
     this.stopping = this.shutdown(wasActive, options.graceful ?? false, options.stopEngine ?? true);
     return this.stopping;
   }
 
-  /** Resolves when the context stops; rejects with the first error a job (or the generation of a batch) reported. */
+  /**
+   * Resolves when the context stops; rejects with the first error a job (or the generation of a
+   * batch, or taking the origin's lock) reported.
+   */
   awaitTermination(): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.error) return reject(this.error.error);
@@ -446,23 +534,28 @@ export class StreamingContext {
   }
 
   private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean): Promise<void> {
-    if (wasActive) {
-      await this.sourcesStarting;
-      const stopSources = () =>
-        Promise.all(this.sources.map(({ source }) => Promise.resolve(source.stop?.(graceful)).catch(() => undefined)));
-      if (graceful) {
-        // Stop receiving first, then let one last batch take everything already received.
-        await stopSources();
-        await this.generator.stop(true);
-        await this.scheduler.idle();
-      } else {
-        await this.generator.stop(false);
-        await this.scheduler.stop();
-        await stopSources();
+    try {
+      if (wasActive) {
+        await this.sourcesStarting;
+        const stopSources = () =>
+          Promise.all(this.sources.map(({ source }) => Promise.resolve(source.stop?.(graceful)).catch(() => undefined)));
+        if (graceful) {
+          // Stop receiving first, then let one last batch take everything already received.
+          await stopSources();
+          await this.generator.stop(true);
+          await this.scheduler.idle();
+        } else {
+          await this.generator.stop(false);
+          await this.scheduler.stop();
+          await stopSources();
+        }
       }
+      this.removeSettleHook?.();
+      if (stopEngine) await this.engine.close();
+    } finally {
+      // Last, so that a context taking the lock next finds this one's work (its last checkpoint) done.
+      await this.originLock?.release();
     }
-    this.removeSettleHook?.();
-    if (stopEngine) await this.engine.close();
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();
   }

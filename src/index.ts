@@ -29,6 +29,7 @@ export type { ReducerTag, TaggedReducer } from "./core/reducers.ts";
 export { ManualClock, SystemClock } from "./scheduler/clock.ts";
 export type { Clock } from "./scheduler/clock.ts";
 export type { BatchInfo, OutputOperationInfo, ReceiverInfo, StreamingListener } from "./scheduler/listener.ts";
+export type { OriginLockGrant, OriginLockManager, OriginLockOptions, OriginLockRequestOptions } from "./scheduler/origin-lock.ts";
 
 export { Receiver } from "./sources/receiver.ts";
 export type { QueueStreamOptions } from "./sources/queue.ts";

@@ -14,7 +14,9 @@ export type RivuletErrorCode =
   | "CHECKPOINT_REQUIRED"
   | "CHECKPOINT_FAILED"
   | "CHECKPOINT_CORRUPT"
-  | "CHECKPOINT_MISMATCH";
+  | "CHECKPOINT_MISMATCH"
+  /** Something this runtime does not have (the Web Locks API for `originLock`, say). */
+  | "UNSUPPORTED";
 
 export class RivuletError extends Error {
   readonly code: RivuletErrorCode;

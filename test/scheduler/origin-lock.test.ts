@@ -1,0 +1,284 @@
+// One active context per origin (`originLock`), in Node with an in-memory lock manager standing
+// for the origin. Another tab is another realm: a second instance of the library's modules, with a
+// realm rule (one active context) of its own, sharing the lock manager with this one.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  ManualClock,
+  MemoryCheckpointStore,
+  type OriginLockManager,
+  Receiver,
+  type RecoveryInfo,
+  RivuletError,
+  Seconds,
+  StreamingContext,
+  type StreamingContextOptions,
+} from "../../src/index.ts";
+import * as thisTab from "../../src/index.ts";
+import { FakeLockManager } from "../support/fake-lock-manager.ts";
+import { sorted } from "../support/spark-suite.ts";
+
+type Rivulet = typeof import("../../src/index.ts");
+type AnyContext = InstanceType<Rivulet["StreamingContext"]>;
+
+const LOCK = "rivulet:streaming-context";
+const contexts: AnyContext[] = [];
+
+afterEach(async () => {
+  for (const ssc of contexts.splice(0)) await ssc.stop();
+  vi.restoreAllMocks();
+});
+
+/** The library as another tab of the origin loads it: fresh modules, so a realm of its own. */
+async function otherTab(): Promise<Rivulet> {
+  vi.resetModules();
+  return await import("../../src/index.ts");
+}
+
+
+interface Running {
+  readonly ssc: AnyContext;
+  readonly clock: ManualClock;
+  readonly times: number[];
+  /** Resolves with the clock's time when the context begins (it holds the lock). */
+  readonly started: Promise<number>;
+}
+
+/** A context in `tab` whose one output records its batch times. */
+function newContext(tab: Rivulet, options: Partial<StreamingContextOptions>, clock = new ManualClock()): Running {
+  const ssc = new tab.StreamingContext({ batchInterval: tab.Seconds(1), parallelism: 1, workers: false, clock, ...options });
+  contexts.push(ssc);
+  const times: number[] = [];
+  ssc.queueStream<number>([], { defaultBatch: [1] }).foreachRDD((_b, t) => void times.push(t));
+  const started = new Promise<number>((resolve) => ssc.addStreamingListener({ onStreamingStarted: (e) => resolve(e.time) }));
+  return { ssc, clock, times, started };
+}
+
+/** Holds `name` the way another tab's own code would, until the returned function is called. */
+async function hold(locks: OriginLockManager, name = LOCK): Promise<() => Promise<void>> {
+  return new Promise((granted) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const done: Promise<void> = locks.request(name, {}, async () => {
+      granted(async () => {
+        release();
+        await done;
+      });
+      await held;
+    });
+  });
+}
+
+/** One macrotask turn: lets the lock manager answer. */
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function quietErrors() {
+  return vi.spyOn(console, "error").mockImplementation(() => undefined);
+}
+
+class CountingReceiver extends Receiver<string> {
+  starts = 0;
+  onStart(): void {
+    this.starts++;
+  }
+  onStop(): void {}
+}
+
+describe("originLock: one active context per origin", () => {
+  it("refuses a context whose lock another tab's context holds: it stops, and awaitTermination rejects with ANOTHER_CONTEXT_ACTIVE naming the lock", async () => {
+    const locks = new FakeLockManager();
+    const holder = newContext(await otherTab(), { originLock: { locks } });
+    holder.ssc.start();
+    await holder.started;
+
+    const errors = quietErrors();
+    const refused = newContext(thisTab, { originLock: { locks } });
+    refused.ssc.start();
+    const error = await refused.ssc.awaitTermination().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RivuletError);
+    expect(error).toMatchObject({ code: "ANOTHER_CONTEXT_ACTIVE" });
+    expect((error as Error).message).toContain(`another tab, window or worker holds the Web Lock "${LOCK}"`);
+    expect(errors).toHaveBeenCalledWith(expect.any(String), error);
+    expect(refused.ssc.state).toBe("stopped");
+    expect(StreamingContext.getActive()).toBeUndefined();
+
+    await refused.clock.advance(3000);
+    await holder.clock.advance(2000);
+    expect(refused.times).toEqual([]);
+    expect(holder.times).toEqual([1000, 2000]);
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [] });
+  });
+
+  it("gives the lock back once stop() resolves, so that a context started right after takes it", async () => {
+    const locks = new FakeLockManager();
+    const first = newContext(await otherTab(), { originLock: { locks } });
+    first.ssc.start();
+    await first.started;
+    await first.ssc.stop();
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+
+    const next = newContext(thisTab, { originLock: { locks } });
+    next.ssc.start();
+    await next.started;
+    await next.clock.advance(2000);
+    expect(next.times).toEqual([1000, 2000]);
+    expect(locks.query().held).toEqual([LOCK]);
+  });
+
+  it("lets contexts with lock names of their own run side by side", async () => {
+    const locks = new FakeLockManager();
+    const a = newContext(await otherTab(), { originLock: { locks, name: "wordcount" } });
+    const b = newContext(thisTab, { originLock: { locks, name: "sessions" } });
+    a.ssc.start();
+    b.ssc.start();
+    await Promise.all([a.started, b.started]);
+    await b.clock.advance(1000);
+    expect(b.times).toEqual([1000]);
+    expect(locks.query().held.sort()).toEqual(["sessions", "wordcount"]);
+  });
+
+  it("counts batch times from start(): a manual clock's advance waits for a slow lock manager's answer", async () => {
+    const locks = new FakeLockManager();
+    const answer = locks.delayAnswers();
+    const { ssc, clock, times } = newContext(thisTab, { originLock: { locks } });
+    ssc.start();
+    const advancing = clock.advance(2000);
+    // The answer comes several event-loop turns after the clock began to advance.
+    for (let i = 0; i < 3; i++) await tick();
+    expect(times).toEqual([]);
+    answer();
+    await advancing;
+    expect(times).toEqual([1000, 2000]);
+  });
+
+  it("withdraws a waiting request on stop(): the sources never start and the lock stays with its holder", async () => {
+    const locks = new FakeLockManager();
+    const release = await hold(locks);
+    const receiver = new CountingReceiver();
+    const standby = newContext(thisTab, { originLock: { locks, wait: true } });
+    standby.ssc.receiverStream(receiver).foreachRDD(() => undefined);
+    standby.ssc.start();
+    await tick();
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [LOCK] });
+
+    await standby.ssc.stop();
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [] });
+    await release();
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+    await expect(standby.ssc.awaitTermination()).resolves.toBeUndefined();
+    expect(receiver.starts).toBe(0);
+    expect(standby.times).toEqual([]);
+  });
+
+  it("gives back a lock granted after stop() before stop() resolves, without starting the sources", async () => {
+    const locks = new FakeLockManager();
+    const answer = locks.delayAnswers();
+    const receiver = new CountingReceiver();
+    const { ssc } = newContext(thisTab, { originLock: { locks } });
+    ssc.receiverStream(receiver).foreachRDD(() => undefined);
+    ssc.start();
+    const stopping = ssc.stop();
+    answer();
+    await stopping;
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+    expect(receiver.starts).toBe(0);
+  });
+
+  it("with wait, stands by until the holder stops, then begins with batch times counted from then", async () => {
+    const locks = new FakeLockManager();
+    const holder = newContext(await otherTab(), { originLock: { locks, wait: true } });
+    holder.ssc.start();
+    await holder.started;
+
+    const standby = newContext(thisTab, { originLock: { locks, wait: true } });
+    standby.ssc.start();
+    expect(standby.ssc.state).toBe("active");
+    await standby.clock.advance(2500);
+    expect(standby.times).toEqual([]);
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [LOCK] });
+
+    await holder.ssc.stop();
+    expect(await standby.started).toBe(2500);
+    await standby.clock.advance(1500);
+    expect(standby.times).toEqual([3000, 4000]);
+  });
+
+  it("refuses to run on from a checkpoint older than the store's newest (CHECKPOINT_MISMATCH); getOrCreate then resumes from the newest", async () => {
+    const locks = new FakeLockManager();
+    const store = new MemoryCheckpointStore();
+    const input = [["a", "b"], ["a"], ["c", "a"], ["b"], ["a"]];
+    const counts = new Map<number, [string, number][]>();
+    const job = (tab: Rivulet, clock: ManualClock, onRecovery?: (info: RecoveryInfo | undefined) => void) =>
+      tab.StreamingContext.getOrCreate(store, (info) => {
+        onRecovery?.(info);
+        const ssc = new tab.StreamingContext({ batchInterval: tab.Seconds(1), parallelism: 1, workers: false, clock, originLock: { locks, wait: true } });
+        contexts.push(ssc);
+        const state = ssc
+          .queueStream(input.map((b) => b.slice()))
+          .map((w) => [w, 1] as const)
+          .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
+        state.checkpoint(tab.Seconds(1));
+        state.foreachRDD(async (b, t) => void counts.set(t, sorted(await b.collect())));
+        return ssc;
+      });
+
+    const holderClock = new ManualClock();
+    const holder = await job(await otherTab(), holderClock);
+    holder.start();
+    await holderClock.advance(2000);
+
+    // This tab loads while the other runs: it resumes from batch 2000, then waits for the lock.
+    let resumedAt: number | undefined;
+    const standby = await job(thisTab, new ManualClock(2000), (info) => (resumedAt = info?.checkpointTime));
+    expect(resumedAt).toBe(2000);
+    standby.start();
+    await holderClock.advance(1000); // the holder moves on: checkpoint 3000
+    await holder.stop();
+
+    quietErrors();
+    const error = await standby.awaitTermination().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "CHECKPOINT_MISMATCH" });
+    expect((error as Error).message).toContain("the newest checkpoint in the store (batch 3000) is not the one this context resumed from (batch 2000)");
+    await standby.stop();
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+    expect((await store.list()).sort().at(-1)).toBe("checkpoint-0000000000003000");
+
+    const clock = new ManualClock(3000);
+    const next = await job(thisTab, clock, (info) => (resumedAt = info?.checkpointTime));
+    expect(resumedAt).toBe(3000);
+    next.start();
+    await clock.advance(1000);
+    expect(counts.get(4000)).toEqual([
+      ["a", 3],
+      ["b", 2],
+      ["c", 1],
+    ]);
+  });
+
+  it("is refused at construction with UNSUPPORTED where there is no navigator.locks (Node), and with INVALID_ARGUMENT for a reserved name", () => {
+    const make = (originLock: StreamingContextOptions["originLock"]) => () => new StreamingContext({ batchInterval: Seconds(1), originLock });
+    expect(globalThis.navigator?.locks).toBeUndefined();
+    expect(make(true)).toThrowError(expect.objectContaining({ code: "UNSUPPORTED", message: expect.stringContaining("navigator.locks") }));
+    expect(make({ name: "-reserved", locks: new FakeLockManager() })).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(make(false)).not.toThrow();
+  });
+
+  it("stops with UNSUPPORTED when the lock manager refuses the request (an opaque origin)", async () => {
+    quietErrors();
+    const refusing: OriginLockManager = {
+      request: () => Promise.reject(new DOMException("Access to the Locks API is denied in this context", "SecurityError")),
+    };
+    const { ssc } = newContext(thisTab, { originLock: { locks: refusing } });
+    ssc.start();
+    await expect(ssc.awaitTermination()).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+      message: `the Web Lock "${LOCK}" could not be requested: Access to the Locks API is denied in this context`,
+    });
+    expect(ssc.state).toBe("stopped");
+  });
+});
