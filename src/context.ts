@@ -23,6 +23,9 @@ import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
 import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
 import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
+import { localDirectory } from "#platform";
+import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
+import { FileSource, type TextFileStreamOptions } from "./sources/file-stream.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
 import { PIDRateEstimator, type PIDOptions } from "./sources/rate/pid-estimator.ts";
 import { RateController } from "./sources/rate/rate-controller.ts";
@@ -277,6 +280,18 @@ export class StreamingContext {
    */
   textStream(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}): DStream<string> {
     return this.input(new TextSource(stream, options, this.engine.transferSegmentBytes));
+  }
+
+  /**
+   * Spark's `textFileStream`: the lines of the files that appear in `directory`, each file whole
+   * in the first batch at or after its modification time, never twice (see `TextFileStreamOptions`).
+   * `directory` is a path or `file:` URL (Node), a `FileSystemDirectoryHandle` (browsers: the
+   * origin private file system, a picked folder), or any object with `list()` and `read(name)`.
+   * Files must be moved or renamed into the directory once complete, and not changed after.
+   * Checkpoints remember which files were taken, so a restart takes only the ones left.
+   */
+  textFileStream(directory: DirectoryInput, options: TextFileStreamOptions = {}): DStream<string> {
+    return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval));
   }
 
   /** Records from a custom `Receiver`, started with the context and stopped with it. */

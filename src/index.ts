@@ -34,6 +34,9 @@ export type { OriginLockGrant, OriginLockManager, OriginLockOptions, OriginLockR
 export { Receiver } from "./sources/receiver.ts";
 export type { QueueStreamOptions } from "./sources/queue.ts";
 export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
+export type { Directory, DirectoryEntry, DirectoryInput } from "./sources/directory.ts";
+export type { DirectoryHandle } from "./sources/handle-directory.ts";
+export type { TextFileStreamOptions } from "./sources/file-stream.ts";
 
 export type { Engine, EngineOptions, WorkerOptions } from "./engine/engine.ts";
 export { TaskFailedError } from "./engine/workers/pool.ts";

@@ -24,3 +24,6 @@ export function defaultSpawner(url?: string | URL): Spawn | undefined {
 export function hardwareConcurrency(): number | undefined {
   return typeof availableParallelism === "function" ? availableParallelism() : cpus().length;
 }
+
+/** Node and Electron's main process: `textFileStream(path)` watches a directory of the file system. */
+export { nodeDirectory as localDirectory } from "./node-directory.ts";
