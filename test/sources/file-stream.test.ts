@@ -316,10 +316,13 @@ describe("textFileStream with the system clock", () => {
       }
     });
     ssc.start();
-    dir.put("a.txt", "a1\na2\n", Date.now() + 1);
+    // Modified a little ahead: the stream's start time (which newFilesOnly compares with) is read
+    // when its source starts, a moment after start() returns, and a loaded machine may let a
+    // millisecond pass in between.
+    dir.put("a.txt", "a1\na2\n", Date.now() + 50);
     await when(() => seen.length >= 2);
     const after = batches;
-    dir.put("b.txt", "b1\n", Date.now() + 1);
+    dir.put("b.txt", "b1\n", Date.now() + 50);
     await when(() => seen.length >= 3 && batches >= after + 3);
     expect(seen).toEqual(["a1", "a2", "b1"]);
   });
