@@ -51,6 +51,8 @@ export default defineConfig({
         test: {
           name: "browser",
           include: [BROWSER_TEST],
+          // Server-sent events, NDJSON and WebSocket endpoints for the web sources' tests.
+          globalSetup: ["test/support/web-source-server.ts"],
           browser: {
             enabled: true,
             headless: true,

@@ -27,6 +27,9 @@ import { localDirectory } from "#platform";
 import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
 import { FileSource, type TextFileStreamOptions } from "./sources/file-stream.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
+import { EventSourceSource, type EventSourceLike, type EventSourceStreamOptions, type ServerSentEvent } from "./sources/web/event-source.ts";
+import { JsonLinesSource, type JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
+import { WebSocketSource, type WebSocketLike, type WebSocketStreamOptions } from "./sources/web/websocket.ts";
 import { PIDRateEstimator, type PIDOptions } from "./sources/rate/pid-estimator.ts";
 import { RateController } from "./sources/rate/rate-controller.ts";
 import { RateLimiter } from "./sources/rate/rate-limiter.ts";
@@ -292,6 +295,43 @@ export class StreamingContext {
    */
   textFileStream(directory: DirectoryInput, options: TextFileStreamOptions = {}): DStream<string> {
     return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval));
+  }
+
+  /**
+   * The messages of a WebSocket, Spark's `socketTextStream` for the web: text messages as strings,
+   * binary ones as `Uint8Array`s, or with `lines: true` their data cut into lines (strings). Give
+   * a URL (opened with the global `WebSocket` on `start()`, closed on `stop()`) or a WebSocket-like
+   * object (not closed on `stop()` unless `closeOnStop`). A WebSocket cannot be paused: at most
+   * `maxBuffered` records wait for a batch, and messages past that are dropped and counted
+   * (`droppedMessages`) and reported. A close or error is reported; the context runs on.
+   */
+  webSocketStream(socket: string | URL | WebSocketLike, options: WebSocketStreamOptions & { lines: true }): DStream<string>;
+  webSocketStream(socket: string | URL | WebSocketLike, options?: WebSocketStreamOptions): DStream<string | Uint8Array>;
+  webSocketStream(socket: string | URL | WebSocketLike, options: WebSocketStreamOptions = {}): DStream<string | Uint8Array> {
+    return this.input(new WebSocketSource(socket, options));
+  }
+
+  /**
+   * Server-sent events: each event's `data` (or with `format: "event"` a `ServerSentEvent` with its
+   * type and last event id), for the event types in `events` (default `["message"]`). Give a URL
+   * (opened with the global `EventSource` on `start()`, closed on `stop()`) or an EventSource-like
+   * object. Events wait in a bounded buffer as a WebSocket's messages do; the EventSource's own
+   * reconnections are reported as receiver errors and the stream goes on.
+   */
+  eventSourceStream(source: string | URL | EventSourceLike, options: EventSourceStreamOptions & { format: "event" }): DStream<ServerSentEvent>;
+  eventSourceStream(source: string | URL | EventSourceLike, options?: EventSourceStreamOptions): DStream<string>;
+  eventSourceStream(source: string | URL | EventSourceLike, options: EventSourceStreamOptions = {}): DStream<string> | DStream<ServerSentEvent> {
+    return this.input(new EventSourceSource(source, options)) as DStream<string> | DStream<ServerSentEvent>;
+  }
+
+  /**
+   * Newline-delimited JSON (a `fetch` body, `File.stream()`): one record per line, parsed with
+   * `JSON.parse` (the type `T` is not checked). Blank lines are skipped; lines that are not JSON
+   * are dropped, counted (`invalidJson`) and the first few reported. Over a `ReplayableByteSource`,
+   * a restart resumes after the last checkpointed line.
+   */
+  jsonLinesStream<T = unknown>(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: JsonLinesStreamOptions = {}): DStream<T> {
+    return this.input(new JsonLinesSource<T>(stream, options));
   }
 
   /** Records from a custom `Receiver`, started with the context and stopped with it. */

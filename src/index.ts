@@ -37,6 +37,10 @@ export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts"
 export type { Directory, DirectoryEntry, DirectoryInput } from "./sources/directory.ts";
 export type { DirectoryHandle } from "./sources/handle-directory.ts";
 export type { TextFileStreamOptions } from "./sources/file-stream.ts";
+export type { WebSocketEventLike, WebSocketEventType, WebSocketLike, WebSocketStreamOptions } from "./sources/web/websocket.ts";
+export type { EventSourceEventLike, EventSourceLike, EventSourceStreamOptions, ServerSentEvent } from "./sources/web/event-source.ts";
+export type { JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
+export type { PushedSourceOptions } from "./sources/web/pushed-source.ts";
 
 export type { Engine, EngineOptions, WorkerOptions } from "./engine/engine.ts";
 export { TaskFailedError } from "./engine/workers/pool.ts";

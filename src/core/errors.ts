@@ -8,6 +8,10 @@ export type RivuletErrorCode =
   | "NO_OUTPUT_OPERATIONS"
   | "ANOTHER_CONTEXT_ACTIVE"
   | "SOURCE_FAILED"
+  /** Received data that cannot be made into records (invalid JSON, an unreadable message); dropped and counted. */
+  | "INVALID_INPUT"
+  /** A source that cannot pause its producer received more than it may buffer; the excess is dropped and counted. */
+  | "BUFFER_OVERFLOW"
   | "MEMORY_LIMIT"
   | "TASK_FAILED"
   | "JOB_MISMATCH"

@@ -1,0 +1,122 @@
+import { RivuletError } from "../../core/errors.ts";
+import type { SourceContext } from "../../dstream/input.ts";
+import { LineSplitter, type LineSplitterOptions } from "../lines.ts";
+import { StreamSource } from "../stream-source.ts";
+import type { ReplayableByteSource } from "../text.ts";
+
+export type JsonLinesStreamOptions = LineSplitterOptions;
+
+/** Invalid lines reported one by one; after these they are only counted. */
+const REPORTED_INVALID_LINES = 5;
+/** UTF-16 code units of an invalid line shown in its report. */
+const EXCERPT_LENGTH = 80;
+/** A line of JSON whitespace only: skipped, not an error (trailing blank lines are common). */
+const BLANK = /^[\t\n\r ]*$/;
+
+/**
+ * `jsonLinesStream(stream)`: newline-delimited JSON (NDJSON, JSON Lines), one record per line
+ * parsed with `JSON.parse`, e.g. over a `fetch` body. Blank lines are skipped. A line that is not
+ * JSON is dropped and counted (`invalidJson`), and the first few are reported to listeners with an
+ * excerpt; invalid UTF-8 and over-long lines are handled as by `textStream` (`invalidUtf8`,
+ * `overlongLines`). The counters are totals since start, reported with every batch.
+ *
+ * Over a `ReplayableByteSource`, checkpoints record the byte offset after the last complete line,
+ * and a restart reopens there, so each line is processed once.
+ */
+export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
+  readonly name = "jsonLinesStream";
+  private readonly options: JsonLinesStreamOptions;
+  private splitter: LineSplitter;
+  private readonly lines: string[] = [];
+  /** Bytes read, and bytes up to the end of the last complete line (replayable sources). */
+  private bytesRead = 0;
+  private bytesOfLines = 0;
+  private invalidJson = 0;
+  /** Totals of splitters replaced by a `seek`, so the counters keep counting since start. */
+  private invalidUtf8Before = 0;
+  private overlongBefore = 0;
+  private reporter: SourceContext | undefined;
+
+  constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: JsonLinesStreamOptions = {}) {
+    const replayable = isReplayable(source);
+    super(replayable ? (offset) => source.open(offset) : () => source as ReadableStream<Uint8Array | string>, replayable);
+    this.options = options;
+    this.splitter = new LineSplitter(options);
+  }
+
+  override start(context: SourceContext): Promise<void> {
+    this.reporter = context;
+    return super.start(context);
+  }
+
+  protected accept(chunk: Uint8Array | string, out: T[]): void {
+    if (typeof chunk !== "string") {
+      // '\n' is never part of a multi-byte sequence, so every line up to it is cut by this push.
+      const newline = chunk.lastIndexOf(0x0a);
+      if (newline >= 0) this.bytesOfLines = this.bytesRead + newline + 1;
+      this.bytesRead += chunk.length;
+    }
+    this.splitter.push(chunk, this.lines);
+    this.parse(out);
+  }
+
+  protected override finish(out: T[]): void {
+    this.splitter.end(this.lines);
+    this.parse(out);
+    this.bytesOfLines = this.bytesRead;
+  }
+
+  protected override offset(): number {
+    return this.bytesOfLines;
+  }
+
+  protected override seek(offset: number): void {
+    this.invalidUtf8Before += this.splitter.invalidUtf8;
+    this.overlongBefore += this.splitter.overlongLines;
+    this.splitter = new LineSplitter(this.options);
+    // Mid-stream, a U+FEFF starting a line is data, not a byte order mark: end the splitter's
+    // stream start with an empty line of its own.
+    if (offset > 0) this.splitter.push("\n", []);
+    this.bytesRead = this.bytesOfLines = offset;
+  }
+
+  protected override metadata(): Readonly<Record<string, number>> {
+    return {
+      invalidJson: this.invalidJson,
+      invalidUtf8: this.invalidUtf8Before + this.splitter.invalidUtf8,
+      overlongLines: this.overlongBefore + this.splitter.overlongLines,
+    };
+  }
+
+  private parse(out: T[]): void {
+    for (const line of this.lines) {
+      if (BLANK.test(line)) continue;
+      try {
+        out.push(JSON.parse(line) as T);
+      } catch (error) {
+        this.invalid(line, error);
+      }
+    }
+    this.lines.length = 0;
+  }
+
+  private invalid(line: string, error: unknown): void {
+    if (++this.invalidJson > REPORTED_INVALID_LINES) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    const more = this.invalidJson === REPORTED_INVALID_LINES ? "; further invalid lines are only counted (invalidJson)" : "";
+    const message = `${this.name} dropped a line that is not JSON (${reason}): ${JSON.stringify(excerpt(line))}${more}`;
+    this.reporter?.reportError(message, new RivuletError("INVALID_INPUT", message, { cause: error }));
+  }
+}
+
+/** The start of `line`, cut before `EXCERPT_LENGTH` units without splitting a surrogate pair. */
+function excerpt(line: string): string {
+  if (line.length <= EXCERPT_LENGTH) return line;
+  const end = line.charCodeAt(EXCERPT_LENGTH - 1) >= 0xd800 && line.charCodeAt(EXCERPT_LENGTH - 1) <= 0xdbff ? EXCERPT_LENGTH - 1 : EXCERPT_LENGTH;
+  return `${line.slice(0, end)}… (${line.length} characters)`;
+}
+
+function isReplayable(source: ReadableStream<Uint8Array | string> | ReplayableByteSource): source is ReplayableByteSource {
+  // Not `instanceof ReadableStream`: streams from another realm or a polyfill are streams too.
+  return typeof (source as Partial<ReplayableByteSource>).open === "function" && typeof (source as Partial<ReadableStream>).getReader !== "function";
+}
