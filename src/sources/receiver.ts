@@ -1,6 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
-import type { InputSource, RecordLog, Recovered, SourceContext, Taken } from "../dstream/input.ts";
-import { asLogPosition, RecordBuffer } from "./record-buffer.ts";
+import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
+import { RecordBuffer, truncateLog } from "./record-buffer.ts";
 
 /** Spark's default `spark.streaming.receiverRestartDelay`. */
 const DEFAULT_RESTART_DELAY_MS = 2000;
@@ -200,8 +200,7 @@ export class ReceiverSource<T> implements InputSource<T> {
   }
 
   async checkpointed(position: unknown): Promise<void> {
-    const reached = asLogPosition(position);
-    if (reached) await this.supervisor?.log?.truncate(reached.seq);
+    await truncateLog(this.supervisor?.log, position);
   }
 
   async start(context: SourceContext): Promise<void> {
@@ -210,10 +209,7 @@ export class ReceiverSource<T> implements InputSource<T> {
     if (context.writeAheadLog) {
       // Records logged after the last checkpointed batch were received but never processed.
       supervisor.log = context.writeAheadLog;
-      const from = asLogPosition(this.restored) ?? { seq: -1, skip: 0 };
-      const recovered = await supervisor.log.recover(from.seq, from.skip);
-      if (recovered.corrupt > 0) context.reportError(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`, undefined);
-      supervisor.buffer.recovered(from.seq, recovered as Recovered<T>);
+      await supervisor.buffer.replay(supervisor.log, this.restored, (message) => context.reportError(message, undefined));
     }
     this.receiver.attach(supervisor);
     return supervisor.start();

@@ -1,3 +1,5 @@
+import type { RecordLog } from "../dstream/input.ts";
+
 /**
  * Where a logged source's taken records reach in its write-ahead log: every entry up to `seq` is
  * taken, and the first `skip` records of the entry after it. A plain number when `skip` is 0 (as
@@ -12,6 +14,12 @@ export function asLogPosition(position: unknown): { seq: number; skip: number } 
   const { seq, skip } = position as { seq?: unknown; skip?: unknown };
   if (typeof seq === "number" && Number.isSafeInteger(seq) && typeof skip === "number" && Number.isSafeInteger(skip) && skip >= 0) return { seq, skip };
   return undefined;
+}
+
+/** Forgets the log entries a checkpoint holding `position` (a `LogPosition`) covers. */
+export async function truncateLog(log: RecordLog | undefined, position: unknown): Promise<void> {
+  const reached = asLogPosition(position);
+  if (log && reached) await log.truncate(reached.seq);
 }
 
 /**
@@ -35,6 +43,17 @@ export class RecordBuffer<T> {
   /** The array unlogged records are appended to directly (no copy per chunk); valid until the next take. */
   get sink(): T[] {
     return this.records;
+  }
+
+  /**
+   * Takes back the records `log` holds after the checkpointed `restored` position (received but
+   * never processed before a restart); unreadable entries are counted and passed to `report`.
+   */
+  async replay(log: RecordLog, restored: unknown, report: (message: string) => void): Promise<void> {
+    const from = asLogPosition(restored) ?? { seq: -1, skip: 0 };
+    const recovered = await log.recover(from.seq, from.skip);
+    if (recovered.corrupt > 0) report(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`);
+    this.recovered(from.seq, { ...recovered, records: recovered.records as T[] });
   }
 
   /** Takes back what the log held after the checkpointed position (`afterSeq`): see `RecordLog.recover`. */

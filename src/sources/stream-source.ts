@@ -1,6 +1,6 @@
-import type { InputSource, RecordLog, Recovered, SourceContext, Taken } from "../dstream/input.ts";
+import type { InputSource, RecordLog, SourceContext, Taken } from "../dstream/input.ts";
 import { yieldToEventLoop } from "../core/yield.ts";
-import { asLogPosition, RecordBuffer } from "./record-buffer.ts";
+import { RecordBuffer, truncateLog } from "./record-buffer.ts";
 
 /** Chunks read before the pump lets timers and I/O run. */
 const CHUNKS_PER_TURN = 64;
@@ -96,18 +96,14 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   }
 
   async checkpointed(position: unknown): Promise<void> {
-    const reached = asLogPosition(position);
-    if (this.log && reached) await this.log.truncate(reached.seq);
+    await truncateLog(this.log, position);
   }
 
   async start(context: SourceContext): Promise<void> {
     this.context = context;
     if (!this.replayable && context.writeAheadLog) {
       this.log = context.writeAheadLog;
-      const from = asLogPosition(this.restored) ?? { seq: -1, skip: 0 };
-      const recovered = await this.log.recover(from.seq, from.skip);
-      if (recovered.corrupt > 0) context.reportError(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`, undefined);
-      this.buffer.recovered(from.seq, recovered as Recovered<T>);
+      await this.buffer.replay(this.log, this.restored, (message) => context.reportError(message, undefined));
     }
     if (this.stopping) return;
     const restored = this.restored;

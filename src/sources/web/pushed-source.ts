@@ -1,6 +1,6 @@
 import { RivuletError } from "../../core/errors.ts";
 import type { InputSource, RecordLog, SourceContext, Taken } from "../../dstream/input.ts";
-import { asLogPosition, RecordBuffer } from "../record-buffer.ts";
+import { RecordBuffer, truncateLog } from "../record-buffer.ts";
 
 /**
  * Messages a pushed source keeps between two batches unless told otherwise: a bound on memory for
@@ -87,8 +87,7 @@ export abstract class PushedSource<T> implements InputSource<T> {
 
   /** A checkpoint covers the log up to `position`: those entries are deleted. */
   async checkpointed(position: unknown): Promise<void> {
-    const reached = asLogPosition(position);
-    if (this.log && reached) await this.log.truncate(reached.seq);
+    await truncateLog(this.log, position);
   }
 
   /** Replays what the write-ahead log holds (if on), then connects. A failure to connect is reported, not thrown. */
@@ -97,10 +96,7 @@ export abstract class PushedSource<T> implements InputSource<T> {
     if (context.writeAheadLog) {
       // Records logged after the last checkpointed batch were received but never processed.
       this.log = context.writeAheadLog;
-      const from = asLogPosition(this.restored) ?? { seq: -1, skip: 0 };
-      const recovered = await this.log.recover(from.seq, from.skip);
-      if (recovered.corrupt > 0) context.reportError(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`, undefined);
-      this.buffer.recovered(from.seq, { ...recovered, records: recovered.records as T[] });
+      await this.buffer.replay(this.log, this.restored, (message) => context.reportError(message, undefined));
     }
     if (this.state !== "initialized") return; // stopped while recovering
     this.state = "receiving";
