@@ -11,29 +11,11 @@ import {
   Seconds,
   StreamingContext,
 } from "../src/index.ts";
-import { sorted } from "./support/spark-suite.ts";
+import { type Counts, count, wordCount } from "./support/word-count-state.ts";
 
 afterEach(async () => {
   await StreamingContext.getActive()?.stop();
 });
-
-type Counts = [string, number][];
-
-function count(words: readonly string[]): Counts {
-  const m = new Map<string, number>();
-  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
-  return sorted([...m]);
-}
-
-/** A running word count over `lines`, its state after each batch in `states`. */
-function wordCount(lines: DStream<string>, states: Map<number, Counts>): void {
-  const counts = lines
-    .flatMap((l) => l.split(" ").filter((w) => w.length > 0))
-    .map((w) => [w, 1] as const)
-    .updateStateByKey<string, 1, number>((vs, s) => (s ?? 0) + vs.length);
-  counts.checkpoint(Seconds(1));
-  counts.foreachRDD(async (b, t) => void states.set(t, sorted(await b.collect())));
-}
 
 /** A context recovered from (or created in) `store`, with a word count over the stream `lines` makes. */
 async function restart(store: CheckpointStore, clockStart: number, lines: (ssc: StreamingContext) => DStream<string>, wal = false) {

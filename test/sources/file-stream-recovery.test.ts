@@ -1,32 +1,14 @@
 // textFileStream across a restart (StreamingContext.getOrCreate): the checkpoint remembers which
 // files were taken, so the restarted job takes only the others, and state counts each file once.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type DStream, ManualClock, MemoryCheckpointStore, type CheckpointStore, Seconds, StreamingContext, type TextFileStreamOptions } from "../../src/index.ts";
-import { sorted } from "../support/spark-suite.ts";
+import { ManualClock, MemoryCheckpointStore, type CheckpointStore, Seconds, StreamingContext, type TextFileStreamOptions } from "../../src/index.ts";
+import { type Counts, count, wordCount } from "../support/word-count-state.ts";
 import { MemoryDirectory } from "./memory-directory.ts";
 
 afterEach(async () => {
   await StreamingContext.getActive()?.stop();
   vi.restoreAllMocks();
 });
-
-type Counts = [string, number][];
-
-function count(words: readonly string[]): Counts {
-  const m = new Map<string, number>();
-  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
-  return sorted([...m]);
-}
-
-/** A running word count over `lines`, its state after each batch in `states`. */
-function wordCount(lines: DStream<string>, states: Map<number, Counts>): void {
-  const counts = lines
-    .flatMap((l) => l.split(" ").filter((w) => w.length > 0))
-    .map((w) => [w, 1] as const)
-    .updateStateByKey<string, 1, number>((vs, s) => (s ?? 0) + vs.length);
-  counts.checkpoint(Seconds(1));
-  counts.foreachRDD(async (b, t) => void states.set(t, sorted(await b.collect())));
-}
 
 /** A context recovered from (or created in) `store`: a word count over the files of `dir`. */
 async function restart(store: CheckpointStore, clockStart: number, dir: MemoryDirectory, options: TextFileStreamOptions = {}) {
