@@ -166,6 +166,36 @@ describe("maxRate across a restart", () => {
     expect(second.out).toEqual([["l4", "l5"], ["l6"]]);
   });
 
+  it("resumes a replayable NDJSON source at the first record a batch did not take", async () => {
+    const text = '{"v":0}\n\n{"v":1}\nnot json\n{"v":2}\n{"v":3}\n{"v":4}\n';
+    const bytes = new TextEncoder().encode(text);
+    const opened: number[] = [];
+    const source: ReplayableByteSource = { open: (offset) => (opened.push(offset), new Blob([bytes.subarray(offset)]).stream()) };
+    const store = new MemoryCheckpointStore();
+    const run = async (clock: ManualClock) => {
+      const out: number[][] = [];
+      const ssc = await StreamingContext.getOrCreate(store, () => {
+        const ctx = context(clock, { maxRate: 2 });
+        ctx.jsonLinesStream<{ v: number }>(source).foreachRDD(async (b) => void out.push((await b.collect()).map((r) => r.v)));
+        return ctx;
+      });
+      return { ssc, out };
+    };
+    const clock1 = new ManualClock();
+    const first = await run(clock1);
+    first.ssc.start();
+    await clock1.advance(1000);
+    await first.ssc.stop();
+    expect(first.out).toEqual([[0, 1]]);
+    const clock2 = new ManualClock(1000);
+    const second = await run(clock2);
+    second.ssc.start();
+    await clock2.advance(3000);
+    // Reopened right after the line {"v":1}: the invalid line is read again, {"v":2} once.
+    expect(opened).toEqual([0, text.indexOf("not json")]);
+    expect(second.out).toEqual([[2, 3], [4], []]);
+  });
+
   it("replays the write-ahead log from the middle of an entry a batch cut", async () => {
     const store = new MemoryCheckpointStore();
     const run = async (clock: ManualClock, records: string[]) => {

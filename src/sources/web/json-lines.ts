@@ -1,5 +1,5 @@
 import { RivuletError } from "../../core/errors.ts";
-import type { SourceContext } from "../../dstream/input.ts";
+import type { SourceContext, Taken } from "../../dstream/input.ts";
 import { LineSplitter, type LineSplitterOptions } from "../lines.ts";
 import { StreamSource } from "../stream-source.ts";
 import type { ReplayableByteSource } from "../text.ts";
@@ -31,6 +31,12 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
   /** Bytes read, and bytes up to the end of the last complete line (replayable sources). */
   private bytesRead = 0;
   private bytesOfLines = 0;
+  /**
+   * Replayable sources: where the line of each buffered record ends, and where the line of the
+   * last record taken ended, so that a batch cut by a rate limit resumes at its first record.
+   */
+  private readonly ends: number[] = [];
+  private takenEnd = 0;
   private invalidJson = 0;
   /** Totals of splitters replaced by a `seek`, so the counters keep counting since start. */
   private invalidUtf8Before = 0;
@@ -50,6 +56,10 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
   }
 
   protected accept(chunk: Uint8Array | string, out: T[]): void {
+    if (this.replayable && typeof chunk !== "string") {
+      this.acceptLines(chunk, out);
+      return;
+    }
     if (typeof chunk !== "string") {
       // '\n' is never part of a multi-byte sequence, so every line up to it is cut by this push.
       const newline = chunk.lastIndexOf(0x0a);
@@ -62,12 +72,26 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
 
   protected override finish(out: T[]): void {
     this.splitter.end(this.lines);
+    const before = out.length;
     this.parse(out);
+    if (this.replayable) for (let i = before; i < out.length; i++) this.ends.push(this.bytesRead);
     this.bytesOfLines = this.bytesRead;
   }
 
+  protected override takeFrom(limit: number): Taken<T> {
+    const taken = super.takeFrom(limit);
+    const n = (taken.records as readonly T[]).length;
+    if (n > 0 && this.ends.length > 0) {
+      this.takenEnd = this.ends[n - 1]!;
+      this.ends.splice(0, n);
+    }
+    return taken;
+  }
+
   protected override offset(): number {
-    return this.bytesOfLines;
+    // Records left for the next batch (a rate limit) are read again after a restart; blank and
+    // invalid lines before them may be too, which only counts them again.
+    return this.ends.length > 0 ? this.takenEnd : this.bytesOfLines;
   }
 
   protected override seek(offset: number): void {
@@ -77,7 +101,7 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
     // Mid-stream, a U+FEFF starting a line is data, not a byte order mark: end the splitter's
     // stream start with an empty line of its own.
     if (offset > 0) this.splitter.push("\n", []);
-    this.bytesRead = this.bytesOfLines = offset;
+    this.bytesRead = this.bytesOfLines = this.takenEnd = offset;
   }
 
   protected override metadata(): Readonly<Record<string, number>> {
@@ -86,6 +110,25 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
       invalidUtf8: this.invalidUtf8Before + this.splitter.invalidUtf8,
       overlongLines: this.overlongBefore + this.splitter.overlongLines,
     };
+  }
+
+  /**
+   * A replayable source's bytes, line by line, so that each record knows where its line ends ('\n'
+   * is never part of a multi-byte sequence, so each push of a line ends it in the splitter).
+   */
+  private acceptLines(chunk: Uint8Array, out: T[]): void {
+    let from = 0;
+    for (let newline = chunk.indexOf(0x0a); newline >= 0; newline = chunk.indexOf(0x0a, from)) {
+      this.splitter.push(chunk.subarray(from, newline + 1), this.lines);
+      const end = this.bytesRead + newline + 1;
+      const before = out.length;
+      this.parse(out);
+      for (let i = before; i < out.length; i++) this.ends.push(end);
+      this.bytesOfLines = end;
+      from = newline + 1;
+    }
+    if (from < chunk.length) this.splitter.push(chunk.subarray(from), this.lines);
+    this.bytesRead += chunk.length;
   }
 
   private parse(out: T[]): void {
