@@ -3,8 +3,8 @@
 export { StreamingContext } from "./context.ts";
 export { defineJob, runJob } from "./job.ts";
 export type { Job, JobContext, JobSetup, RunJobOptions } from "./job.ts";
-export type { ContextWorkerOptions, StopOptions, StreamingContextOptions, StreamingContextState } from "./context.ts";
-export type { BackpressureOptions } from "./context.ts";
+export type { ContextWorkerOptions, StopOptions, StreamingContextOptions, StreamingContextState } from "./context-options.ts";
+export type { BackpressureOptions } from "./context-options.ts";
 export type { PIDOptions } from "./sources/rate/pid-estimator.ts";
 
 export { DStream } from "./dstream/dstream.ts";
@@ -55,4 +55,4 @@ export type { MemoryCheckpointStoreOptions, MemoryStoreOperation } from "./state
 export { FileCheckpointStore } from "#file-store";
 export { IndexedDBCheckpointStore } from "./state/indexeddb-store.ts";
 export type { CheckpointStore } from "./state/store.ts";
-export type { CheckpointOptions, RecoveryInfo } from "./context.ts";
+export type { CheckpointOptions, RecoveryInfo } from "./context-options.ts";

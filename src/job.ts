@@ -11,7 +11,8 @@
  * the kernels run in workers.
  */
 
-import { attachJob, type RecoveryInfo, StreamingContext, type StreamingContextOptions } from "./context.ts";
+import { attachJob, StreamingContext } from "./context.ts";
+import type { RecoveryInfo, StreamingContextOptions } from "./context-options.ts";
 import type { CheckpointStore } from "./state/store.ts";
 import { RivuletError } from "./core/errors.ts";
 
