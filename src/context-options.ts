@@ -107,6 +107,16 @@ export interface CheckpointOptions {
   writeAheadLog?: boolean;
 }
 
+/** How `getOrCreate` treats a checkpoint it cannot use. */
+export interface GetOrCreateOptions {
+  /**
+   * Spark's `createOnError`: when the checkpoint cannot be used (written by another graph or
+   * batch interval, unreadable, or the store fails to read), make a new context with the factory
+   * instead of rejecting. It writes its checkpoints to the same store. Default false.
+   */
+  readonly createOnError?: boolean;
+}
+
 /** What `getOrCreate` tells the factory when it recovers from a checkpoint. */
 export interface RecoveryInfo {
   /** The batch whose state is restored; the job resumes at the batch after it. */

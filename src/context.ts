@@ -34,6 +34,7 @@ import { RateController } from "./sources/rate/rate-controller.ts";
 import { RateLimiter } from "./sources/rate/rate-limiter.ts";
 import {
   type CheckpointOptions,
+  type GetOrCreateOptions,
   parseMaster,
   type RecoveryInfo,
   type StopOptions,
@@ -134,18 +135,32 @@ export class StreamingContext {
    * always runs, since functions cannot be restored; it is told it is recovering), checks that the
    * graph is the one the checkpoint was written by, and restores its state and source positions,
    * so `start()` resumes at the batch after the checkpoint. Without one, `factory` makes a new
-   * context. Either way the context checkpoints to `store`.
+   * context. Either way the context checkpoints to `store`. A checkpoint that cannot be used
+   * (another graph or batch interval, unreadable, a store failing to read) is refused with its
+   * error, or with `createOnError` gives a new context from `factory(undefined)`.
    */
   static async getOrCreate(
     store: CheckpointStore,
     factory: (recovery: RecoveryInfo | undefined) => StreamingContext | Promise<StreamingContext>,
+    options: GetOrCreateOptions = {},
   ): Promise<StreamingContext> {
-    const latest = await readLatestCheckpoint(store);
-    const content = latest ? asCheckpointContent(latest.value) : undefined;
-    const ssc = await factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: latest.skipped } : undefined);
-    if (!ssc.checkpointStore) ssc.checkpoint(store);
-    if (content) ssc.recover(content);
-    return ssc;
+    let ssc: StreamingContext | undefined;
+    try {
+      const latest = await readLatestCheckpoint(store);
+      const content = latest ? asCheckpointContent(latest.value) : undefined;
+      ssc = await factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: latest.skipped } : undefined);
+      if (!ssc.checkpointStore) ssc.checkpoint(store);
+      if (content) ssc.recover(content);
+      return ssc;
+    } catch (error) {
+      if (!options.createOnError || !isCheckpointError(error)) throw error;
+      // The context built for the checkpoint is dropped; its engine too, unless the new one runs on it.
+      await ssc?.stop({ stopEngine: false });
+      const fresh = await factory(undefined);
+      if (!fresh.checkpointStore) fresh.checkpoint(store);
+      if (ssc && ssc.engine !== fresh.engine) await ssc.engine.close();
+      return fresh;
+    }
   }
 
   /** The active context of this realm, if any. */
@@ -154,8 +169,24 @@ export class StreamingContext {
   }
 
   /** The active context, or a new one from `factory`. */
-  static getActiveOrCreate(factory: () => StreamingContext): StreamingContext {
-    return activeContext ?? factory();
+  static getActiveOrCreate(factory: () => StreamingContext): StreamingContext;
+  /**
+   * The active context, or `getOrCreate(store, factory, options)`: Spark's
+   * `getActiveOrCreate(checkpointPath, creatingFunc)`.
+   */
+  static getActiveOrCreate(
+    store: CheckpointStore,
+    factory: (recovery: RecoveryInfo | undefined) => StreamingContext | Promise<StreamingContext>,
+    options?: GetOrCreateOptions,
+  ): Promise<StreamingContext>;
+  static getActiveOrCreate(
+    storeOrFactory: CheckpointStore | (() => StreamingContext),
+    factory?: (recovery: RecoveryInfo | undefined) => StreamingContext | Promise<StreamingContext>,
+    options?: GetOrCreateOptions,
+  ): StreamingContext | Promise<StreamingContext> {
+    if (typeof storeOrFactory === "function") return activeContext ?? storeOrFactory();
+    if (typeof factory !== "function") throw new RivuletError("INVALID_ARGUMENT", "getActiveOrCreate(store, factory): factory must be a function that makes the context");
+    return activeContext ? Promise.resolve(activeContext) : StreamingContext.getOrCreate(storeOrFactory, factory, options);
   }
 
   /** `"initialized"` until started, `"active"` while running, `"stopped"` after `stop()`. */
@@ -571,4 +602,9 @@ export class StreamingContext {
       reportStopped: (message, error) => this.bus.post("onReceiverStopped", { receiverInfo: info(false, message, error) }),
     };
   }
+}
+
+/** A checkpoint that cannot be used: unreadable, from another graph or interval, or a store that fails to read. */
+function isCheckpointError(error: unknown): boolean {
+  return error instanceof RivuletError && (error.code === "CHECKPOINT_MISMATCH" || error.code === "CHECKPOINT_CORRUPT" || error.code === "CHECKPOINT_FAILED");
 }

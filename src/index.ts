@@ -62,4 +62,4 @@ export type { DurableObjectStorageLike, DurableObjectTransactionLike } from "./s
 export { denoKv } from "./state/deno-kv-storage.ts";
 export type { DenoKvAtomicLike, DenoKvKey, DenoKvLike } from "./state/deno-kv-storage.ts";
 export type { CheckpointStore } from "./state/store.ts";
-export type { CheckpointOptions, RecoveryInfo } from "./context-options.ts";
+export type { CheckpointOptions, GetOrCreateOptions, RecoveryInfo } from "./context-options.ts";

@@ -146,6 +146,80 @@ describe("getOrCreate", () => {
   });
 });
 
+describe("createOnError and getActiveOrCreate(store, factory)", () => {
+  it("with createOnError, a checkpoint of another graph makes a new context, which checkpoints to the store", async () => {
+    const store = new MemoryCheckpointStore();
+    const first = await job(store);
+    first.ssc.start();
+    await first.clock.advance(2000);
+    await first.ssc.stop();
+    const recoveries: (RecoveryInfo | undefined)[] = [];
+    const clock = new ManualClock(2000);
+    const out: [string, number][][] = [];
+    const factory = (info: RecoveryInfo | undefined) => {
+      recoveries.push(info);
+      const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+      ctx.queueStream([["x", "x"]]).map((w) => [w, 1] as const).reduceByKey(sum).foreachRDD(async (b) => void out.push(await b.collect()));
+      return ctx;
+    };
+    const ssc = await StreamingContext.getOrCreate(store, factory, { createOnError: true });
+    // Called once for the checkpoint (refused: another graph), once more to start afresh.
+    expect(recoveries).toEqual([{ checkpointTime: 2000, skipped: [] }, undefined]);
+    ssc.start();
+    await clock.advance(1000);
+    expect(out).toEqual([[["x", 2]]]);
+    await ssc.stop();
+    // Its own checkpoint is now the newest: the same graph recovers from it.
+    await StreamingContext.getOrCreate(store, factory);
+    expect(recoveries.at(-1)).toEqual({ checkpointTime: 3000, skipped: [] });
+  });
+
+  it("without createOnError, the same checkpoint is refused; other errors are refused either way", async () => {
+    const store = new MemoryCheckpointStore();
+    const first = await job(store);
+    first.ssc.start();
+    await first.clock.advance(1000);
+    await first.ssc.stop();
+    const other = () => {
+      const ctx = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock() });
+      ctx.queueStream<string>([]).print();
+      return ctx;
+    };
+    await expect(StreamingContext.getOrCreate(store, other)).rejects.toMatchObject({ code: "CHECKPOINT_MISMATCH" });
+    const failing = () => {
+      throw new RivuletError("INVALID_ARGUMENT", "the factory failed");
+    };
+    await expect(StreamingContext.getOrCreate(store, failing, { createOnError: true })).rejects.toThrow("the factory failed");
+  });
+
+  it("getActiveOrCreate(store, factory) gives the active context, else recovers from the store", async () => {
+    const store = new MemoryCheckpointStore();
+    const first = await job(store);
+    first.ssc.start();
+    await first.clock.advance(2000);
+    const factory = vi.fn(() => new StreamingContext({ batchInterval: Seconds(1) }));
+    expect(await StreamingContext.getActiveOrCreate(store, factory)).toBe(first.ssc);
+    expect(factory).not.toHaveBeenCalled();
+    await first.ssc.stop();
+    const clock = new ManualClock(2000);
+    const states = new Map<number, [string, number][]>();
+    const again = await StreamingContext.getActiveOrCreate(store, (info) => {
+      expect(info?.checkpointTime).toBe(2000);
+      const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+      const counts = ctx
+        .queueStream(input.map((b) => b.slice()))
+        .map((w) => [w, 1] as const)
+        .updateStateByKey<string, 1, number>((values, state) => (state ?? 0) + values.length);
+      counts.checkpoint(Seconds(1));
+      counts.foreachRDD(async (b, t) => void states.set(t, sorted(await b.collect())));
+      return ctx;
+    });
+    again.start();
+    await clock.advance(1000);
+    expect(states.get(3000)).toEqual(reference(input, 3));
+  });
+});
+
 describe("damaged checkpoints", () => {
   const damage: [string, (b: Uint8Array) => Uint8Array][] = [
     ["truncated", (b) => b.slice(0, b.length - 7)],
