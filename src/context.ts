@@ -24,7 +24,8 @@ import { ReadableSource } from "./sources/stream-source.ts";
 import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
 import { localDirectory } from "#platform";
 import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
-import { FileSource, type TextFileStreamOptions } from "./sources/file-stream.ts";
+import { fileLines, fixedLengthRecords } from "./sources/file-records.ts";
+import { FileSource, type FileStreamOptions, type TextFileStreamOptions } from "./sources/file-stream.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
 import { EventSourceSource, type EventSourceLike, type EventSourceStreamOptions, type ServerSentEvent } from "./sources/web/event-source.ts";
 import { JsonLinesSource, type JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
@@ -224,7 +225,17 @@ export class StreamingContext {
    * Checkpoints remember which files were taken, so a restart takes only the ones left.
    */
   textFileStream(directory: DirectoryInput, options: TextFileStreamOptions = {}): DStream<string> {
-    return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval));
+    return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval, fileLines(options)));
+  }
+
+  /**
+   * Spark's `binaryRecordsStream`: the files that appear in `directory` (as `textFileStream`
+   * finds them) cut into records of `recordLength` bytes each. A file whose length is not a
+   * multiple of it has its trailing bytes dropped, counted (`partialRecords`) and reported.
+   */
+  binaryRecordsStream(directory: DirectoryInput, recordLength: number, options: FileStreamOptions = {}): DStream<Uint8Array> {
+    const records = fixedLengthRecords(recordLength);
+    return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval, records, "binaryRecordsStream"));
   }
 
   /**

@@ -36,7 +36,7 @@ export type { QueueStreamOptions } from "./sources/queue.ts";
 export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
 export type { Directory, DirectoryEntry, DirectoryInput } from "./sources/directory.ts";
 export type { DirectoryHandle } from "./sources/handle-directory.ts";
-export type { TextFileStreamOptions } from "./sources/file-stream.ts";
+export type { FileStreamOptions, TextFileStreamOptions } from "./sources/file-stream.ts";
 export type { WebSocketEventLike, WebSocketEventType, WebSocketLike, WebSocketStreamOptions } from "./sources/web/websocket.ts";
 export type { EventSourceEventLike, EventSourceLike, EventSourceStreamOptions, ServerSentEvent } from "./sources/web/event-source.ts";
 export type { JsonLinesStreamOptions } from "./sources/web/json-lines.ts";

@@ -1,7 +1,8 @@
 /**
- * `textFileStream(directory)`: Spark's file stream. At each batch time, the files of the directory
- * that were modified since the last batches and not taken before become the batch: their lines,
- * file by file in name order. Files must be complete when they appear (moved or renamed into the
+ * `textFileStream(directory)`, `binaryRecordsStream(directory, recordLength)`: Spark's file stream.
+ * At each batch time, the files of the directory that were modified since the last batches and
+ * not taken before become the batch: their lines (or fixed-length records), file by file in name
+ * order. Files must be complete when they appear (moved or renamed into the
  * directory, or written with an atomic replace) and must not change afterwards.
  *
  * Batches are taken synchronously but directories are listed and read asynchronously, so files
@@ -13,13 +14,14 @@
  */
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
-import { decodable } from "../core/shared-memory.ts";
 import type { InputSource, SourceContext, Taken } from "../dstream/input.ts";
 import type { Directory, DirectoryEntry } from "./directory.ts";
 import { FileWindow, type FileStreamPosition } from "./file-window.ts";
-import { LineSplitter, type LineSplitterOptions } from "./lines.ts";
+import type { FileRecords } from "./file-records.ts";
+import type { LineSplitterOptions } from "./lines.ts";
 
-export interface TextFileStreamOptions extends LineSplitterOptions {
+/** Which files a file stream takes, and for how long it remembers them. */
+export interface FileStreamOptions {
   /**
    * Spark's `newFilesOnly`. True (default): files modified at or before the start are ignored.
    * False: the first batch takes every file already there, however old.
@@ -39,6 +41,9 @@ export interface TextFileStreamOptions extends LineSplitterOptions {
   minRememberDuration?: Duration;
 }
 
+/** `textFileStream`'s options: which files, and `maxLineLength`. */
+export interface TextFileStreamOptions extends FileStreamOptions, LineSplitterOptions {}
+
 /** A file read ahead of its batch. */
 interface Found {
   readonly modifiedTime: number;
@@ -56,13 +61,13 @@ const DEFAULT_MIN_REMEMBER_MS = 60_000;
 /** How long before each batch time the background poll lists the directory, at most. */
 const POLL_LEAD_MS = 250;
 
-export class FileSource implements InputSource<string> {
-  readonly name = "textFileStream";
+export class FileSource<T> implements InputSource<T> {
+  readonly name: string;
   private readonly directory: Directory;
   private readonly filter: ((name: string) => boolean) | undefined;
   private readonly intervalMs: number;
   private readonly window: FileWindow;
-  private readonly splitter: LineSplitter;
+  private readonly records: FileRecords<T>;
   private context: SourceContext | undefined;
   /** Files read ahead of their batch, by name. */
   private readonly found = new Map<string, Found>();
@@ -81,7 +86,9 @@ export class FileSource implements InputSource<string> {
   private lateFiles = 0;
 
   /** `batchInterval` is the context's: background polls are timed by it and selections remembered in whole batches of it. */
-  constructor(directory: Directory, options: TextFileStreamOptions, batchInterval: Duration) {
+  /** `records` makes a file's records; `name` is the stream's, as listeners see it. */
+  constructor(directory: Directory, options: FileStreamOptions, batchInterval: Duration, records: FileRecords<T>, name = "textFileStream") {
+    this.name = name;
     const { filter, newFilesOnly = true, minRememberDuration } = options;
     if (filter !== undefined && typeof filter !== "function") throw new RivuletError("INVALID_ARGUMENT", "textFileStream: filter must be a function of the file name");
     if (typeof newFilesOnly !== "boolean") throw new RivuletError("INVALID_ARGUMENT", "textFileStream: newFilesOnly must be a boolean");
@@ -94,16 +101,17 @@ export class FileSource implements InputSource<string> {
     this.filter = filter;
     this.intervalMs = batchInterval.milliseconds;
     this.window = new FileWindow(this.intervalMs, minRememberMs, newFilesOnly);
-    this.splitter = new LineSplitter(options);
+    this.records = records;
   }
 
   /**
-   * The lines of the files read ahead and modified at or before `time`, in name order. Counters
-   * in the metadata: `files` taken by this batch; totals since start of `invalidUtf8`
-   * (replacements), `overlongLines` (dropped), `unreadableFiles` (vanished or failed to read)
-   * and `lateFiles` (appeared with a modification time already outside the remembered window).
+   * The records (lines, or fixed-length records) of the files read ahead and modified at or
+   * before `time`, in name order. Counters in the metadata: `files` taken by this batch; totals
+   * since start of `unreadableFiles` (vanished or failed to read), `lateFiles` (appeared with a
+   * modification time already outside the remembered window), and the records' own
+   * (`invalidUtf8` and `overlongLines` for lines, `partialRecords` for fixed-length records).
    */
-  take(time: number): Taken<string> {
+  take(time: number): Taken<T> {
     const due: string[] = [];
     for (const [name, file] of this.found) {
       // Rewritten after it was taken (a changed file, which the contract rules out): never twice.
@@ -111,21 +119,19 @@ export class FileSource implements InputSource<string> {
       else if (file.modifiedTime <= time) due.push(name);
     }
     due.sort(byName);
-    const records: string[] = [];
+    const records: T[] = [];
+    const report = (message: string, error: unknown) => this.context?.reportError(message, error);
     for (const name of due) {
       const file = this.found.get(name)!;
       this.found.delete(name);
-      this.splitter.push(decodable(file.bytes), records);
-      // Each file ends its last line, with or without a newline.
-      this.splitter.end(records);
+      this.records.decode(name, file.bytes, records, report);
     }
     this.window.record(time, due);
     return {
       records,
       metadata: {
         files: due.length,
-        invalidUtf8: this.splitter.invalidUtf8,
-        overlongLines: this.splitter.overlongLines,
+        ...this.records.counters(),
         unreadableFiles: this.unreadableFiles,
         lateFiles: this.lateFiles,
       },
