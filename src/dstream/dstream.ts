@@ -6,7 +6,7 @@ import type { Pair, Partitions } from "../core/executor.ts";
 import type { DStreamGraph } from "./graph.ts";
 import { cogrouped, fullOuterJoined, joined, leftOuterJoined, rightOuterJoined } from "./joined.ts";
 import { filtered, flatMapped, flatMappedValues, glommed, mapPartitioned, mapped, mappedValues } from "./mapped.ts";
-import { printer, textFileWriter, type TextFileSink } from "./output.ts";
+import { jsonLinesWriter, printer, textFileWriter, type TextFileSink } from "./output.ts";
 import { combinedByKey, counted, countedByValue, groupedByKey, reduced, reducedByKey, repartitioned } from "./shuffled.ts";
 import { MapWithStateComputation } from "./mapped-state.ts";
 import type { StateSpec } from "./state-spec.ts";
@@ -465,5 +465,14 @@ export class DStream<T> implements Upstream<T> {
   /** Writes every batch as a text file `prefix-<time>[.suffix]`, one record a line. */
   saveAsTextFiles(prefix: string, suffix?: string): void {
     this.env.graph.addOutput(this, "saveAsTextFiles", textFileWriter(prefix, suffix, this.env.fileSink()));
+  }
+
+  /**
+   * Writes every batch as a file `prefix-<time>[.suffix]` of newline-delimited JSON, one record a
+   * line (Spark's `saveAsObjectFiles`, with JSON for Java serialization); `jsonLinesStream` reads
+   * such files back. A record with no JSON form fails that batch's output, naming the record.
+   */
+  saveAsObjectFiles(prefix: string, suffix?: string): void {
+    this.env.graph.addOutput(this, "saveAsObjectFiles", jsonLinesWriter(prefix, suffix, this.env.fileSink()));
   }
 }

@@ -1,3 +1,4 @@
+import { RivuletError } from "../core/errors.ts";
 import type { Batch } from "../core/batch.ts";
 
 // The output family: what turns a lazy batch into an effect. Each output operation becomes one
@@ -26,6 +27,30 @@ export function textFileWriter<T>(prefix: string, suffix: string | undefined, si
     const records = await batch.collect();
     let text = "";
     for (const r of records) text += formatRecord(r) + "\n";
+    await sink.writeText(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`, text);
+  };
+}
+
+/**
+ * Spark's `saveAsObjectFiles`, with JSON for Java serialization: each batch as one file
+ * `prefix-<time>[.suffix]` of newline-delimited JSON, one record a line, which
+ * `jsonLinesStream` reads back. A record JSON cannot hold (a bigint, a cycle, `undefined`, a
+ * function) fails the batch's output with an error naming it, rather than being written wrong.
+ */
+export function jsonLinesWriter<T>(prefix: string, suffix: string | undefined, sink: TextFileSink): (batch: Batch<T>, time: number) => Promise<void> {
+  return async (batch, time) => {
+    const records = await batch.collect();
+    let text = "";
+    for (let i = 0; i < records.length; i++) {
+      let line: string | undefined;
+      try {
+        line = JSON.stringify(records[i]);
+      } catch (error) {
+        throw new RivuletError("INVALID_INPUT", `saveAsObjectFiles: record ${i} of batch ${time} cannot be written as JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      if (line === undefined) throw new RivuletError("INVALID_INPUT", `saveAsObjectFiles: record ${i} of batch ${time} (${typeof records[i]}) has no JSON form`);
+      text += line + "\n";
+    }
     await sink.writeText(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`, text);
   };
 }

@@ -209,3 +209,43 @@ describe("saveAsTextFiles", () => {
     await expect(ssc.awaitTermination()).rejects.toThrow("disk full");
   });
 });
+
+describe("saveAsObjectFiles", () => {
+  it("writes every batch as newline-delimited JSON, which jsonLinesStream reads back", async () => {
+    const files = new Map<string, string>();
+    const fileSink: TextFileSink = { writeText: async (path, text) => void files.set(path, text) };
+    const { ssc, clock } = newContext({ fileSink });
+    const records: [string, { n: number; tags: string[] }][][] = [[["__proto__", { n: 1, tags: ["ü"] }], ["b", { n: 2, tags: [] }]], []];
+    const [first] = records;
+    ssc.queueStream(records).saveAsObjectFiles("mem://out/objects", "ndjson");
+    ssc.start();
+    await clock.advance(2000);
+    await ssc.stop();
+    expect([...files]).toEqual([
+      ["mem://out/objects-1000.ndjson", '["__proto__",{"n":1,"tags":["ü"]}]\n["b",{"n":2,"tags":[]}]\n'],
+      ["mem://out/objects-2000.ndjson", ""],
+    ]);
+    const back = newContext();
+    const read: unknown[][] = [];
+    back.ssc.jsonLinesStream(new Blob([files.get("mem://out/objects-1000.ndjson")!]).stream()).foreachRDD(async (b) => void read.push(await b.collect()));
+    back.ssc.start();
+    await back.clock.advance(1000);
+    expect(read).toEqual([first]);
+  });
+
+  it("fails the batch's output, naming the record, when a record has no JSON form", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const files = new Map<string, string>();
+    const { ssc, clock } = newContext({ fileSink: { writeText: async (path, text) => void files.set(path, text) } });
+    const reasons: (string | undefined)[] = [];
+    ssc.addStreamingListener({ onOutputOperationCompleted: (e) => void reasons.push(e.outputOperationInfo.failureReason) });
+    ssc.queueStream<unknown>([[1, 2n], [undefined], [3]]).saveAsObjectFiles("p");
+    ssc.start();
+    await clock.advance(3000);
+    expect(reasons[0]).toMatch(/record 1 of batch 1000 cannot be written as JSON/);
+    expect(reasons[1]).toMatch(/record 0 of batch 2000 \(undefined\) has no JSON form/);
+    expect(reasons[2]).toBeUndefined();
+    expect([...files]).toEqual([["p-3000", "3\n"]]);
+  });
+});
+
