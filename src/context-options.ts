@@ -44,6 +44,14 @@ export interface StreamingContextOptions {
    */
   backpressure?: boolean | BackpressureOptions;
   /**
+   * Spark's `spark.streaming.stopGracefullyOnShutdown`: on SIGTERM or SIGINT (Node, Deno), stop
+   * gracefully (stop receiving, process everything received, write the last checkpoint), then let
+   * the process end. A second signal ends it at once. Default false: the process ends with the
+   * signal, and checkpoints (with the write-ahead log) carry the job over a restart. Browsers and
+   * edge isolates have no such shutdown.
+   */
+  stopGracefullyOnShutdown?: boolean;
+  /**
    * Worker threads, used when `parallelism` > 1 on a runtime that has them (Node, browsers,
    * Deno): options, or `false` to run every partition in this thread. Ignored with `engine`.
    */

@@ -1,4 +1,4 @@
-import { defaultFileSink, defaultSpawner, hardwareConcurrency } from "#platform";
+import { defaultFileSink, defaultSpawner, hardwareConcurrency, onShutdown } from "#platform";
 import { Batch } from "./core/batch.ts";
 import { Duration } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -91,6 +91,8 @@ export class StreamingContext {
   private removeSettleHook: (() => void) | undefined;
   private recovered: CheckpointContent | undefined;
   private readonly rates: Pick<StreamingContextOptions, "maxRate" | "backpressure">;
+  private readonly gracefulOnShutdown: boolean;
+  private removeShutdownHook: (() => void) | undefined;
   private readonly originLock: OriginLock | undefined;
   /** Sources started and batches generated: at `start()`, or once the origin's lock is held. */
   private begun = false;
@@ -102,6 +104,7 @@ export class StreamingContext {
     this.batchInterval = options.batchInterval;
     this.clock = options.clock ?? new SystemClock();
     this.rates = { maxRate: options.maxRate, backpressure: options.backpressure };
+    this.gracefulOnShutdown = options.stopGracefullyOnShutdown ?? false;
     // Bad settings fail here, not when the sources start.
     this.rateLimiter(undefined);
     this.originLock = options.originLock ? new OriginLock(options.originLock) : undefined;
@@ -352,6 +355,7 @@ export class StreamingContext {
     }
     activeContext = this;
     this.currentState = "active";
+    if (this.gracefulOnShutdown) this.removeShutdownHook = onShutdown(() => this.stop({ graceful: true }));
     const lock = this.originLock;
     const interval = this.batchInterval.milliseconds;
     const alignedNow = () => Math.floor(this.clock.now() / interval) * interval;
@@ -549,6 +553,7 @@ export class StreamingContext {
       this.removeSettleHook?.();
       if (stopEngine) await this.engine.close();
     } finally {
+      this.removeShutdownHook?.();
       // Last, so that a context taking the lock next finds this one's work (its last checkpoint) done.
       await this.originLock?.release();
     }

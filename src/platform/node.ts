@@ -25,5 +25,27 @@ export function hardwareConcurrency(): number | undefined {
   return typeof availableParallelism === "function" ? availableParallelism() : cpus().length;
 }
 
+/**
+ * Node and Electron's main process: SIGTERM and SIGINT run `handler` (a graceful stop) first; then
+ * the signal takes its usual course (the process ends), unless someone else listens for it. A
+ * second signal while `handler` runs ends the process at once. Returns a function that unhooks.
+ */
+export function onShutdown(handler: () => Promise<void>): () => void {
+  const signals: NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
+  const remove = () => {
+    for (const signal of signals) process.off(signal, listener);
+  };
+  const listener = (signal: NodeJS.Signals) => {
+    remove();
+    void handler()
+      .catch(() => undefined)
+      .finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+  };
+  for (const signal of signals) process.on(signal, listener);
+  return remove;
+}
+
 /** Node and Electron's main process: `textFileStream(path)` watches a directory of the file system. */
 export { nodeDirectory as localDirectory } from "./node-directory.ts";

@@ -33,3 +33,49 @@ export function localDirectory(path: string | URL): Directory {
     `textFileStream(${JSON.stringify(String(path))}): this runtime has no file system paths; pass a FileSystemDirectoryHandle (e.g. navigator.storage.getDirectory()) or an object with list() and read(name)`,
   );
 }
+
+/** The part of Deno's API that shutdown signals go through. */
+interface DenoSignals {
+  addSignalListener(signal: string, handler: () => void): void;
+  removeSignalListener(signal: string, handler: () => void): void;
+  kill(pid: number, signal: string): void;
+  readonly pid: number;
+}
+
+/**
+ * Deno: SIGTERM and SIGINT run `handler` (a graceful stop) first, then end the process as they
+ * would have. Browsers and edge isolates have no shutdown that leaves time to run a batch (a tab's
+ * `pagehide` does not wait for promises): nothing is hooked there; checkpoints cover that case.
+ */
+export function onShutdown(handler: () => Promise<void>): () => void {
+  const deno = (globalThis as { Deno?: Partial<DenoSignals> }).Deno;
+  if (!deno || typeof deno.addSignalListener !== "function" || typeof deno.removeSignalListener !== "function") return () => undefined;
+  const { addSignalListener, removeSignalListener } = deno as DenoSignals;
+  // Windows has SIGINT only.
+  const signals = ["SIGTERM", "SIGINT"].filter((signal) => {
+    try {
+      addSignalListener.call(deno, signal, noop);
+      removeSignalListener.call(deno, signal, noop);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const listeners = signals.map((signal) => {
+    const listener = () => {
+      remove();
+      void handler()
+        .catch(() => undefined)
+        .finally(() => (deno as DenoSignals).kill((deno as DenoSignals).pid, signal));
+    };
+    return [signal, listener] as const;
+  });
+  const remove = () => {
+    for (const [signal, listener] of listeners) removeSignalListener.call(deno, signal, listener);
+  };
+  for (const [signal, listener] of listeners) addSignalListener.call(deno, signal, listener);
+  return remove;
+}
+
+function noop(): void {}
+
