@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/support/chromium.ts";
 
 /**
- * Three projects:
+ * Four projects:
  * - `node`: every `test/**\/*.test.ts` except the browser ones, in Node. Vite resolves the
  *   package.json `imports` map (`#platform`) with the SSR conditions, which include `node`, so
  *   `#platform` is `src/platform/node.ts` here.
@@ -11,6 +11,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/support/chromium.ts";
  * - `browser`: `test/**\/*.browser.test.ts`, in a real headless Chromium driven by Playwright.
  *   Vite resolves with the client conditions (`browser`, `module`, ...; never `node`), so
  *   `#platform` falls through to `default`, i.e. `src/platform/web.ts`.
+ * - `browser-isolated`: `test/**\/*.isolated.browser.test.ts`, in the same Chromium with pages
+ *   served cross-origin isolated (COOP/COEP), where SharedArrayBuffer exists.
  *
  * Chromium is Debian's (`/usr/bin/chromium`), not a Playwright download: `.ci/run` installs it.
  * `--no-sandbox` is needed when running as root (CI containers); the other flags keep Chromium
@@ -18,6 +20,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/support/chromium.ts";
  */
 
 const BROWSER_TEST = "test/**/*.browser.test.ts";
+/** Browser tests that need a cross-origin-isolated page (SharedArrayBuffer): their own project. */
+const ISOLATED_TEST = "test/**/*.isolated.browser.test.ts";
 
 export default defineConfig({
   test: {
@@ -51,8 +55,35 @@ export default defineConfig({
         test: {
           name: "browser",
           include: [BROWSER_TEST],
+          exclude: [...configDefaults.exclude, ISOLATED_TEST],
           // Server-sent events, NDJSON and WebSocket endpoints for the web sources' tests.
           globalSetup: ["test/support/web-source-server.ts"],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: CHROMIUM_PATH,
+                args: CHROMIUM_ARGS,
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+      {
+        // The same Chromium, its pages served with COOP/COEP so that they are cross-origin
+        // isolated and have SharedArrayBuffer: the shared-memory transport of the workers.
+        extends: true,
+        server: {
+          headers: {
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Cross-Origin-Embedder-Policy": "require-corp",
+          },
+        },
+        test: {
+          name: "browser-isolated",
+          include: [ISOLATED_TEST],
           browser: {
             enabled: true,
             headless: true,
