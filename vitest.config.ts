@@ -20,6 +20,14 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/support/chromium.ts";
  */
 
 const BROWSER_TEST = "test/**/*.browser.test.ts";
+
+/** Headless Debian Chromium through Playwright; a fresh object per project (vitest names its instances). */
+const chromium = () => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+  instances: [{ browser: "chromium" as const }],
+});
 /** Browser tests that need a cross-origin-isolated page (SharedArrayBuffer): their own project. */
 const ISOLATED_TEST = "test/**/*.isolated.browser.test.ts";
 
@@ -58,17 +66,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ISOLATED_TEST],
           // Server-sent events, NDJSON and WebSocket endpoints for the web sources' tests.
           globalSetup: ["test/support/web-source-server.ts"],
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({
-              launchOptions: {
-                executablePath: CHROMIUM_PATH,
-                args: CHROMIUM_ARGS,
-              },
-            }),
-            instances: [{ browser: "chromium" }],
-          },
+          browser: chromium(),
         },
       },
       {
@@ -84,17 +82,7 @@ export default defineConfig({
         test: {
           name: "browser-isolated",
           include: [ISOLATED_TEST],
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({
-              launchOptions: {
-                executablePath: CHROMIUM_PATH,
-                args: CHROMIUM_ARGS,
-              },
-            }),
-            instances: [{ browser: "chromium" }],
-          },
+          browser: chromium(),
         },
       },
     ],

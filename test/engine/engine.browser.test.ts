@@ -3,47 +3,19 @@
 // cross-origin isolated, so there is no SharedArrayBuffer; the batch's segments are handed over
 // without a copy), with exactly the plain-JS counts; stop() ends the workers.
 import { expect, it } from "vitest";
-import { ManualClock, Seconds, StreamingContext, words, type ShuffleMetrics } from "../../src/index.ts";
-
-function plainCounts(text: string): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const line of text.split("\n")) for (const w of words(line)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-}
+import { runFusedWordCountInWorkers } from "./fused-workers-run.ts";
 
 it("counts words of large batches in two module workers, by transfer, with the plain-JS counts", async () => {
   expect(typeof SharedArrayBuffer).toBe("undefined");
-  const clock = new ManualClock();
-  const shuffles: ShuffleMetrics[] = [];
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, workers: { onShuffleMetrics: (m) => shuffles.push(m) } });
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const out: [string, number][][] = [];
-  ssc
-    .textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }))
-    .flatMap(words)
-    .countByValue()
-    .foreachRDD(async (b) => void out.push((await b.collect()).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))));
-  ssc.start();
-  const vocabulary = ["größe", "naïve", "🦀", "the", "a", "stream", "日本語", "café"];
-  const texts = [1, 2].map((seed) =>
-    Array.from({ length: 12_000 }, (_, i) => `${vocabulary[(i * seed) % vocabulary.length]} ${vocabulary[(i * 7 + seed) % vocabulary.length]}\u3000x${i % 97}`).join("\n") + "\n",
-  );
-  let liveWhileRunning = 0;
-  for (const text of texts) {
-    const bytes = new TextEncoder().encode(text);
-    for (let at = 0; at < bytes.length; at += 16_384) controller.enqueue(bytes.slice(at, at + 16_384));
-    await clock.advance(1000);
-    liveWhileRunning = Math.max(liveWhileRunning, ssc.engine.liveWorkers);
-  }
-  await ssc.stop();
-  expect(out).toEqual(texts.map(plainCounts));
-  expect(shuffles).toHaveLength(2);
-  for (const m of shuffles) {
+  const run = await runFusedWordCountInWorkers();
+  expect(run.out).toEqual(run.expected);
+  expect(run.shuffles).toHaveLength(2);
+  for (const m of run.shuffles) {
     expect(m.transport).toBe("transfer");
     expect(m.slices).toBe(2);
     // The text source kept each batch as line-ended segments too: whole ones were transferred.
     expect(m.copiedBytes).toBe(0);
   }
-  expect(liveWhileRunning).toBe(2);
-  expect(ssc.engine.liveWorkers).toBe(0);
+  expect(run.liveWhileRunning).toBe(2);
+  expect(run.liveAfterStop).toBe(0);
 });
