@@ -16,7 +16,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "rivulet-shutdown-"));
   bundle = join(work, "child.mjs");
   await build({
-    entryPoints: [fileURLToPath(new URL("./fixtures/shutdown/child.ts", import.meta.url))],
+    entryPoints: [fileURLToPath(new URL("./fixtures/runtime/node-shutdown.ts", import.meta.url))],
     bundle: true,
     platform: "node",
     format: "esm",
