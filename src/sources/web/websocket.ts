@@ -1,3 +1,4 @@
+import type { Duration } from "../../core/duration.ts";
 import { RivuletError } from "../../core/errors.ts";
 import type { SourceContext } from "../../dstream/input.ts";
 import { LineSplitter } from "../lines.ts";
@@ -42,6 +43,13 @@ export interface WebSocketStreamOptions extends PushedSourceOptions {
   maxLineLength?: number;
   /** Subprotocols to ask the server for, when the source opens the socket from a URL. */
   protocols?: string | readonly string[];
+  /**
+   * With a URL: when the connection closes or fails to open, connect again after this long on
+   * the context's clock (Spark's socket receiver restarts after
+   * `spark.streaming.receiverRestartDelay`, 2 s), for as long as the context runs. Each lost
+   * connection is reported as a receiver error. Default: no reconnecting; a close stops the stream.
+   */
+  reconnectDelay?: Duration;
 }
 
 type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
@@ -59,8 +67,8 @@ const NAME = "webSocketStream";
  * WebSocket cannot be paused, so messages wait in a bounded buffer (see `PushedSource`).
  *
  * The socket's `open` is reported as the receiver starting; an `error` as a receiver error; its
- * close (with code and reason) stops this stream only, the context runs on. The source does not
- * reconnect.
+ * close (with code and reason) stops this stream only, the context runs on, unless
+ * `reconnectDelay` is set (URLs only): then it connects again after that delay.
  */
 export class WebSocketSource extends PushedSource<string | Uint8Array> {
   readonly name = NAME;
@@ -69,6 +77,9 @@ export class WebSocketSource extends PushedSource<string | Uint8Array> {
   private readonly closeOnStop: boolean;
   private readonly splitter: LineSplitter | undefined;
   private socket: WebSocketLike | undefined;
+  private readonly reconnectMs: number | undefined;
+  private cancelReconnect: (() => void) | undefined;
+  private disconnected = false;
 
   constructor(socket: string | URL | WebSocketLike, options: WebSocketStreamOptions = {}) {
     super(options);
@@ -86,10 +97,21 @@ export class WebSocketSource extends PushedSource<string | Uint8Array> {
     this.protocols = typeof options.protocols === "string" ? options.protocols : options.protocols?.slice();
     this.closeOnStop = options.closeOnStop ?? fromUrl;
     this.splitter = options.lines ? new LineSplitter({ maxLineLength: options.maxLineLength }) : undefined;
+    const delay = options.reconnectDelay;
+    if (delay !== undefined) {
+      if (!fromUrl) throw new RivuletError("INVALID_ARGUMENT", `${NAME}: reconnectDelay applies only when a URL is given (a socket passed in cannot be opened again)`);
+      if (typeof delay !== "object" || delay === null || !(delay.milliseconds >= 0)) {
+        throw new RivuletError("INVALID_ARGUMENT", `${NAME}: reconnectDelay must be a Duration, e.g. Seconds(2)`);
+      }
+      this.reconnectMs = delay.milliseconds;
+    }
   }
 
   protected connect(context: SourceContext): void {
-    const socket = this.target instanceof URL ? this.open(this.target) : this.target;
+    this.attach(this.target instanceof URL ? this.open(this.target) : this.target, context);
+  }
+
+  private attach(socket: WebSocketLike, context: SourceContext): void {
     this.socket = socket;
     if (socket.binaryType === "blob") socket.binaryType = "arraybuffer";
     socket.addEventListener("open", this.onOpen);
@@ -101,15 +123,38 @@ export class WebSocketSource extends PushedSource<string | Uint8Array> {
   }
 
   protected disconnect(): void {
+    this.disconnected = true;
+    this.cancelReconnect?.();
     const socket = this.socket;
     if (!socket) return;
+    this.detach(socket);
+    if (this.closeOnStop && (socket.readyState === CONNECTING || socket.readyState === OPEN)) {
+      socket.close(1000, "the streaming context was stopped");
+    }
+  }
+
+  private detach(socket: WebSocketLike): void {
     socket.removeEventListener("open", this.onOpen);
     socket.removeEventListener("message", this.onMessage);
     socket.removeEventListener("error", this.onError);
     socket.removeEventListener("close", this.onClose);
-    if (this.closeOnStop && (socket.readyState === CONNECTING || socket.readyState === OPEN)) {
-      socket.close(1000, "the streaming context was stopped");
-    }
+  }
+
+  /** Connects again after `reconnectDelay`, unless the stream stops meanwhile. */
+  private reconnect(context: SourceContext, url: URL, delayMs: number): void {
+    this.detach(this.socket!);
+    this.socket = undefined;
+    this.cancelReconnect = context.schedule(context.now() + delayMs, () => {
+      this.cancelReconnect = undefined;
+      if (this.disconnected) return;
+      try {
+        this.attach(this.open(url), context);
+      } catch (error) {
+        const message = `the WebSocket to ${url.href} could not be opened again: ${error instanceof Error ? error.message : String(error)}`;
+        context.reportError(message, error);
+        this.reconnect(context, url, delayMs);
+      }
+    });
   }
 
   protected override counters(): Readonly<Record<string, number>> {
@@ -150,6 +195,12 @@ export class WebSocketSource extends PushedSource<string | Uint8Array> {
     const reason = typeof event.reason === "string" && event.reason.length > 0 ? `, reason ${JSON.stringify(event.reason)}` : "";
     const message = `the WebSocket${this.where()} closed (code ${code}${reason})`;
     const normal = event.wasClean !== false && NORMAL_CLOSE.has(code);
+    const context = this.context;
+    if (this.reconnectMs !== undefined && this.target instanceof URL && context && !this.disconnected) {
+      context.reportError(`${message}; connecting again in ${this.reconnectMs} ms`, normal ? undefined : new RivuletError("SOURCE_FAILED", message));
+      this.reconnect(context, this.target, this.reconnectMs);
+      return;
+    }
     this.end(message, normal ? undefined : new RivuletError("SOURCE_FAILED", message));
   };
 

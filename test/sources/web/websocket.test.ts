@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { RivuletError, type StreamingContext } from "../../../src/index.ts";
+import { RivuletError, Seconds, type StreamingContext } from "../../../src/index.ts";
 import { FakeWebSocket } from "./fakes.ts";
 import { run, tick } from "./harness.ts";
 
@@ -299,3 +299,60 @@ describe("webSocketStream", () => {
     expect(code(() => ssc.webSocketStream("ws://example.test/"))).toMatch(/^UNSUPPORTED: .*no global WebSocket/);
   });
 });
+
+describe("webSocketStream with reconnectDelay", () => {
+  it("connects again after the delay on the context's clock when the connection closes, for as long as the context runs", async () => {
+    vi.stubGlobal("WebSocket", FakeWebSocket);
+    const { ssc, clock, out, events } = run((c) => c.webSocketStream("wss://example.test/ticks", { reconnectDelay: Seconds(2), lines: true }), { start: false });
+    const before = FakeWebSocket.instances.length;
+    ssc.start();
+    await tick();
+    const first = FakeWebSocket.instances.at(-1)!;
+    first.open();
+    first.send("a\nb");
+    first.serverClose(1006, "", false); // the close ends the line "b"
+    await clock.advance(1000);
+    // Not yet: the delay runs from the close.
+    expect(FakeWebSocket.instances.length).toBe(before + 1);
+    await clock.advance(1000);
+    expect(FakeWebSocket.instances.length).toBe(before + 2);
+    const second = FakeWebSocket.instances.at(-1)!;
+    expect(second.url).toBe("wss://example.test/ticks");
+    expect(second.binaryType).toBe("arraybuffer");
+    second.open();
+    second.send("c\n");
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["a", "b"]],
+      [2000, []],
+      [3000, ["c"]],
+    ]);
+    expect(events).toEqual([
+      "started",
+      "error the WebSocket to wss://example.test/ticks closed (code 1006); connecting again in 2000 ms",
+      "started",
+    ]);
+    await ssc.stop();
+    expect(second.closedWith).toEqual({ code: 1000, reason: "the streaming context was stopped" });
+    expect(events.at(-1)).toBe("stopped stopped with the context");
+  });
+
+  it("stopping while waiting to reconnect cancels the reconnection", async () => {
+    vi.stubGlobal("WebSocket", FakeWebSocket);
+    const { ssc, clock } = run((c) => c.webSocketStream("wss://example.test/ticks", { reconnectDelay: Seconds(5) }), { start: false });
+    ssc.start();
+    await tick();
+    FakeWebSocket.instances.at(-1)!.serverClose(1000, "bye");
+    const count = FakeWebSocket.instances.length;
+    await clock.advance(1000);
+    await ssc.stop();
+    await clock.advance(10_000);
+    expect(FakeWebSocket.instances.length).toBe(count);
+  });
+
+  it("refuses reconnectDelay for a socket passed in, which cannot be opened again", () => {
+    const { ssc } = run((c) => c.queueStream<number>([]), { start: false });
+    expect(() => ssc.webSocketStream(new FakeWebSocket(), { reconnectDelay: Seconds(1) })).toThrow(RivuletError);
+  });
+});
+
