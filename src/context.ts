@@ -216,7 +216,7 @@ export class StreamingContext {
    * reached, for exactly-once processing.
    */
   textStream(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}): DStream<string> {
-    return this.input(new TextSource(stream, options, this.engine.transferSegmentBytes));
+    return this.input(new TextSource(stream, options, this.engine.transferSegmentBytes, this.engine.sharedBatches));
   }
 
   /**

@@ -29,6 +29,12 @@ export interface Engine extends Executor {
    * about this many bytes, which workers take whole instead of a copy.
    */
   readonly transferSegmentBytes: number | undefined;
+  /**
+   * True when workers read text batches in place from shared memory: text batches are then
+   * assembled in a `SharedArrayBuffer` as chunks arrive. False when nothing but this thread reads
+   * them, where fresh shared memory would only cost its allocation.
+   */
+  readonly sharedBatches: boolean;
   /** Runs a job module's shuffle stage in the workers; undefined when the engine has none. */
   runJobStage<K, C>(job: JobSpec, stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined>;
   /** Releases what the engine holds (threads, memory): every worker is terminated. Idempotent. */
@@ -118,6 +124,10 @@ class DefaultEngine extends LocalExecutor implements Engine {
 
   get liveWorkers(): number {
     return this.workerPool?.liveWorkers ?? 0;
+  }
+
+  get sharedBatches(): boolean {
+    return this.usesWorkers() && this.transport() === "shared";
   }
 
   get transferSegmentBytes(): number | undefined {

@@ -5,7 +5,7 @@
  * driver waits for data, instead of delaying the batch (60 MB of text: a copy into fresh memory
  * and a scan take 50-70 ms).
  *
- * The buffer is sized from the previous batch, and is shared memory where workers can read it.
+ * The buffer is sized from the previous batch, and is shared memory where workers read it in place.
  */
 
 import { isSharedView as isShared, sharedMemoryUsable } from "../core/shared-memory.ts";
@@ -21,6 +21,8 @@ export class HeldLines {
   private readonly maxLineLength: number;
   /** When set, the bytes are also kept as segments of at most about this size, each ending at a line end. */
   private readonly segmentBytes: number | undefined;
+  /** Large batches go into shared memory, for workers that read them in place. */
+  private readonly shared: boolean;
   /** This batch's segment size: a 32nd of the previous batch, within bounds, so slices balance. */
   private segmentSize = MIN_SEGMENT_BYTES;
   private segments: Uint8Array[] = [];
@@ -46,9 +48,10 @@ export class HeldLines {
    * segments are transferred, so the batch's own bytes stay for retries and nothing is copied
    * when the batch runs. Unused when the batch itself is in shared memory.
    */
-  constructor(maxLineLength: number, segmentBytes?: number) {
+  constructor(maxLineLength: number, segmentBytes?: number, shared = false) {
     this.maxLineLength = maxLineLength;
     this.segmentBytes = segmentBytes;
+    this.shared = shared;
     if (segmentBytes !== undefined) this.segmentSize = Math.min(segmentBytes, MIN_SEGMENT_BYTES);
   }
 
@@ -158,7 +161,7 @@ export class HeldLines {
     const need = this.used + n;
     if (this.buffer && need <= this.buffer.length) return;
     const size = Math.max(need, this.buffer ? this.buffer.length * 2 : Math.ceil(this.expected * 1.25), 4096);
-    const next = size >= SHARED_BATCH_BYTES && sharedMemoryUsable() ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
+    const next = this.shared && size >= SHARED_BATCH_BYTES && sharedMemoryUsable() ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
     if (this.buffer) next.set(this.buffer.subarray(0, this.used));
     this.buffer = next;
   }

@@ -57,15 +57,21 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
 
   /**
    * `segmentBytes` (set by the context when its workers get batches by transfer): also keep each
-   * batch as segments of about that size, for workers to take without a copy.
+   * batch as segments of about that size, for workers to take without a copy. `sharedBatches`
+   * (set when its workers read batches in place): assemble large batches in shared memory.
    */
-  constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}, segmentBytes?: number) {
+  constructor(
+    source: ReadableStream<Uint8Array | string> | ReplayableByteSource,
+    options: TextStreamOptions = {},
+    segmentBytes?: number,
+    sharedBatches = false,
+  ) {
     const replayable = isReplayable(source);
     super(replayable ? (offset) => source.open(offset) : () => source as ReadableStream<Uint8Array | string>, replayable);
     this.options = options;
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.splitter = new LineSplitter(options);
-    this.held = new HeldLines(this.maxLineLength, segmentBytes);
+    this.held = new HeldLines(this.maxLineLength, segmentBytes, sharedBatches);
   }
 
   protected accept(chunk: Uint8Array | string, out: string[]): void {

@@ -34,8 +34,8 @@ it("holds pieces into one buffer and checks them as scanLines checks the whole",
   );
 });
 
-it("builds large batches in shared memory, sized from the previous batch", () => {
-  const held = new HeldLines(1 << 20);
+it("builds large batches in shared memory when asked to, sized from the previous batch", () => {
+  const held = new HeldLines(1 << 20, undefined, true);
   const line = new TextEncoder().encode(`${"x".repeat(99)}\n`);
   for (let i = 0; i < 2000; i++) held.append(line);
   const first = held.take().bytes;
@@ -82,3 +82,11 @@ it("also keeps the bytes as line-ended segments, each in its own buffer, aligned
     { numRuns: 1000 },
   );
 });
+
+it("keeps batches in ordinary memory when no worker reads them in place", () => {
+  const held = new HeldLines(1 << 20);
+  const line = new TextEncoder().encode(`${"x".repeat(99)}\n`);
+  for (let i = 0; i < 2000; i++) held.append(line);
+  expect(held.take().bytes.buffer).toBeInstanceOf(ArrayBuffer);
+});
+

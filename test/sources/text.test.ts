@@ -175,6 +175,25 @@ describe("textStream", () => {
     expect(seen[1]).toMatchObject({ bytes: 12, lines: ["small", "batch"] });
   });
 
+  it("keeps a large batch in ordinary memory when no worker reads it (one partition, or no workers)", async () => {
+    for (const options of [{ parallelism: 1 }, { parallelism: 2, workers: false as const }]) {
+      const clock = new ManualClock();
+      const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, ...options });
+      contexts.push(ssc);
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      const seen: boolean[] = [];
+      ssc
+        .textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }))
+        .foreachRDD(async (b) => void seen.push(b.utf8Lines?.buffer instanceof SharedArrayBuffer));
+      ssc.start();
+      const bytes = enc.encode(Array.from({ length: 5000 }, (_, i) => `line ${i} größe\n`).join(""));
+      for (let at = 0; at < bytes.length; at += 4096) controller.enqueue(bytes.slice(at, at + 4096));
+      await clock.advance(1000);
+      await ssc.stop();
+      expect(seen).toEqual([false]);
+    }
+  });
+
   it("keeps a last line ended by the close as bytes, like the lines before it, unless it ends in a CR", async () => {
     for (const [tail, expected, bytes] of [
       ["last words", "last words", true],
