@@ -51,6 +51,7 @@ export class Batch<T> {
   private op: NarrowOp | undefined;
   private keep: boolean;
   private memo: Promise<Partitions<T>> | undefined;
+  private releaseHooks: (() => void)[] | undefined;
 
   private constructor(executor: Executor, numPartitions: number, source: Source, keep: boolean, parent?: Batch<unknown>, op?: NarrowOp) {
     this.executor = executor;
@@ -78,6 +79,25 @@ export class Batch<T> {
   }
 
   // ---- actions -------------------------------------------------------------------------------
+
+  /** @internal Runs `hook` once the stream that made this batch forgets it (see `release`). */
+  onRelease(hook: () => void): void {
+    (this.releaseHooks ??= []).push(hook);
+  }
+
+  /**
+   * @internal Called by the stream that made this batch when it forgets it: what the batch holds
+   * only for its own jobs (an input's bytes) goes back to its source, as Spark drops a batch's
+   * received blocks once the batch is no longer remembered.
+   */
+  release(): void {
+    const hooks = this.releaseHooks;
+    if (!hooks) return;
+    this.releaseHooks = undefined;
+    this.utf8Lines = undefined;
+    this.utf8Segments = undefined;
+    for (const hook of hooks) hook();
+  }
 
   /** The records of each partition. */
   partitions(): Promise<Partitions<T>> {

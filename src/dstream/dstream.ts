@@ -109,7 +109,12 @@ export class DStream<T> implements Upstream<T> {
 
   /** @internal */
   clearMetadata(time: number): void {
-    for (const t of this.generated.keys()) if (t <= time - this.rememberMs) this.generated.delete(t);
+    for (const [t, batch] of this.generated) {
+      if (t > time - this.rememberMs) continue;
+      this.generated.delete(t);
+      // Only the stream that made a batch lets go of what it holds (a transform may pass it on).
+      if (batch.origin?.stream === this.id && batch.origin.time === t) batch.release();
+    }
     for (const d of this.dependencies) d.clearMetadata(time);
   }
 

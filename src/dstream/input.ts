@@ -1,3 +1,4 @@
+import { RivuletError } from "../core/errors.ts";
 import { Batch, slice } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import type { DStreamGraph } from "./graph.ts";
@@ -18,6 +19,11 @@ export interface Taken<T> {
         readonly utf8Lines?: Uint8Array | undefined;
         /** The same bytes as separate buffers cut at line ends, which workers may take by transfer. */
         readonly utf8Segments?: readonly Uint8Array[] | undefined;
+        /**
+         * Called once the stream forgets the batch: the bytes may be reused for a later batch
+         * (records not made by then can no longer be).
+         */
+        readonly release?: (() => void) | undefined;
       }
     | undefined;
   /** True when `records` is several arrays. */
@@ -129,10 +135,26 @@ export class InputComputation<T> implements Computation<T> {
     });
     const { executor } = this.graph;
     if (!lazy) return Batch.fromRecords(records, executor.parallelism, executor);
+    let released = false;
+    const name = this.source.name;
     const batch = Batch.deferred(executor.parallelism, executor, async () => {
+      if (released) {
+        throw new RivuletError(
+          "ILLEGAL_STATE",
+          `the ${name} batch of ${time} ms was released when its stream stopped remembering it, before its records were read; ` +
+            "read a batch within its output operation, or keep it longer with ssc.remember(duration)",
+        );
+      }
       const all = records.length === 0 ? lazy.load() : [...records, ...lazy.load()];
       return slice(all, executor.parallelism);
     });
+    const release = lazy.release;
+    if (release) {
+      batch.onRelease(() => {
+        released = true;
+        release();
+      });
+    }
     if (records.length === 0 && lazy.utf8Lines) {
       batch.utf8Lines = lazy.utf8Lines;
       batch.utf8Segments = lazy.utf8Segments;

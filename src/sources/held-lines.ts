@@ -14,6 +14,8 @@ import { countNewlines, hasLongerLine, type LinesScan } from "./utf8-lines.ts";
 /** Batches at least this large are assembled in shared memory where workers can read it. */
 const SHARED_BATCH_BYTES = 1 << 16;
 const NEWLINE = 0x0a;
+/** Buffers of released batches kept for the next ones. */
+const SPARE_BUFFERS = 2;
 /** Segments are at least this large (a first batch, of unknown size, is cut this fine). */
 const MIN_SEGMENT_BYTES = 1 << 14;
 
@@ -31,6 +33,12 @@ export class HeldLines {
   /** Where the open segment starts in the batch. */
   private segmentStart = 0;
   private buffer: Uint8Array | undefined;
+  /**
+   * Whole buffers of batches their stream has forgotten: the first writes to fresh memory cost
+   * page faults (about 3 ms per MB on a small VM, as much as the kernels' work on a batch), and
+   * a buffer written before costs none.
+   */
+  private readonly spare: Uint8Array[] = [];
   private used = 0;
   /** The previous batch's size: the next buffer starts a little larger. */
   private expected = 0;
@@ -156,14 +164,32 @@ export class HeldLines {
     this.segmentUsed = 0;
   }
 
+  /**
+   * Takes back the buffer of `bytes` (what `take` gave out) once nothing reads it any more: the
+   * batch that held it was forgotten, or its lines were decoded. Only large buffers are kept.
+   */
+  recycle(bytes: Uint8Array): void {
+    const whole = new Uint8Array(bytes.buffer);
+    if (whole.length < SHARED_BATCH_BYTES || whole.buffer === this.buffer?.buffer || this.spare.some((b) => b.buffer === whole.buffer)) return;
+    this.spare.push(whole);
+    if (this.spare.length > SPARE_BUFFERS) this.spare.shift();
+  }
+
   /** Room for `n` more bytes: a new buffer (a quarter larger than the last batch) when full. */
   private reserve(n: number): void {
     const need = this.used + n;
     if (this.buffer && need <= this.buffer.length) return;
     const size = Math.max(need, this.buffer ? this.buffer.length * 2 : Math.ceil(this.expected * 1.25), 4096);
-    const next = this.shared && size >= SHARED_BATCH_BYTES && sharedMemoryUsable() ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
+    const shared = this.shared && size >= SHARED_BATCH_BYTES && sharedMemoryUsable();
+    const next = this.spareOf(size, shared) ?? (shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size));
     if (this.buffer) next.set(this.buffer.subarray(0, this.used));
     this.buffer = next;
+  }
+
+  /** A kept buffer of at least `size` bytes, of the kind asked for, taken out of the spares. */
+  private spareOf(size: number, shared: boolean): Uint8Array | undefined {
+    const i = this.spare.findIndex((b) => b.length >= size && isShared(b) === shared);
+    return i < 0 ? undefined : this.spare.splice(i, 1)[0];
   }
 
   /** True when a line reaching into `piece` has more bytes than `maxLineLength` (as `scanLines`). */

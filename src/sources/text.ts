@@ -135,7 +135,8 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     }
     const text = atStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     const pieces = segments && text !== bytes ? [segments[0]!.subarray(3), ...segments.slice(1)] : segments;
-    return { records, lazy: { count: scan.lines, load: () => decodeLines(text, false), utf8Lines: text, utf8Segments: pieces } };
+    const release = () => this.held.recycle(bytes);
+    return { records, lazy: { count: scan.lines, load: () => decodeLines(text, false), utf8Lines: text, utf8Segments: pieces, release } };
   }
 
   protected override buffered(): number {

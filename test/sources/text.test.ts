@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type BatchInfo, ManualClock, Seconds, StreamingContext, type StreamInputInfo } from "../../src/index.ts";
+import { type Batch, type BatchInfo, ManualClock, Seconds, StreamingContext, type StreamInputInfo, words } from "../../src/index.ts";
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -192,6 +192,74 @@ describe("textStream", () => {
       await ssc.stop();
       expect(seen).toEqual([false]);
     }
+  });
+
+  it("reuses the buffer of a batch its stream has forgotten for a later batch, every batch's lines intact", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1 });
+    contexts.push(ssc);
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const lines = ssc.textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }));
+    const buffers: ArrayBufferLike[] = [];
+    const seen: string[][] = [];
+    const windowed: number[] = [];
+    lines.foreachRDD(async (b) => {
+      buffers.push(b.utf8Lines!.buffer);
+      seen.push(await b.collect());
+    });
+    // A window keeps three batches' lines: the buffers it reads must not be reused meanwhile.
+    lines.window(Seconds(3)).foreachRDD(async (b) => void windowed.push(await b.count()));
+    ssc.start();
+    const texts = Array.from({ length: 8 }, (_, k) => Array.from({ length: 4000 + k * 10 }, (_, i) => `batch ${k} line ${i}`));
+    for (const text of texts) {
+      const bytes = enc.encode(text.map((l) => `${l}\n`).join(""));
+      for (let at = 0; at < bytes.length; at += 8192) controller.enqueue(bytes.slice(at, at + 8192));
+      await clock.advance(1000);
+    }
+    expect(seen).toEqual(texts);
+    expect(windowed).toEqual(texts.map((_, k) => texts.slice(Math.max(0, k - 2), k + 1).reduce((n, t) => n + t.length, 0)));
+    // Some later batch was assembled in an earlier batch's buffer.
+    expect(new Set(buffers).size).toBeLessThan(buffers.length);
+  });
+
+  it("keeps the bytes of remembered batches whose lines were never made: slice() makes them later", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1 });
+    contexts.push(ssc);
+    ssc.remember(Seconds(5));
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const lines = ssc.textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }));
+    // The fused word count reads the bytes, never the lines.
+    lines.flatMap(words).countByValue().foreachRDD(async (b) => void (await b.count()));
+    ssc.start();
+    const texts = Array.from({ length: 4 }, (_, k) => Array.from({ length: 5000 }, (_, i) => `b${k} w${i % 50}`));
+    for (const text of texts) {
+      const bytes = enc.encode(text.map((l) => `${l}\n`).join(""));
+      for (let at = 0; at < bytes.length; at += 8192) controller.enqueue(bytes.slice(at, at + 8192));
+      await clock.advance(1000);
+    }
+    const sliced = await lines.slice(1000, 4000);
+    expect(await Promise.all(sliced.map((b) => b.collect()))).toEqual(texts);
+  });
+
+  it("refuses to make the lines of a batch its stream has forgotten, saying how to keep it", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1 });
+    contexts.push(ssc);
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const kept: Batch<string>[] = [];
+    ssc.textStream(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })).foreachRDD((b) => void kept.push(b));
+    ssc.start();
+    controller.enqueue(enc.encode("a\nb\n"));
+    await clock.advance(1000);
+    // Still remembered: its lines can be made after its job.
+    expect(await kept[0]!.collect()).toEqual(["a", "b"]);
+    controller.enqueue(enc.encode("c\n"));
+    await clock.advance(3000);
+    // Forgotten by now, never read: its bytes may hold another batch.
+    await expect(kept[1]!.collect()).rejects.toThrow(/released when its stream stopped remembering it.*ssc\.remember/);
+    // Lines already made stay.
+    expect(await kept[0]!.collect()).toEqual(["a", "b"]);
   });
 
   it("keeps a last line ended by the close as bytes, like the lines before it, unless it ends in a CR", async () => {
