@@ -70,7 +70,7 @@ export interface SourceContext {
    * How many records the next batch may take from this input (Infinity: no limit), from the
    * context's `maxRate` and backpressure; sources that can hold records back honour it.
    */
-  maxRecordsPerBatch?(): number;
+  maxRecordsPerBatch(): number;
   reportStarted(): void;
   reportError(message: string, error: unknown): void;
   reportStopped(message: string, error?: unknown): void;

@@ -103,7 +103,7 @@ class ReceiverSupervisor<T> {
 
   /** What the next batch takes: at most its rate limit's share; a `store()` waiting for room resumes. */
   take(): T[] {
-    const records = this.buffer.take(this.context.maxRecordsPerBatch?.() ?? Infinity);
+    const records = this.buffer.take(this.context.maxRecordsPerBatch());
     this.release();
     return records;
   }
@@ -114,7 +114,7 @@ class ReceiverSupervisor<T> {
    * `store` blocks. The records themselves are kept either way.
    */
   private room(): Promise<void> {
-    if (this.state !== "started" || this.buffer.length <= (this.context.maxRecordsPerBatch?.() ?? Infinity)) return Promise.resolve();
+    if (this.state !== "started" || this.buffer.length <= this.context.maxRecordsPerBatch()) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 

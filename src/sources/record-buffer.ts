@@ -1,4 +1,4 @@
-import type { RecordLog } from "../dstream/input.ts";
+import type { RecordLog, Recovered } from "../dstream/input.ts";
 
 /**
  * Where a logged source's taken records reach in its write-ahead log: every entry up to `seq` is
@@ -53,7 +53,7 @@ export class RecordBuffer<T> {
     const from = asLogPosition(restored) ?? { seq: -1, skip: 0 };
     const recovered = await log.recover(from.seq, from.skip);
     if (recovered.corrupt > 0) report(`${recovered.corrupt} write-ahead log entries were corrupt and skipped`);
-    this.recovered(from.seq, { ...recovered, records: recovered.records as T[] });
+    this.recovered(from.seq, recovered as Recovered<T>);
   }
 
   /** Takes back what the log held after the checkpointed position (`afterSeq`): see `RecordLog.recover`. */

@@ -81,6 +81,11 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     return this.buffer.length;
   }
 
+  /** The context's callbacks, once started. */
+  protected get sourceContext(): SourceContext | undefined {
+    return this.context;
+  }
+
   /** True when received records go through the write-ahead log. */
   protected get logging(): boolean {
     return this.log !== undefined;
@@ -180,7 +185,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
 
   /** Records the next batch may take. */
   private limit(): number {
-    return this.context?.maxRecordsPerBatch?.() ?? Infinity;
+    return this.context?.maxRecordsPerBatch() ?? Infinity;
   }
 }
 

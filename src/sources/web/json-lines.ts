@@ -1,5 +1,5 @@
 import { RivuletError } from "../../core/errors.ts";
-import type { SourceContext, Taken } from "../../dstream/input.ts";
+import type { Taken } from "../../dstream/input.ts";
 import { LineSplitter, type LineSplitterOptions } from "../lines.ts";
 import { StreamSource } from "../stream-source.ts";
 import type { ReplayableByteSource } from "../text.ts";
@@ -41,7 +41,6 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
   /** Totals of splitters replaced by a `seek`, so the counters keep counting since start. */
   private invalidUtf8Before = 0;
   private overlongBefore = 0;
-  private reporter: SourceContext | undefined;
 
   constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: JsonLinesStreamOptions = {}) {
     const replayable = isReplayable(source);
@@ -50,21 +49,10 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
     this.splitter = new LineSplitter(options);
   }
 
-  override start(context: SourceContext): Promise<void> {
-    this.reporter = context;
-    return super.start(context);
-  }
-
   protected accept(chunk: Uint8Array | string, out: T[]): void {
     if (this.replayable && typeof chunk !== "string") {
       this.acceptLines(chunk, out);
       return;
-    }
-    if (typeof chunk !== "string") {
-      // '\n' is never part of a multi-byte sequence, so every line up to it is cut by this push.
-      const newline = chunk.lastIndexOf(0x0a);
-      if (newline >= 0) this.bytesOfLines = this.bytesRead + newline + 1;
-      this.bytesRead += chunk.length;
     }
     this.splitter.push(chunk, this.lines);
     this.parse(out);
@@ -148,7 +136,7 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
     const reason = error instanceof Error ? error.message : String(error);
     const more = this.invalidJson === REPORTED_INVALID_LINES ? "; further invalid lines are only counted (invalidJson)" : "";
     const message = `${this.name} dropped a line that is not JSON (${reason}): ${JSON.stringify(excerpt(line))}${more}`;
-    this.reporter?.reportError(message, new RivuletError("INVALID_INPUT", message, { cause: error }));
+    this.sourceContext?.reportError(message, new RivuletError("INVALID_INPUT", message, { cause: error }));
   }
 }
 

@@ -70,7 +70,7 @@ export abstract class PushedSource<T> implements InputSource<T> {
 
   /** Everything buffered, or as much as the context's rate limit lets this batch take, with the counters. */
   take(): Taken<T> {
-    const records = this.buffer.take(this.sourceContext?.maxRecordsPerBatch?.() ?? Infinity);
+    const records = this.buffer.take(this.sourceContext?.maxRecordsPerBatch() ?? Infinity);
     if (records.length > 0) this.overflowing = false;
     return { records, metadata: { droppedMessages: this.dropped, unreadableMessages: this.unreadable, ...this.counters() } };
   }
