@@ -74,7 +74,10 @@ export interface StreamingContextOptions {
    * A context with a checkpoint store checks, once it holds the lock, that the store's newest
    * checkpoint is the one it resumed from: when another context wrote a newer one (a standby
    * typically finds its predecessor's), it stops with `CHECKPOINT_MISMATCH` rather than overwrite
-   * that state; `StreamingContext.getOrCreate` then builds one that resumes from it.
+   * that state; `StreamingContext.getOrCreate` then builds one that resumes from it. A standby
+   * that should take over a shared checkpoint store takes the lock in
+   * `getOrCreate(store, factory, { originLock: { wait: true } })` instead, which reads the store
+   * only once it holds the lock.
    *
    * Where there is no `navigator.locks` (Node, Cloudflare workerd), pass `locks`, or the
    * constructor throws `UNSUPPORTED`. Default: off.
@@ -123,6 +126,18 @@ export interface GetOrCreateOptions {
    * instead of rejecting. It writes its checkpoints to the same store. Default false.
    */
   readonly createOnError?: boolean;
+  /**
+   * Take the origin's lock (as `StreamingContextOptions.originLock`) before reading the store,
+   * and hand it to the context the factory builds, which holds it until `stop()` has finished.
+   * With `wait: true` this is leader election over a shared checkpoint store: the promise
+   * resolves once this tab or worker holds the lock, with a context that resumes from the
+   * checkpoint its predecessor wrote last. Without `wait` it rejects with
+   * `ANOTHER_CONTEXT_ACTIVE` when the lock is held elsewhere. The context's own `originLock`, if
+   * it has one, must name the same lock.
+   */
+  readonly originLock?: boolean | OriginLockOptions;
+  /** Gives up waiting for the origin's lock: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** What `getOrCreate` tells the factory when it recovers from a checkpoint. */

@@ -15,7 +15,7 @@ import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
 import { asCheckpointContent, type CheckpointContent, Checkpointer } from "./scheduler/checkpointer.ts";
 import { ListenerBus, type StreamingListener } from "./scheduler/listener.ts";
-import { OriginLock } from "./scheduler/origin-lock.ts";
+import { acquireOriginLock, heldElsewhere, OriginLock } from "./scheduler/origin-lock.ts";
 import { readLatestCheckpoint } from "./state/checkpoint.ts";
 import type { CheckpointStore } from "./state/store.ts";
 import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
@@ -93,7 +93,7 @@ export class StreamingContext {
   private readonly rates: Pick<StreamingContextOptions, "maxRate" | "backpressure">;
   private readonly gracefulOnShutdown: boolean;
   private removeShutdownHook: (() => void) | undefined;
-  private readonly originLock: OriginLock | undefined;
+  private originLock: OriginLock | undefined;
   /** Sources started and batches generated: at `start()`, or once the origin's lock is held. */
   private begun = false;
 
@@ -141,12 +141,33 @@ export class StreamingContext {
    * so `start()` resumes at the batch after the checkpoint. Without one, `factory` makes a new
    * context. Either way the context checkpoints to `store`. A checkpoint that cannot be used
    * (another graph or batch interval, unreadable, a store failing to read) is refused with its
-   * error, or with `createOnError` gives a new context from `factory(undefined)`.
+   * error, or with `createOnError` gives a new context from `factory(undefined)`. With
+   * `originLock` the store is read only once this tab or worker holds the origin's lock, which the
+   * context then keeps until `stop()`: a standby takes over from its predecessor's last checkpoint.
    */
   static async getOrCreate(
     store: CheckpointStore,
     factory: (recovery: RecoveryInfo | undefined) => StreamingContext | Promise<StreamingContext>,
     options: GetOrCreateOptions = {},
+  ): Promise<StreamingContext> {
+    if (!options.originLock) return StreamingContext.recoverOrCreate(store, factory, options);
+    const lock = await acquireOriginLock(options.originLock, options.signal);
+    let ssc: StreamingContext | undefined;
+    try {
+      ssc = await StreamingContext.recoverOrCreate(store, factory, options);
+      ssc.holdOriginLock(lock);
+      return ssc;
+    } catch (error) {
+      if (ssc) await ssc.stop();
+      await lock.release();
+      throw error;
+    }
+  }
+
+  private static async recoverOrCreate(
+    store: CheckpointStore,
+    factory: (recovery: RecoveryInfo | undefined) => StreamingContext | Promise<StreamingContext>,
+    options: GetOrCreateOptions,
   ): Promise<StreamingContext> {
     let ssc: StreamingContext | undefined;
     try {
@@ -357,16 +378,17 @@ export class StreamingContext {
     this.currentState = "active";
     if (this.gracefulOnShutdown) this.removeShutdownHook = onShutdown(() => this.stop({ graceful: true }));
     const lock = this.originLock;
+    const standby = lock !== undefined && lock.wait && !lock.granted;
     const interval = this.batchInterval.milliseconds;
     const alignedNow = () => Math.floor(this.clock.now() / interval) * interval;
     // A standby's batch times count from when it takes over, not from when it began to wait.
-    const zeroTime = this.recovered?.zeroTime ?? (lock?.wait ? undefined : alignedNow());
+    const zeroTime = this.recovered?.zeroTime ?? (standby ? undefined : alignedNow());
     const answered = lock ? this.takeOriginLock(lock, () => zeroTime ?? alignedNow()) : Promise.resolve();
     const clock = this.clock as Partial<ManualClock>;
     if (typeof clock.addSettleHook === "function") {
       // A manual clock's advance waits for the lock's answer, so that the first batches do not
       // depend on how fast the lock manager answers; but not for a standby, which may wait forever.
-      const ready = lock?.wait ? Promise.resolve() : answered;
+      const ready = standby ? Promise.resolve() : answered;
       this.removeSettleHook = clock.addSettleHook(() => ready.then(() => Promise.all(this.sources.map(({ source }) => source.settle?.()))));
     }
     if (!lock) this.begin(zeroTime ?? alignedNow());
@@ -408,13 +430,7 @@ export class StreamingContext {
       const outcome = await lock.acquire();
       // Stopped meanwhile (or the request was withdrawn by stop()): shutdown releases the lock.
       if (this.currentState !== "active" || outcome === "cancelled") return;
-      if (outcome === "unavailable") {
-        throw new RivuletError(
-          "ANOTHER_CONTEXT_ACTIVE",
-          `another StreamingContext is active in this origin: another tab, window or worker holds the Web Lock "${lock.name}"; ` +
-            "stop it first, wait for it (originLock: { wait: true }), or give independent jobs lock names of their own (originLock: { name })",
-        );
-      }
+      if (outcome === "unavailable") throw heldElsewhere(lock.name);
       if (this.checkpointStore) await this.assertResumedFromNewest(this.checkpointStore);
       if (this.currentState === "active") this.begin(zeroTime());
     } catch (error) {
@@ -422,6 +438,17 @@ export class StreamingContext {
       this.reportError(error);
       void this.stop();
     }
+  }
+
+  /** Keeps the lock `getOrCreate` took for this context, in place of a request of its own. */
+  private holdOriginLock(lock: OriginLock): void {
+    if (this.originLock && this.originLock.name !== lock.name) {
+      throw new RivuletError(
+        "INVALID_ARGUMENT",
+        `getOrCreate took the origin's lock "${lock.name}", but the context the factory built asks for "${this.originLock.name}": give both the same name, or set originLock in one place`,
+      );
+    }
+    this.originLock = lock;
   }
 
   /** Refuses to run on from a checkpoint older than the store's newest: that would overwrite another context's state. */
@@ -433,7 +460,8 @@ export class StreamingContext {
         "CHECKPOINT_MISMATCH",
         `the newest checkpoint in the store (batch ${newest.time}) is not the one this context resumed from (${resumedFrom === undefined ? "none" : `batch ${resumedFrom}`}): ` +
           "another context of this origin has written it, and running on would overwrite its state; " +
-          "build the context again with StreamingContext.getOrCreate(store, factory) to resume from it",
+          "build the context again with StreamingContext.getOrCreate(store, factory) to resume from it " +
+          "(a standby takes the lock there: getOrCreate(store, factory, { originLock: { wait: true } }))",
       );
     }
   }

@@ -45,6 +45,9 @@ export interface RunJobOptions<P> extends StreamingContextOptions {
   /**
    * Spark's `getOrCreate` for a job: checkpoints go to this store, and a job started again on it
    * resumes from its newest checkpoint (state, source positions) instead of starting afresh.
+   * With `originLock` too, the store is read once the origin's lock is held (see
+   * `GetOrCreateOptions.originLock`): with `wait`, `runJob` resolves when this tab or worker
+   * takes over, resuming from the checkpoint the previous holder wrote last.
    */
   readonly checkpoint?: CheckpointStore | undefined;
   /** With `checkpoint`: log what non-replayable sources receive first (see `ssc.checkpoint`). */
@@ -91,7 +94,7 @@ export async function runJob<P = undefined>(module: string | URL, options: RunJo
     return ssc;
   };
   try {
-    const ssc = checkpoint ? await StreamingContext.getOrCreate(checkpoint, build) : await build(undefined);
+    const ssc = checkpoint ? await StreamingContext.getOrCreate(checkpoint, build, { originLock: contextOptions.originLock }) : await build(undefined);
     ssc.start();
     return ssc;
   } catch (error) {

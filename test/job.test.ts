@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, MemoryCheckpointStore, runJob, Seconds, type StreamingContext } from "../src/index.ts";
+import { FakeLockManager } from "./support/fake-lock-manager.ts";
 
 type JobModule = typeof import("./fixtures/jobs/wordcount-job.ts");
 type StatefulJob = typeof import("./fixtures/jobs/stateful-job.ts");
@@ -112,5 +113,31 @@ describe("runJob (Node worker threads)", () => {
       { time: 2000, state: [["a", 2], ["b", 1]] },
       { time: 3000, state: [["a", 2], ["b", 2], ["c", 1]] },
     ]);
+  });
+
+  it("with a checkpoint store and originLock wait, a second run takes over when the first stops, from its last checkpoint", async () => {
+    const stateful = (await import(/* @vite-ignore */ statefulUrl)) as StatefulJob;
+    const store = new MemoryCheckpointStore();
+    const locks = new FakeLockManager();
+    const params = { batches: [["a", "b"], ["a"], ["b", "c"], ["c"]] };
+    stateful.results.length = 0;
+    stateful.recoveries.length = 0;
+    const clock = new ManualClock();
+    const options = { batchInterval: Seconds(1), clock, parallelism: 1, workers: false as const, params, checkpoint: store, originLock: { locks, wait: true } };
+    const a = await runJob(statefulUrl, options);
+    await clock.advance(2000);
+    let resolved = false;
+    const taking = runJob(statefulUrl, options).then((ssc) => ((resolved = true), ssc));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(locks.query().pending).toHaveLength(1);
+    expect(resolved).toBe(false);
+    expect(stateful.recoveries).toHaveLength(1);
+    await a.stop();
+    const b = await taking;
+    await clock.advance(1000);
+    await b.stop();
+    expect(stateful.recoveries[1]).toMatchObject({ checkpointTime: 2000 });
+    expect(stateful.results.at(-1)).toEqual({ time: 3000, state: [["a", 2], ["b", 2], ["c", 1]] });
+    expect(locks.query()).toEqual({ held: [], pending: [] });
   });
 });

@@ -65,6 +65,8 @@ export class OriginLock {
   private readonly held: Promise<void>;
   private releaseHeld!: () => void;
   private request: Promise<void> | undefined;
+  private outcome: Promise<OriginLockOutcome> | undefined;
+  private isGranted = false;
 
   /** Throws `UNSUPPORTED` when no lock manager is given and the runtime has none. */
   constructor(options: true | OriginLockOptions) {
@@ -86,12 +88,23 @@ export class OriginLock {
     this.held = new Promise((resolve) => (this.releaseHeld = resolve));
   }
 
+  /** Whether the lock is held (granted and not yet released). */
+  get granted(): boolean {
+    return this.isGranted;
+  }
+
   /**
    * Requests the lock, waiting for it with `wait`, otherwise only if it is free now. Rejects with
-   * `UNSUPPORTED` when the lock manager refuses the request (an opaque origin, say).
+   * `UNSUPPORTED` when the lock manager refuses the request (an opaque origin, say). The request
+   * is made once: later calls get the first one's outcome (`getOrCreate` takes the lock, then the
+   * context it built begins under it).
    */
   acquire(): Promise<OriginLockOutcome> {
-    if (this.request) throw new RivuletError("ILLEGAL_STATE", `the lock "${this.name}" has already been requested`);
+    this.outcome ??= this.requestLock();
+    return this.outcome;
+  }
+
+  private requestLock(): Promise<OriginLockOutcome> {
     return new Promise<OriginLockOutcome>((resolve, reject) => {
       // The Web Locks API refuses `signal` together with `ifAvailable`; an answer without waiting
       // needs no cancelling anyway.
@@ -103,6 +116,7 @@ export class OriginLock {
       };
       try {
         this.request = this.locks.request(this.name, options, (lock) => {
+          this.isGranted = lock !== null && !this.abort.signal.aborted;
           resolve(lock ? "granted" : "unavailable");
           return lock ? this.held : Promise.resolve();
         });
@@ -119,9 +133,42 @@ export class OriginLock {
    * manager has let go of it, so that a request made after that finds it free.
    */
   release(): Promise<void> {
+    this.isGranted = false;
     this.abort.abort();
     this.releaseHeld();
     return (this.request ?? Promise.resolve()).catch(() => undefined);
+  }
+}
+
+/** The error of a context (or `getOrCreate`) that finds the lock held elsewhere and does not wait. */
+export function heldElsewhere(name: string): RivuletError {
+  return new RivuletError(
+    "ANOTHER_CONTEXT_ACTIVE",
+    `another StreamingContext is active in this origin: another tab, window or worker holds the Web Lock "${name}"; ` +
+      "stop it first, wait for it (originLock: { wait: true }), or give independent jobs lock names of their own (originLock: { name })",
+  );
+}
+
+/**
+ * Takes the lock before there is a context to hold it (`getOrCreate`, so that the store is read
+ * under it): resolves with the held lock, rejects with `ANOTHER_CONTEXT_ACTIVE` when it is held
+ * elsewhere and `wait` is off, or with `signal`'s reason once that aborts the wait.
+ */
+export async function acquireOriginLock(options: true | OriginLockOptions, signal?: AbortSignal): Promise<OriginLock> {
+  signal?.throwIfAborted();
+  const lock = new OriginLock(options);
+  const withdraw = () => void lock.release();
+  signal?.addEventListener("abort", withdraw, { once: true });
+  try {
+    const outcome = await lock.acquire();
+    signal?.throwIfAborted();
+    if (outcome !== "granted") throw heldElsewhere(lock.name);
+    return lock;
+  } catch (error) {
+    await lock.release();
+    throw error;
+  } finally {
+    signal?.removeEventListener("abort", withdraw);
   }
 }
 

@@ -2,7 +2,16 @@
 // lock is held by a dedicated worker of the same origin or by the page's own code, and what the
 // browser's lock manager reports (`navigator.locks.query()`) is checked after each step.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ManualClock, type OriginLockManager, RivuletError, Seconds, StreamingContext, type StreamingContextOptions } from "../../src/index.ts";
+import {
+  IndexedDBCheckpointStore,
+  ManualClock,
+  type OriginLockManager,
+  RivuletError,
+  Seconds,
+  StreamingContext,
+  type StreamingContextOptions,
+} from "../../src/index.ts";
+import { sorted } from "../support/spark-suite.ts";
 
 const contexts: StreamingContext[] = [];
 const workers: Worker[] = [];
@@ -154,6 +163,57 @@ describe("originLock with navigator.locks", () => {
     expect(state.held).toContain(name);
     await holder.release();
     expect(standby.times).toEqual([]);
+  });
+
+  it("getOrCreate with wait hands over an IndexedDB checkpoint store: the follower reads it once the leader lets go, and resumes from its last checkpoint", async () => {
+    const name = freshName();
+    const store = new IndexedDBCheckpointStore(name);
+    const counts = new Map<number, [string, number][]>();
+    const recoveries: (number | undefined)[] = [];
+    const input = [["a", "b"], ["a"], ["c", "a"], ["b"]];
+    const job = (clock: ManualClock) =>
+      StreamingContext.getOrCreate(
+        store,
+        (recovery) => {
+          recoveries.push(recovery?.checkpointTime);
+          const ssc = new StreamingContext({ batchInterval: Seconds(1), parallelism: 1, workers: false, clock });
+          contexts.push(ssc);
+          const state = ssc
+            .queueStream(input.map((b) => b.slice()))
+            .map((w) => [w, 1] as const)
+            .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
+          state.checkpoint(Seconds(1));
+          state.foreachRDD(async (b, t) => void counts.set(t, sorted(await b.collect())));
+          return ssc;
+        },
+        { originLock: { name, wait: true } },
+      );
+    try {
+      const leaderClock = new ManualClock();
+      const leader = await job(leaderClock);
+      leader.start();
+      await leaderClock.advance(2000);
+
+      const clock = new ManualClock(2000);
+      const follower = job(clock);
+      expect(await lockState()).toMatchObject({ held: expect.arrayContaining([name]), pending: expect.arrayContaining([name]) });
+      expect(recoveries).toEqual([undefined]);
+      await leader.stop();
+
+      const ssc = await follower;
+      expect(recoveries).toEqual([undefined, 2000]);
+      ssc.start();
+      await clock.advance(2000);
+      expect(counts.get(4000)).toEqual([
+        ["a", 3],
+        ["b", 2],
+        ["c", 1],
+      ]);
+      await ssc.stop();
+      expect((await lockState()).held).not.toContain(name);
+    } finally {
+      await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(name), { onsuccess: resolve, onerror: resolve, onblocked: resolve }));
+    }
   });
 
   it("accepts navigator.locks as an OriginLockManager", () => {

@@ -282,3 +282,156 @@ describe("originLock: one active context per origin", () => {
     expect(ssc.state).toBe("stopped");
   });
 });
+
+describe("getOrCreate with originLock: leader election over a shared checkpoint store", () => {
+  const input = [["a", "b"], ["a"], ["c", "a"], ["b"], ["a"], ["c"]];
+
+  /** A stateful word count built by `getOrCreate` in `tab`, taking the lock there as `lock` says. */
+  function job(
+    tab: Rivulet,
+    store: InstanceType<Rivulet["MemoryCheckpointStore"]>,
+    clock: ManualClock,
+    lock: { locks: OriginLockManager; wait?: boolean; name?: string },
+    record: { counts: Map<number, [string, number][]>; recoveries: (number | undefined)[] },
+    options: { signal?: AbortSignal; contextLock?: StreamingContextOptions["originLock"]; factoryError?: Error } = {},
+  ): Promise<AnyContext> {
+    return tab.StreamingContext.getOrCreate(
+      store,
+      (info) => {
+        record.recoveries.push(info?.checkpointTime);
+        if (options.factoryError) throw options.factoryError;
+        const ssc = new tab.StreamingContext({ batchInterval: tab.Seconds(1), parallelism: 1, workers: false, clock, originLock: options.contextLock });
+        contexts.push(ssc);
+        const state = ssc
+          .queueStream(input.map((b) => b.slice()))
+          .map((w) => [w, 1] as const)
+          .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
+        state.checkpoint(tab.Seconds(1));
+        state.foreachRDD(async (b, t) => void record.counts.set(t, sorted(await b.collect())));
+        return ssc;
+      },
+      { originLock: lock, signal: options.signal },
+    );
+  }
+
+  const newRecord = () => ({ counts: new Map<number, [string, number][]>(), recoveries: [] as (number | undefined)[] });
+
+  it("with wait, resolves once the holder stops, with a context resuming from the holder's newest checkpoint", async () => {
+    const locks = new FakeLockManager();
+    const store = new MemoryCheckpointStore();
+    const leader = newRecord();
+    const leaderClock = new ManualClock();
+    const holder = await job(await otherTab(), store, leaderClock, { locks, wait: true }, leader);
+    expect(leader.recoveries).toEqual([undefined]);
+    holder.start();
+    await leaderClock.advance(2000);
+
+    // This tab loads while the other runs: it waits, and reads nothing yet.
+    const follower = newRecord();
+    const clock = new ManualClock(2000);
+    let resolved = false;
+    const taking = job(thisTab, store, clock, { locks, wait: true }, follower).then((ssc) => ((resolved = true), ssc));
+    await tick();
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [LOCK] });
+    await leaderClock.advance(1000); // the holder moves on: checkpoint 3000
+    await tick();
+    expect(resolved).toBe(false);
+    expect(follower.recoveries).toEqual([]);
+    await holder.stop();
+
+    const standby = await taking;
+    expect(follower.recoveries).toEqual([3000]);
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [] });
+    clock.setTime(3000);
+    standby.start();
+    await clock.advance(2000);
+    expect([...follower.counts.keys()]).toEqual([4000, 5000]);
+    expect(follower.counts.get(5000)).toEqual([
+      ["a", 4],
+      ["b", 2],
+      ["c", 1],
+    ]);
+    expect(leader.counts.get(3000)).toEqual([
+      ["a", 3],
+      ["b", 1],
+      ["c", 1],
+    ]);
+    await standby.stop();
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+  });
+
+  it("without wait, rejects with ANOTHER_CONTEXT_ACTIVE while another tab holds the lock, before reading the store or calling the factory", async () => {
+    const locks = new FakeLockManager();
+    const store = new MemoryCheckpointStore();
+    const release = await hold(locks);
+    const record = newRecord();
+    const list = vi.spyOn(store, "list");
+    await expect(job(thisTab, store, new ManualClock(), { locks }, record)).rejects.toMatchObject({
+      code: "ANOTHER_CONTEXT_ACTIVE",
+      message: expect.stringContaining(`holds the Web Lock "${LOCK}"`),
+    });
+    expect(record.recoveries).toEqual([]);
+    expect(list).not.toHaveBeenCalled();
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [] });
+    await release();
+  });
+
+  it("gives up waiting when the signal aborts: rejects with its reason and withdraws the request", async () => {
+    const locks = new FakeLockManager();
+    const release = await hold(locks);
+    const record = newRecord();
+    const abort = new AbortController();
+    const taking = job(thisTab, new MemoryCheckpointStore(), new ManualClock(), { locks, wait: true }, record, { signal: abort.signal });
+    await tick();
+    expect(locks.query().pending).toEqual([LOCK]);
+    const reason = new Error("the tab is hidden");
+    abort.abort(reason);
+    await expect(taking).rejects.toBe(reason);
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [] });
+    expect(record.recoveries).toEqual([]);
+    await release();
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+
+    const aborted = AbortSignal.abort(new Error("already"));
+    await expect(job(thisTab, new MemoryCheckpointStore(), new ManualClock(), { locks }, record, { signal: aborted })).rejects.toThrow("already");
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+  });
+
+  it("gives the lock back when the factory fails or asks for another lock name, and when the context stops without having started", async () => {
+    const locks = new FakeLockManager();
+    const store = new MemoryCheckpointStore();
+    const failure = new Error("factory failed");
+    await expect(job(thisTab, store, new ManualClock(), { locks }, newRecord(), { factoryError: failure })).rejects.toBe(failure);
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+
+    await expect(job(thisTab, store, new ManualClock(), { locks }, newRecord(), { contextLock: { locks, name: "other" } })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining(`getOrCreate took the origin's lock "${LOCK}", but the context the factory built asks for "other"`),
+    });
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+
+    const same = await job(thisTab, store, new ManualClock(), { locks }, newRecord(), { contextLock: { locks } });
+    expect(locks.query().held).toEqual([LOCK]);
+    await same.stop();
+    expect(locks.query()).toEqual({ held: [], pending: [] });
+  });
+
+  it("begins at start() under the lock it holds, with batch times counted from start()", async () => {
+    const locks = new FakeLockManager();
+    const store = new MemoryCheckpointStore();
+    const record = newRecord();
+    const clock = new ManualClock(500);
+    const ssc = await job(thisTab, store, clock, { locks, wait: true }, record);
+    // A store that answers in a later event-loop turn, as IndexedDB and the file system do.
+    const list = store.list.bind(store);
+    vi.spyOn(store, "list").mockImplementation(async () => {
+      for (let i = 0; i < 3; i++) await tick();
+      return list();
+    });
+    ssc.start();
+    await clock.advance(1500);
+    expect([...record.counts.keys()]).toEqual([1000, 2000]);
+    expect((await store.list()).sort().at(-1)).toBe("checkpoint-0000000000002000");
+    expect(locks.query()).toEqual({ held: [LOCK], pending: [] });
+  });
+});
