@@ -11,7 +11,7 @@ import {
   StreamingContext,
   type StreamingContextOptions,
 } from "../../src/index.ts";
-import { sorted } from "../support/spark-suite.ts";
+import { runningWordCount } from "../support/spark-suite.ts";
 
 const contexts: StreamingContext[] = [];
 const workers: Worker[] = [];
@@ -178,12 +178,7 @@ describe("originLock with navigator.locks", () => {
           recoveries.push(recovery?.checkpointTime);
           const ssc = new StreamingContext({ batchInterval: Seconds(1), parallelism: 1, workers: false, clock });
           contexts.push(ssc);
-          const state = ssc
-            .queueStream(input.map((b) => b.slice()))
-            .map((w) => [w, 1] as const)
-            .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
-          state.checkpoint(Seconds(1));
-          state.foreachRDD(async (b, t) => void counts.set(t, sorted(await b.collect())));
+          runningWordCount(ssc, input, counts);
           return ssc;
         },
         { originLock: { name, wait: true } },

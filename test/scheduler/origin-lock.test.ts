@@ -15,7 +15,7 @@ import {
 } from "../../src/index.ts";
 import * as thisTab from "../../src/index.ts";
 import { FakeLockManager } from "../support/fake-lock-manager.ts";
-import { sorted } from "../support/spark-suite.ts";
+import { runningWordCount } from "../support/spark-suite.ts";
 
 type Rivulet = typeof import("../../src/index.ts");
 type AnyContext = InstanceType<Rivulet["StreamingContext"]>;
@@ -215,12 +215,7 @@ describe("originLock: one active context per origin", () => {
         onRecovery?.(info);
         const ssc = new tab.StreamingContext({ batchInterval: tab.Seconds(1), parallelism: 1, workers: false, clock, originLock: { locks, wait: true } });
         contexts.push(ssc);
-        const state = ssc
-          .queueStream(input.map((b) => b.slice()))
-          .map((w) => [w, 1] as const)
-          .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
-        state.checkpoint(tab.Seconds(1));
-        state.foreachRDD(async (b, t) => void counts.set(t, sorted(await b.collect())));
+        runningWordCount(ssc, input, counts);
         return ssc;
       });
 
@@ -302,12 +297,7 @@ describe("getOrCreate with originLock: leader election over a shared checkpoint 
         if (options.factoryError) throw options.factoryError;
         const ssc = new tab.StreamingContext({ batchInterval: tab.Seconds(1), parallelism: 1, workers: false, clock, originLock: options.contextLock });
         contexts.push(ssc);
-        const state = ssc
-          .queueStream(input.map((b) => b.slice()))
-          .map((w) => [w, 1] as const)
-          .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
-        state.checkpoint(tab.Seconds(1));
-        state.foreachRDD(async (b, t) => void record.counts.set(t, sorted(await b.collect())));
+        runningWordCount(ssc, input, record.counts);
         return ssc;
       },
       { originLock: lock, signal: options.signal },

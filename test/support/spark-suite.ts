@@ -74,3 +74,18 @@ export function sorted<T>(records: T[]): T[] {
 function key(x: unknown): string {
   return JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? `${v}n` : v === undefined ? "__undefined__" : v));
 }
+
+/**
+ * Adds a running word count over `input` to `ssc` (`updateStateByKey`, checkpointed every
+ * batch), recording its sorted state after each batch in `counts`: the job of the recovery and
+ * hand-over tests. The checkpoint interval is the context's own duration, so that a context
+ * from another copy of the library (another tab) accepts it.
+ */
+export function runningWordCount(ssc: StreamingContext, input: readonly string[][], counts: Map<number, [string, number][]>): void {
+  const state = ssc
+    .queueStream(input.map((b) => b.slice()))
+    .map((w) => [w, 1] as const)
+    .updateStateByKey<string, 1, number>((values, s) => (s ?? 0) + values.length);
+  state.checkpoint(ssc.batchInterval);
+  state.foreachRDD(async (b, t) => void counts.set(t, sorted(await b.collect())));
+}
