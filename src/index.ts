@@ -11,7 +11,7 @@ export { DStream } from "./dstream/dstream.ts";
 export type { MapWithStateDStream, Widen } from "./dstream/dstream.ts";
 export { State, StateSpec } from "./dstream/state-spec.ts";
 export type { MappingFunction } from "./dstream/state-spec.ts";
-export type { UpdateStateFunction } from "./dstream/stateful.ts";
+export type { UpdateStateFunction, UpdateStateOptions } from "./dstream/stateful.ts";
 export type { TextFileSink } from "./dstream/output.ts";
 export type { StreamInputInfo } from "./dstream/graph.ts";
 

@@ -10,7 +10,7 @@ import { jsonLinesWriter, printer, textFileWriter, type TextFileSink } from "./o
 import { combinedByKey, counted, countedByValue, groupedByKey, reduced, reducedByKey, repartitioned } from "./shuffled.ts";
 import { MapWithStateComputation } from "./mapped-state.ts";
 import type { StateSpec } from "./state-spec.ts";
-import { StateComputation, type UpdateStateFunction } from "./stateful.ts";
+import { StateComputation, type UpdateStateFunction, type UpdateStateOptions } from "./stateful.ts";
 import { transformed, transformedWith } from "./transformed.ts";
 import { unioned } from "./union.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
@@ -438,9 +438,17 @@ export class DStream<T> implements Upstream<T> {
     return this.derive("fullOuterJoined", fullOuterJoined(this, other, numPartitions));
   }
 
-  /** State per key across batches: `fn(newValues, previousState)`; returning `undefined` removes the key. */
-  updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: UpdateStateFunction<V, S>, numPartitions?: number): DStream<[K, S]> {
-    return this.derive("updateStateByKey", new StateComputation<K, V, S>(this, fn, numPartitions));
+  /**
+   * State per key across batches: `fn(newValues, previousState)`; returning `undefined` removes
+   * the key. The second argument is the number of partitions, or options with `numPartitions`
+   * and an `initialState` batch (Spark's `initialRDD`).
+   */
+  updateStateByKey<K, V, S>(
+    this: DStream<Pair<K, V>>,
+    fn: UpdateStateFunction<V, S>,
+    options?: number | UpdateStateOptions<K, S>,
+  ): DStream<[K, S]> {
+    return this.derive("updateStateByKey", new StateComputation<K, V, S>(this, fn, options));
   }
 
   /**

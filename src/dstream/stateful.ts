@@ -1,9 +1,22 @@
-import { type Batch, flatMapKeepingKeys } from "../core/batch.ts";
+import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
+import { RivuletError } from "../core/errors.ts";
 import type { Pair } from "../core/executor.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
 
 /** The state function of `updateStateByKey`: `undefined` in, no state yet; `undefined` out, remove the key. */
 export type UpdateStateFunction<V, S> = (values: V[], state: S | undefined) => S | undefined;
+
+/** How `updateStateByKey` partitions its state, and what state it starts from. */
+export interface UpdateStateOptions<K, S> {
+  /** Partitions of the state batches; default: the context's parallelism. */
+  readonly numPartitions?: number;
+  /**
+   * The state before the first batch (Spark's `initialRDD`), e.g. `ssc.parallelize(pairs)`: its
+   * keys reach the function at the first batch with their state, new values or not. Not used
+   * when the context resumes from a checkpoint, which holds the state to go on from.
+   */
+  readonly initialState?: Batch<Pair<K, S>>;
+}
 
 /**
  * Spark's StateDStream: the state at each time is the previous state cogrouped with the new
@@ -15,14 +28,20 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
   private readonly parent: Upstream<Pair<K, V>>;
   private readonly update: UpdateStateFunction<V, S>;
   private readonly numPartitions: number | undefined;
+  private initial: Batch<Pair<K, S>> | undefined;
   private self: Upstream<[K, S]> | undefined;
   readonly mustCheckpoint = true;
 
-  constructor(parent: Upstream<Pair<K, V>>, update: UpdateStateFunction<V, S>, numPartitions?: number) {
+  constructor(parent: Upstream<Pair<K, V>>, update: UpdateStateFunction<V, S>, options: number | UpdateStateOptions<K, S> = {}) {
+    const { numPartitions, initialState } = typeof options === "number" ? { numPartitions: options, initialState: undefined } : options;
+    if (initialState !== undefined && !(initialState instanceof Batch)) {
+      throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: initialState must be a batch of [key, state] pairs, e.g. ssc.parallelize(pairs)");
+    }
     this.parent = parent;
     this.dependencies = [parent];
     this.update = update;
     this.numPartitions = numPartitions;
+    this.initial = initialState;
   }
 
   get slideDuration() {
@@ -34,8 +53,12 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
   }
 
   compute(time: number): Batch<[K, S]> | undefined {
-    const previous = this.self!.generatedAt(time - this.slideDuration.milliseconds);
+    let previous: Batch<Pair<K, S>> | undefined = this.self!.generatedAt(time - this.slideDuration.milliseconds);
     const input = this.parent.getOrCompute(time);
+    // As Spark's StateDStream: the initial state stands for the previous state at the first batch
+    // with input, once (later batches always have a previous state, restored or computed).
+    if (!previous && input && this.initial) previous = this.initial;
+    if (input) this.initial = undefined;
     const update = this.update;
     let next: Batch<[K, S]>;
     if (input && previous) {

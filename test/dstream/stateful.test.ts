@@ -1,8 +1,8 @@
 // updateStateByKey (src/dstream/stateful.ts), as Spark's BasicOperationsSuite: the state of each
 // key across batches; a key reaches the function when it has new values, old state, or both.
 import { describe, expect, it } from "vitest";
-import type { DStream } from "../../src/index.ts";
-import { runOperation, sorted } from "../support/spark-suite.ts";
+import { type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext, type UpdateStateOptions } from "../../src/index.ts";
+import { runOperation, sorted, testKernels } from "../support/spark-suite.ts";
 
 const pairsOf = (s: DStream<string>): DStream<[string, number]> => s.map((x): [string, number] => [x, 1]);
 const runningCount = (values: number[], state: number | undefined): number => values.reduce((a, b) => a + b, 0) + (state ?? 0);
@@ -155,6 +155,79 @@ describe("updateStateByKey", () => {
     const n = 300_000;
     const out = await runOperation([Array.from({ length: n }, () => "hot")], (s) => pairsOf(s).updateStateByKey(runningCount));
     expect(out).toEqual([[["hot", n]]]);
+  });
+});
+
+describe("updateStateByKey with an initial state (Spark: initialRDD)", () => {
+  /**
+   * A running count over `input` starting from `initial`, on `store` through getOrCreate, run for
+   * `batches` batches; returns the sorted state after each batch and every call's arguments.
+   */
+  async function run(input: string[][], initial: [string, number][], batches: number, store = new MemoryCheckpointStore(), numPartitions?: number) {
+    const states: [string, number][][] = [];
+    const calls: [number[], number | undefined][] = [];
+    const parts: number[] = [];
+    const clock = new ManualClock();
+    const ssc = await StreamingContext.getOrCreate(store, () => {
+      const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: testKernels() });
+      const options: UpdateStateOptions<string, number> = { initialState: ctx.parallelize(initial), numPartitions };
+      const state = ctx
+        .queueStream(input.map((b) => b.slice()))
+        .map((w): [string, number] => [w, 1])
+        .updateStateByKey((values: number[], s: number | undefined) => {
+          calls.push([values, s]);
+          return runningCount(values, s);
+        }, options);
+      state.checkpoint(Seconds(1));
+      state.foreachRDD(async (b) => {
+        parts.push(b.numPartitions);
+        states.push(sorted(await b.collect()));
+      });
+      return ctx;
+    });
+    ssc.start();
+    await clock.advance(batches * 1000);
+    await ssc.stop();
+    return { states, calls, parts, store };
+  }
+
+  it("starts from the initial state at the first batch: its keys reach the function with their state, new values or not", async () => {
+    const { states, calls } = await run([["a"], [], ["z", "b"]], [["a", 10], ["z", 5], ["__proto__", 1]], 3);
+    expect(states).toEqual([
+      [["__proto__", 1], ["a", 11], ["z", 5]],
+      [["__proto__", 1], ["a", 11], ["z", 5]],
+      [["__proto__", 1], ["a", 11], ["b", 1], ["z", 6]],
+    ]);
+    expect(calls.slice(0, 3).sort((x, y) => (x[1] ?? 0) - (y[1] ?? 0))).toEqual([
+      [[], 1],
+      [[], 5],
+      [[1], 10],
+    ]);
+  });
+
+  it("takes numPartitions from the options", async () => {
+    const { parts } = await run([["a", "b", "c"], ["d"]], [["e", 1]], 2, undefined, 3);
+    expect(parts).toEqual([3, 3]);
+  });
+
+  it("is not used again when the context resumes from a checkpoint, which holds the state to go on from", async () => {
+    const input = [["a"], ["a", "b"], ["b"], ["a"]];
+    const first = await run(input, [["a", 10]], 2);
+    expect(first.states.at(-1)).toEqual([["a", 12], ["b", 1]]);
+    const resumed = await run(input, [["a", 10]], 4, first.store);
+    expect(resumed.states).toEqual([
+      [["a", 12], ["b", 2]],
+      [["a", 13], ["b", 2]],
+    ]);
+  });
+
+  it("refuses an initial state that is not a batch", () => {
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), workers: false });
+    const pairs = ssc.queueStream<[string, number]>([]);
+    const initialState = [["a", 1]] as unknown as UpdateStateOptions<string, number>["initialState"];
+    expect(() => pairs.updateStateByKey(runningCount, { initialState })).toThrowError(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("ssc.parallelize(pairs)") }),
+    );
   });
 });
 
