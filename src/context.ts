@@ -475,6 +475,7 @@ export class StreamingContext {
     const wasActive = this.currentState === "active" && this.begun;
     this.currentState = "stopped";
     if (activeContext === this) activeContext = undefined;
+    this.graph.interruptOutputs();
     this.stopping = this.shutdown(wasActive, options.graceful ?? false, options.stopEngine ?? true);
     return this.stopping;
   }
@@ -579,6 +580,7 @@ export class StreamingContext {
         }
       }
       this.removeSettleHook?.();
+      await this.graph.endOutputs(this.error, (e) => this.reportError(e));
       if (stopEngine) await this.engine.close();
     } finally {
       this.removeShutdownHook?.();

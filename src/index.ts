@@ -13,6 +13,7 @@ export { State, StateSpec } from "./dstream/state-spec.ts";
 export type { MappingFunction } from "./dstream/state-spec.ts";
 export type { UpdateStateFunction, UpdateStateOptions } from "./dstream/stateful.ts";
 export type { TextFileSink } from "./dstream/output.ts";
+export type { StreamOutputOptions, TimedBatch, WriteToOptions } from "./dstream/web-output.ts";
 export type { StreamInputInfo } from "./dstream/graph.ts";
 
 export { Batch } from "./core/batch.ts";

@@ -3,7 +3,7 @@ import { Duration } from "../core/duration.ts";
 import { sum } from "../core/reducers.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Pair, Partitions } from "../core/executor.ts";
-import type { DStreamGraph } from "./graph.ts";
+import type { DStreamGraph, OutputOperation } from "./graph.ts";
 import { cogrouped, fullOuterJoined, joined, leftOuterJoined, rightOuterJoined } from "./joined.ts";
 import { filtered, flatMapped, flatMappedValues, glommed, mapPartitioned, mapped, mappedValues } from "./mapped.ts";
 import { jsonLinesWriter, printer, textFileWriter, type TextFileSink } from "./output.ts";
@@ -13,6 +13,7 @@ import type { StateSpec } from "./state-spec.ts";
 import { StateComputation, type UpdateStateFunction, type UpdateStateOptions } from "./stateful.ts";
 import { transformed, transformedWith } from "./transformed.ts";
 import { unioned } from "./union.ts";
+import { type StreamOutputOptions, streamReader, streamWriter, type TimedBatch, type WriteToOptions } from "./web-output.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
 import { checkWindow, IncrementalWindowComputation, WindowComputation } from "./windowed.ts";
 
@@ -487,5 +488,35 @@ export class DStream<T> implements Upstream<T> {
    */
   saveAsObjectFiles(prefix: string, suffix?: string): void {
     this.env.graph.addOutput(this, "saveAsObjectFiles", jsonLinesWriter(prefix, suffix, this.env.fileSink()));
+  }
+
+  /**
+   * Writes every batch into `writable`, a record a chunk, in order; a batch completes once the
+   * sink has taken its last record, so a slow sink slows the job. When the context stops the
+   * writable is closed, or aborted with the error when a job failed (`preventClose`,
+   * `preventAbort` as in `pipeTo`). The writable is locked from this call on.
+   */
+  writeTo(writable: WritableStream<T>, options?: WriteToOptions & { chunks?: "records" }): void;
+  /** The same, a batch a chunk: `{ time, records }`, empty batches included. */
+  writeTo(writable: WritableStream<TimedBatch<T>>, options: WriteToOptions & { chunks: "batches" }): void;
+  writeTo(writable: WritableStream<T> | WritableStream<TimedBatch<T>>, options: WriteToOptions = {}): void {
+    const output = streamWriter<T>(writable as WritableStream<unknown>, options);
+    this.env.graph.addOutput(this, "writeTo", output.run as OutputOperation["run"], output);
+  }
+
+  /**
+   * The stream's records as a `ReadableStream`, a record a chunk (`for await (const r of
+   * stream.toReadableStream())`). Each batch waits until the reader has brought the queue below
+   * `highWaterMark` (default 1024 records), so a slow reader slows the job. It closes when the
+   * context stops, errors when a job failed; a reader that cancels it (or breaks out of its loop)
+   * ends this output only.
+   */
+  toReadableStream(options?: StreamOutputOptions & { chunks?: "records"; highWaterMark?: number }): ReadableStream<T>;
+  /** The same, a batch a chunk: `{ time, records }`, empty batches included (default `highWaterMark` 1). */
+  toReadableStream(options: StreamOutputOptions & { chunks: "batches"; highWaterMark?: number }): ReadableStream<TimedBatch<T>>;
+  toReadableStream(options: StreamOutputOptions & { highWaterMark?: number } = {}): ReadableStream<T> | ReadableStream<TimedBatch<T>> {
+    const { readable, output } = streamReader<T>(options);
+    this.env.graph.addOutput(this, "toReadableStream", output.run as OutputOperation["run"], output);
+    return readable as ReadableStream<T>;
   }
 }

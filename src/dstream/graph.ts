@@ -20,6 +20,14 @@ export interface OutputOperation {
   readonly name: string;
   readonly stream: StreamNode;
   run(batch: Batch<unknown>, time: number): void | Promise<void>;
+  /** For outputs that hold a stream open until the context ends (`writeTo`, `toReadableStream`). */
+  readonly ending?: OutputEnding;
+}
+
+/** What an output does when its context stops: see `EndingOutput` in web-output.ts. */
+export interface OutputEnding {
+  interrupt?(): void;
+  end(failure: { error: unknown } | undefined): Promise<void>;
 }
 
 /** One output operation's work for one batch time. */
@@ -84,9 +92,19 @@ export class DStreamGraph {
     this.inputs.push(stream);
   }
 
-  addOutput(stream: StreamNode, name: string, run: OutputOperation["run"]): void {
+  addOutput(stream: StreamNode, name: string, run: OutputOperation["run"], ending?: OutputEnding): void {
     this.owner.assertModifiable("output operations");
-    this.outputs.push({ id: this.outputs.length, name, stream, run });
+    this.outputs.push({ id: this.outputs.length, name, stream, run, ...(ending ? { ending } : {}) });
+  }
+
+  /** The context is stopping: outputs waiting on a consumer stop waiting. */
+  interruptOutputs(): void {
+    for (const out of this.outputs) out.ending?.interrupt?.();
+  }
+
+  /** After the last batch: outputs holding a stream open close it, or error it with `failure`. */
+  async endOutputs(failure: { error: unknown } | undefined, report: (error: unknown) => void): Promise<void> {
+    for (const out of this.outputs) await out.ending?.end(failure).catch(report);
   }
 
   /** Spark's `remember`: keep every stream's batches at least this long (for `slice`). */
