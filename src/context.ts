@@ -22,11 +22,12 @@ import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
 import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
 import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
-import { localDirectory } from "#platform";
+import { localDirectory, tcpConnect } from "#platform";
 import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
 import { fileLines, fixedLengthRecords } from "./sources/file-records.ts";
 import { FileSource, type FileStreamOptions, type TextFileStreamOptions } from "./sources/file-stream.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
+import { SocketSource, type SocketTextStreamOptions } from "./sources/socket.ts";
 import { EventSourceSource, type EventSourceLike, type EventSourceStreamOptions, type ServerSentEvent } from "./sources/web/event-source.ts";
 import { JsonLinesSource, type JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
 import { WebSocketSource, type WebSocketLike, type WebSocketStreamOptions } from "./sources/web/websocket.ts";
@@ -238,6 +239,17 @@ export class StreamingContext {
    */
   textStream(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}): DStream<string> {
     return this.input(new TextSource(stream, options, this.engine.transferSegmentBytes, this.engine.sharedBatches));
+  }
+
+  /**
+   * Spark's `socketTextStream(hostname, port)`: the lines a TCP server sends (UTF-8, cut as
+   * `textStream` cuts them). A refused or lost connection is reported to listeners and tried again
+   * after `reconnectDelay` (2 s, Spark's receiver restart delay). Node and Deno connect on their
+   * own; elsewhere pass `connect` (workerd's `cloudflare:sockets`); browsers have no TCP sockets
+   * (`webSocketStream` is the web's socket stream).
+   */
+  socketTextStream(hostname: string, port: number, options: SocketTextStreamOptions = {}): DStream<string> {
+    return this.input(new SocketSource(hostname, port, options, tcpConnect, this.engine.transferSegmentBytes, this.engine.sharedBatches));
   }
 
   /**

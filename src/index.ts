@@ -35,6 +35,7 @@ export type { OriginLockGrant, OriginLockManager, OriginLockOptions, OriginLockR
 export { Receiver } from "./sources/receiver.ts";
 export type { QueueStreamOptions } from "./sources/queue.ts";
 export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
+export type { SocketTextStreamOptions, TcpConnect } from "./sources/socket.ts";
 export type { Directory, DirectoryEntry, DirectoryInput } from "./sources/directory.ts";
 export type { DirectoryHandle } from "./sources/handle-directory.ts";
 export type { FileStreamOptions, TextFileStreamOptions } from "./sources/file-stream.ts";

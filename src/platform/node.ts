@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { Readable } from "node:stream";
 import { availableParallelism, cpus } from "node:os";
 import { dirname } from "node:path";
 import type { TextFileSink } from "../dstream/output.ts";
@@ -49,3 +51,15 @@ export function onShutdown(handler: () => Promise<void>): () => void {
 
 /** Node and Electron's main process: `textFileStream(path)` watches a directory of the file system. */
 export { nodeDirectory as localDirectory } from "./node-directory.ts";
+
+/** Node and Electron's main process: `socketTextStream` connects with `net`. */
+export function tcpConnect(hostname: string, port: number): Promise<ReadableStream<Uint8Array>> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port });
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(Readable.toWeb(socket) as ReadableStream<Uint8Array>);
+    });
+  });
+}

@@ -79,3 +79,19 @@ export function onShutdown(handler: () => Promise<void>): () => void {
 
 function noop(): void {}
 
+
+/** The part of Deno's API that `socketTextStream` connects with. */
+interface DenoConnect {
+  connect(options: { hostname: string; port: number }): Promise<{ readonly readable: ReadableStream<Uint8Array> }>;
+}
+
+/**
+ * Deno: `socketTextStream` connects with `Deno.connect`. Browsers have no TCP sockets, and
+ * workerd's come from a module only a worker can import: undefined there (pass `connect`).
+ */
+export const tcpConnect: ((hostname: string, port: number) => Promise<ReadableStream<Uint8Array>>) | undefined = (() => {
+  const deno = (globalThis as { Deno?: Partial<DenoConnect> }).Deno;
+  if (!deno || typeof deno.connect !== "function") return undefined;
+  const { connect } = deno as DenoConnect;
+  return async (hostname: string, port: number) => (await connect.call(deno, { hostname, port })).readable;
+})();

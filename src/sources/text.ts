@@ -36,7 +36,7 @@ export interface ReplayableByteSource {
  * replaces, drops and counts.
  */
 export class TextSource extends StreamSource<Uint8Array | string, string> {
-  readonly name = "textStream";
+  readonly name: string = "textStream";
   private splitter: LineSplitter;
   private readonly options: TextStreamOptions;
   private readonly maxLineLength: number;

@@ -22,6 +22,7 @@ interface Report {
   webSocketFromUrl: RunReport;
   webSocketLines: RunReport & { binaryType: string };
   rateLimitedText: RunReport & { linesReadBeforeBatch: number[]; linesReadAtEnd: number };
+  socketText: RunReport;
   originLock: {
     locks: boolean;
     holder?: { batches: [number, number[]][]; activeInThisCopy: boolean };
@@ -173,6 +174,13 @@ it("maxRate caps each batch of a textStream over a fetch body at maxRate × inte
   expect(text.linesReadAtEnd).toBe(10);
   expect(text.receiver).toEqual(["started", "stopped the stream ended"]);
   expect(text.stopError).toBeNull();
+});
+
+it("socketTextStream reads the lines of a TCP listener through Deno.connect, the last one ended by the close", () => {
+  const socket = report.socketText;
+  expect(socket.batches).toEqual([[1000, ["to be", "or not", "to be"]]]);
+  expect(socket.receiver).toEqual(["started", "stopped the stream ended"]);
+  expect(socket.stopError).toBeNull();
 });
 
 it("originLock: true holds Deno's navigator.locks against a second copy of the library in the same realm and in a Worker", () => {
