@@ -9,8 +9,13 @@
 // to workerd) and runs the job with `kernels: "wasm"`, which makes the kernels required, so the
 // exact counts prove they were instantiated from that module. Without the module, the same
 // required kernels fail every batch with workerd's CompileError.
+//
+// A second worker reads a TCP server of this test with `socketTextStream`, given workerd's own
+// `connect` from "cloudflare:sockets".
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -111,6 +116,55 @@ it("counts words from a UTF-8 byte stream in workerd", async () => {
     expect(withoutModule.failure).toMatch(/CompileError/);
     expect(withoutModule.failure).toMatch(/WebAssembly/);
   } finally {
+    await stop(child);
+    await exited.catch(() => undefined);
+  }
+});
+
+/** The socket worker, whose outbound connections may reach loopback addresses (workerd's default network allows public ones only). */
+function socketConfig(port: number): string {
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .sockets),
+    (name = "loopback", network = (allow = ["local", "private"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+
+const sockets :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "socket-worker.js")],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  globalOutbound = "loopback",
+);
+`;
+}
+
+it("reads a TCP server's lines in workerd with socketTextStream and cloudflare:sockets' connect", async () => {
+  const server = createServer((socket) => socket.end("hello workerd\nbye"));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const tcpPort = (server.address() as { port: number }).port;
+  await bundleFixture("workerd-socket-worker.ts", join(dir, "socket-worker.js"), ["cloudflare:sockets"]);
+  const port = await freePort();
+  await writeFile(join(dir, "socket-config.capnp"), socketConfig(port));
+  const child = children.spawn(workerd, ["serve", "socket-config.capnp"], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
+  const exited = output(child, 25_000);
+  exited.catch(() => undefined);
+  try {
+    await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
+      await stop(child);
+      const { stderr } = await exited;
+      throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
+    });
+    const response = await fetch(`http://127.0.0.1:${port}/?port=${tcpPort}`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await response.json()) as { batches?: unknown; receiver?: unknown; error?: string };
+    expect(body.error).toBeUndefined();
+    expect(body.batches).toEqual([[1000, ["hello workerd", "bye"]]]);
+    expect(body.receiver).toEqual(["started", "stopped the stream ended"]);
+  } finally {
+    server.close();
     await stop(child);
     await exited.catch(() => undefined);
   }
