@@ -43,6 +43,19 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** `workerd serve <configFile>`, once it listens on `port`; `exited` collects its output (stderr for failures). */
+async function serve(configFile: string, port: number) {
+  const child = children.spawn(workerd, ["serve", configFile], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
+  const exited = output(child, 25_000);
+  exited.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+  await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
+    await stop(child);
+    const { stderr } = await exited;
+    throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
+  });
+  return { child, exited };
+}
+
 function config(port: number): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 
@@ -71,15 +84,8 @@ it("counts words from a UTF-8 byte stream in workerd", async () => {
   const port = await freePort();
   await writeFile(join(dir, "config.capnp"), config(port));
 
-  const child = children.spawn(workerd, ["serve", "config.capnp"], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
-  const exited = output(child, 25_000); // collects stderr for the messages below
-  exited.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const { child, exited } = await serve("config.capnp", port);
   try {
-    await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
-      await stop(child);
-      const { stderr } = await exited;
-      throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
-    });
     // Two requests to the same isolate: the first context's stop() lets a second one start
     // ("only one active context per realm"), and nothing of the first run leaks into the second.
     for (let request = 1; request <= 2; request++) {
@@ -149,15 +155,8 @@ it("reads a TCP server's lines in workerd with socketTextStream and cloudflare:s
   await bundleFixture("workerd-socket-worker.ts", join(dir, "socket-worker.js"), ["cloudflare:sockets"]);
   const port = await freePort();
   await writeFile(join(dir, "socket-config.capnp"), socketConfig(port));
-  const child = children.spawn(workerd, ["serve", "socket-config.capnp"], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
-  const exited = output(child, 25_000);
-  exited.catch(() => undefined);
+  const { child, exited } = await serve("socket-config.capnp", port);
   try {
-    await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
-      await stop(child);
-      const { stderr } = await exited;
-      throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
-    });
     const response = await fetch(`http://127.0.0.1:${port}/?port=${tcpPort}`, { signal: AbortSignal.timeout(10_000) });
     const body = (await response.json()) as { batches?: unknown; receiver?: unknown; error?: string };
     expect(body.error).toBeUndefined();
