@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ManualClock, MemoryCheckpointStore, runJob, Seconds, type StreamingContext } from "../src/index.ts";
 import { FakeLockManager } from "./support/fake-lock-manager.ts";
 
@@ -128,8 +128,8 @@ describe("runJob (Node worker threads)", () => {
     await clock.advance(2000);
     let resolved = false;
     const taking = runJob(statefulUrl, options).then((ssc) => ((resolved = true), ssc));
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(locks.query().pending).toHaveLength(1);
+    // runJob imports the module before it asks for the lock: wait for the request to be made.
+    await vi.waitFor(() => expect(locks.query().pending).toHaveLength(1));
     expect(resolved).toBe(false);
     expect(stateful.recoveries).toHaveLength(1);
     await a.stop();
