@@ -55,6 +55,7 @@ export default defineConfig({
           name: "node-js-kernels",
           environment: "node",
           include: ["test/dstream/**/*.test.ts", "test/smoke.test.ts", "test/engine/tagged-fold.test.ts"],
+          exclude: [...configDefaults.exclude, BROWSER_TEST],
           env: { RIVULET_TEST_KERNELS: "js" },
         },
       },
