@@ -18,6 +18,7 @@ export type { StreamInputInfo } from "./dstream/graph.ts";
 
 export { Batch } from "./core/batch.ts";
 export type { Pair, Partitions } from "./core/executor.ts";
+export type { Comparator, Orderable } from "./core/order.ts";
 export { Duration, Milliseconds, Minutes, Seconds } from "./core/duration.ts";
 export { RivuletError } from "./core/errors.ts";
 export type { RivuletErrorCode } from "./core/errors.ts";

@@ -1,9 +1,13 @@
+import * as actions from "./batch-actions.ts";
+import * as layout from "./batch-layout.ts";
+import * as sets from "./batch-sets.ts";
 import type { Aggregator, BatchOrigin, Executor, Pair, Partitions, ShuffleStage } from "./executor.ts";
-import { RivuletError } from "./errors.ts";
-import { HashPartitioner } from "./partitioner.ts";
+import { type Comparator, naturalOrder, type Orderable } from "./order.ts";
+import { checkPartitions, HashPartitioner } from "./partitioner.ts";
 import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline } from "./pipeline.ts";
 import { reducerTagOf, sum } from "./reducers.ts";
 import { isPairWithOne, pairWithOne } from "./pair-with-one.ts";
+import { randomSeed, sample } from "./sample.ts";
 import { isWordsTokenizer } from "./words.ts";
 
 type Source = () => Promise<Partitions<unknown>>;
@@ -12,7 +16,7 @@ const NO_SOURCE: Source = () => Promise.reject(new Error("a narrow batch compute
 
 /**
  * One batch of a stream: Spark's RDD. A batch is lazy: operators build a plan, and the records are
- * computed when an action (`collect`, `count`, `take`, `isEmpty`, `partitions`) asks for them.
+ * computed when an action (`collect`, `count`, `take`, `first`, `reduce`, `foreach`, …) asks for them.
  * Chains of narrow operators are fused into one pass per partition; shuffles run on the engine
  * and their output is kept, so two actions on one shuffled batch shuffle once. `cache()` keeps a
  * narrow batch's records too.
@@ -156,6 +160,164 @@ export class Batch<T> {
     return this;
   }
 
+  /**
+   * The first record, as Spark's `first`.
+   * @returns The first record in partition order.
+   * @throws RivuletError `ILLEGAL_STATE` when the batch is empty.
+   */
+  first(): Promise<T> {
+    return actions.first(this);
+  }
+
+  /**
+   * The records reduced with `fn`, as Spark's `reduce`: each partition in order, then the
+   * partitions' results in partition order.
+   * @param fn Associative and commutative (partitions may be reduced in any grouping).
+   * @throws RivuletError `ILLEGAL_STATE` when the batch is empty (`fold` takes a zero value).
+   */
+  reduce(fn: (a: T, b: T) => T): Promise<T> {
+    return actions.reduce(this, fn);
+  }
+
+  /**
+   * The records folded with `op`, as Spark's `fold`: each partition from `zero`, then the
+   * partitions' results from `zero` again, so `zero` counts once per partition plus once.
+   * @param zero The neutral value of `op` (0 for a sum). Shared by every partition: Spark hands
+   *   each task its own copy, here it is one value, so `op` must not mutate it (return a new
+   *   value instead of changing its first argument, or pass an immutable zero).
+   * @param op Associative; combines records within a partition and results across partitions.
+   * @returns `zero` for an empty batch.
+   */
+  fold(zero: T, op: (acc: T, value: T) => T): Promise<T> {
+    return actions.aggregate(this, zero, op, op);
+  }
+
+  /**
+   * The records aggregated into a value of another type, as Spark's `aggregate`: each partition
+   * folded with `seqOp` from `zero`, then the partitions' results merged with `combOp` from
+   * `zero`, in partition order.
+   * @param zero The neutral value. Shared by every partition (Spark hands each task its own
+   *   copy; here it is one value), so neither function may mutate it: both may receive `zero`
+   *   itself as their first argument, so a mutable accumulator is copied before it is changed.
+   * @param seqOp Adds a record to a partition's accumulator.
+   * @param combOp Merges two accumulators.
+   * @returns `zero` for an empty batch.
+   */
+  aggregate<U>(zero: U, seqOp: (acc: U, record: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
+    return actions.aggregate(this, zero, seqOp, combOp);
+  }
+
+  /**
+   * The `n` largest records, largest first, as Spark's `top`; ties keep their batch order. Keeps
+   * `n` candidates (a bounded heap) rather than sorting the batch when `n` is small.
+   * @param n How many; a non-negative integer (`INVALID_ARGUMENT` otherwise).
+   * @param compare The order; by default the natural order (`Orderable`).
+   */
+  top(n: number, compare: Comparator<T>): Promise<T[]>;
+  top<U extends Orderable>(this: Batch<U>, n: number): Promise<U[]>;
+  top(n: number, compare?: Comparator<T>): Promise<T[]> {
+    return actions.top(this, n, compare);
+  }
+
+  /**
+   * The `n` smallest records, smallest first, as Spark's `takeOrdered`; ties keep their batch
+   * order. Keeps `n` candidates (a bounded heap) rather than sorting the batch when `n` is small.
+   * @param n How many; a non-negative integer (`INVALID_ARGUMENT` otherwise).
+   * @param compare The order; by default the natural order (`Orderable`).
+   */
+  takeOrdered(n: number, compare: Comparator<T>): Promise<T[]>;
+  takeOrdered<U extends Orderable>(this: Batch<U>, n: number): Promise<U[]>;
+  takeOrdered(n: number, compare?: Comparator<T>): Promise<T[]> {
+    return actions.takeOrdered(this, n, compare);
+  }
+
+  /**
+   * The smallest record (the first of ties), as Spark's `min`. In the natural order NaN is
+   * above every number, so unlike the `min` reducer it is not the minimum of `[NaN, 1]`.
+   * @param compare The order; by default the natural order (`Orderable`).
+   * @throws RivuletError `ILLEGAL_STATE` when the batch is empty.
+   */
+  min(compare: Comparator<T>): Promise<T>;
+  min<U extends Orderable>(this: Batch<U>): Promise<U>;
+  min(compare?: Comparator<T>): Promise<T> {
+    return actions.min(this, compare);
+  }
+
+  /**
+   * The largest record (the first of ties), as Spark's `max`. In the natural order NaN is above
+   * every number.
+   * @param compare The order; by default the natural order (`Orderable`).
+   * @throws RivuletError `ILLEGAL_STATE` when the batch is empty.
+   */
+  max(compare: Comparator<T>): Promise<T>;
+  max<U extends Orderable>(this: Batch<U>): Promise<U>;
+  max(compare?: Comparator<T>): Promise<T> {
+    return actions.max(this, compare);
+  }
+
+  /**
+   * The sum of a batch of numbers, as Spark's `sum`: per partition, then across partitions.
+   * @returns 0 for an empty batch.
+   */
+  sum(this: Batch<number>): Promise<number> {
+    return actions.sum(this);
+  }
+
+  /**
+   * The mean of a batch of numbers: `sum() / count()`.
+   * @returns NaN for an empty batch, as Spark's `mean`.
+   */
+  mean(this: Batch<number>): Promise<number> {
+    return actions.mean(this);
+  }
+
+  /**
+   * How many records each key has, as Spark's `countByKey`, computed here rather than shuffled.
+   * @returns Keys in order of first appearance. Keys follow the key rules: NaN is one key, -0 is
+   *   0, and a tuple key is the first array seen for it (a `Map` looks arrays up by reference, so
+   *   find tuple keys by iterating).
+   */
+  countByKey<K>(this: Batch<Pair<K, unknown>>): Promise<Map<K, number>> {
+    return actions.countByKey(this);
+  }
+
+  /**
+   * The pairs as a `Map`, as Spark's `collectAsMap`: a key appearing more than once keeps its
+   * last value (in partition order).
+   * @returns Keys in order of first appearance, under the key rules (see `countByKey`).
+   */
+  collectAsMap<K, V>(this: Batch<Pair<K, V>>): Promise<Map<K, V>> {
+    return actions.collectAsMap(this);
+  }
+
+  /**
+   * The values of `key` in partition order, as Spark's `lookup`: a hash-partitioned batch (the
+   * output of a shuffle) is searched in the key's partition only.
+   * @param key Compared by the key rules (tuples structurally, NaN equal to NaN, -0 to 0).
+   */
+  lookup<K, V>(this: Batch<Pair<K, V>>, key: K): Promise<V[]> {
+    return actions.lookup(this, key);
+  }
+
+  /**
+   * Calls `fn` on every record, partition after partition, as Spark's `foreach`.
+   * @param fn Called synchronously; a promise it returns is not awaited (for asynchronous work
+   *   per record, batch it with `foreachPartition`).
+   */
+  foreach(fn: (record: T) => void): Promise<void> {
+    return actions.foreach(this, fn);
+  }
+
+  /**
+   * Calls `fn` with each partition's records and index, as Spark's `foreachPartition`. The
+   * partitions run one after another, in order: the promise `fn` returns is awaited before the
+   * next partition starts (one connection or file at a time; its rejection stops the rest and
+   * rejects the result).
+   */
+  foreachPartition(fn: (records: readonly T[], index: number) => void | Promise<void>): Promise<void> {
+    return actions.foreachPartition(this, fn);
+  }
+
   // ---- narrow operators ----------------------------------------------------------------------
 
   /** Each record through `f`. */
@@ -189,6 +351,84 @@ export class Batch<T> {
     return this.mapPartitions((records) => [records.slice()]);
   }
 
+  /**
+   * Each record paired with a key, as Spark's `keyBy`.
+   * @returns `[f(record), record]` pairs.
+   */
+  keyBy<K>(f: (record: T) => K): Batch<[K, T]> {
+    return this.map((record): [K, T] => [f(record), record]);
+  }
+
+  /**
+   * Each record with its position in the batch (partition order, from 0), as Spark's
+   * `zipWithIndex`. Partitions are unchanged.
+   */
+  zipWithIndex(): Batch<[T, number]> {
+    return layout.zipWithIndex(this);
+  }
+
+  /**
+   * A random sample, as Spark's `sample`: each record kept with probability `fraction`
+   * (Bernoulli), or, with replacement, repeated a Poisson(`fraction`) number of times. Records
+   * stay in their partitions, in order.
+   * @param withReplacement Whether a record may be picked more than once.
+   * @param fraction Expected share of the records (`withReplacement`: expected copies of each),
+   *   in [0, 1] without replacement, finite and >= 0 with (`INVALID_ARGUMENT` otherwise).
+   * @param seed Makes the sample reproducible (the same on every runtime); without one, a seed
+   *   is drawn now, so recomputing this batch still gives the same sample.
+   */
+  sample(withReplacement: boolean, fraction: number, seed: number = randomSeed()): Batch<T> {
+    return sample(this, withReplacement, fraction, seed);
+  }
+
+  /**
+   * The records in fewer partitions, without a shuffle, as Spark's `coalesce`: contiguous
+   * partitions are merged, so records keep their order. Asking for more partitions than there are
+   * keeps the count, unless `shuffle` (then it is `repartition`).
+   * @param numPartitions The partitions wanted, a positive integer.
+   * @param shuffle Spread the records evenly with `repartition` instead (it can add partitions).
+   */
+  coalesce(numPartitions: number, shuffle = false): Batch<T> {
+    return layout.coalesce(this, numPartitions, shuffle);
+  }
+
+  /**
+   * The distinct records, as Spark's `distinct`, through a hash shuffle: records compare by the
+   * key rules (tuples structurally, NaN equal to NaN, -0 to 0), and each keeps its first
+   * occurrence.
+   * @param numPartitions Output partitions; by default this batch's.
+   */
+  distinct(numPartitions = this.numPartitions): Batch<T> {
+    return sets.distinct(this, numPartitions);
+  }
+
+  /**
+   * The records not in `other`, as Spark's `subtract`: every occurrence is kept (no `distinct`).
+   * Records compare by the key rules, through a hash shuffle.
+   * @param numPartitions Output partitions; by default this batch's.
+   */
+  subtract(other: Batch<T>, numPartitions = this.numPartitions): Batch<T> {
+    return sets.subtract(this, other, numPartitions);
+  }
+
+  /**
+   * The records in both batches, once each (its first occurrence in this batch), as Spark's
+   * `intersection`. Records compare by the key rules, through a cogroup.
+   * @param numPartitions Output partitions; by default the engine's parallelism, as `cogroup`.
+   */
+  intersection(other: Batch<T>, numPartitions?: number): Batch<T> {
+    return sets.intersection(this, other, numPartitions);
+  }
+
+  /**
+   * Every pair of a record of this batch and a record of `other`, as Spark's `cartesian`: one
+   * partition per pair of partitions (`numPartitions` times `other.numPartitions`), partition
+   * `i * other.numPartitions + j` pairing this batch's partition `i` with `other`'s partition `j`.
+   */
+  cartesian<U>(other: Batch<U>): Batch<[T, U]> {
+    return sets.cartesian(this, other);
+  }
+
   /** This batch's records, then `other`'s (partitions side by side, as Spark's `union`). */
   union(other: Batch<T>): Batch<T> {
     return new Batch<T>(this.executor, this.numPartitions + other.numPartitions, async () => {
@@ -216,17 +456,18 @@ export class Batch<T> {
   }
 
   /**
-   * The records ordered by `key` (numbers numerically, strings by code unit), cut into
-   * `numPartitions` contiguous ranges, as Spark's `sortBy`. Equal keys keep their order.
+   * The records ordered by `key` in the natural order (numbers numerically, strings by code unit,
+   * tuples element by element: see `Orderable`), cut into `numPartitions` contiguous ranges, as
+   * Spark's `sortBy`. Equal keys keep their order.
    */
-  sortBy(key: (record: T) => number | string | bigint, ascending = true, numPartitions = this.numPartitions): Batch<T> {
+  sortBy(key: (record: T) => Orderable, ascending = true, numPartitions = this.numPartitions): Batch<T> {
     checkPartitions(numPartitions);
     return Batch.deferred<T>(numPartitions, this.executor, async () => {
       const records = await this.collect();
       const keys = records.map(key);
       const order = records.map((_, i) => i);
       const sign = ascending ? 1 : -1;
-      order.sort((a, b) => sign * compareKeys(keys[a]!, keys[b]!) || a - b);
+      order.sort((a, b) => sign * naturalOrder(keys[a]!, keys[b]!) || a - b);
       return slice(order.map((i) => records[i]!), numPartitions);
     });
   }
@@ -330,6 +571,34 @@ export class Batch<T> {
     );
   }
 
+  /**
+   * The pairs ordered by key, as Spark's `sortByKey`: `sortBy` on the key, so ties keep their order.
+   * @param ascending Smallest key first (default) or largest first.
+   * @param numPartitions Output partitions, contiguous key ranges; by default this batch's.
+   */
+  sortByKey<P extends Pair<Orderable, unknown>>(this: Batch<P>, ascending = true, numPartitions = this.numPartitions): Batch<P> {
+    return this.sortBy((pair) => pair[0], ascending, numPartitions);
+  }
+
+  /** The key of each pair, as Spark's `keys`. */
+  keys<K>(this: Batch<Pair<K, unknown>>): Batch<K> {
+    return this.map((pair) => pair[0]);
+  }
+
+  /** The value of each pair, as Spark's `values`. */
+  values<V>(this: Batch<Pair<unknown, V>>): Batch<V> {
+    return this.map((pair) => pair[1]);
+  }
+
+  /**
+   * The pairs whose key is not in `other`, as Spark's `subtractByKey`: all of their values, in
+   * a batch hash-partitioned by key. Keys compare by the key rules, through a cogroup.
+   * @param numPartitions Output partitions; by default this batch's.
+   */
+  subtractByKey<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions = this.numPartitions): Batch<[K, V]> {
+    return sets.subtractByKey(this, other, numPartitions);
+  }
+
   /** Each value through `f`, keys unchanged (so is the partitioning). */
   mapValues<K, V, U>(this: Batch<Pair<K, V>>, f: (value: V) => U): Batch<[K, U]> {
     return this.keepingPartitioning(this.map(([k, v]): [K, U] => [k, f(v)]));
@@ -411,6 +680,16 @@ export class Batch<T> {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /**
+   * @internal A batch on this batch's engine whose partitions come from `compute`, recomputed by
+   * each action unless cached: how the operators of batch-sets.ts and batch-layout.ts make batches
+   * without importing this module (which imports them).
+   */
+  derive<U>(numPartitions: number, compute: () => Promise<Partitions<U>>): Batch<U> {
+    checkPartitions(numPartitions);
+    return new Batch<U>(this.executor, numPartitions, compute, false);
+  }
 
   private keepingPartitioning<U>(derived: Batch<U>): Batch<U> {
     derived.hashPartitioned = this.hashPartitioned;
@@ -517,19 +796,6 @@ export function flatMapKeepingKeys<T, U>(batch: Batch<T>, f: (record: T) => read
 export function appendAll<V>(a: V[], b: readonly V[]): V[] {
   for (let i = 0; i < b.length; i++) a.push(b[i]!);
   return a;
-}
-
-function compareKeys(a: number | string | bigint, b: number | string | bigint): number {
-  if (typeof a === typeof b) return a < b ? -1 : a > b ? 1 : 0;
-  // Mixed kinds: numbers before bigints before strings, so the order is total and stable.
-  const rank = (x: unknown) => (typeof x === "number" ? 0 : typeof x === "bigint" ? 1 : 2);
-  return rank(a) - rank(b);
-}
-
-function checkPartitions(n: number): void {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RivuletError("INVALID_ARGUMENT", `number of partitions must be a positive integer, got ${n}`);
-  }
 }
 
 /** `records` cut into `n` contiguous slices of near-equal size (the first ones take the extra). */

@@ -73,3 +73,14 @@ function objectId(o: object): number {
   if (id === undefined) ids.set(o, (id = nextId++));
   return id;
 }
+
+/** A test for keys equal to `key` under these rules (one canonical string for an array key, not one per test). */
+export function keyEquals(key: unknown): (other: unknown) => boolean {
+  if (Array.isArray(key)) {
+    const id = canonicalKey(key);
+    return (k) => Array.isArray(k) && canonicalKey(k) === id;
+  }
+  // NaN is the one value not equal to itself; === already takes -0 for 0.
+  if (key !== key) return (k) => k !== k;
+  return (k) => k === key;
+}

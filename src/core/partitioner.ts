@@ -16,9 +16,7 @@ export class HashPartitioner implements Partitioner {
   readonly numPartitions: number;
 
   constructor(numPartitions: number) {
-    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
-      throw new RivuletError("INVALID_ARGUMENT", `number of partitions must be a positive integer, got ${numPartitions}`);
-    }
+    checkPartitions(numPartitions);
     this.numPartitions = numPartitions;
   }
 
@@ -26,5 +24,12 @@ export class HashPartitioner implements Partitioner {
     if (this.numPartitions === 1) return 0;
     const h = typeof key === "object" && key !== null ? murmur3String(canonicalKey(key)) : hashKey(key);
     return h % this.numPartitions;
+  }
+}
+
+/** Throws `INVALID_ARGUMENT` unless `n` is a valid number of partitions. */
+export function checkPartitions(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RivuletError("INVALID_ARGUMENT", `number of partitions must be a positive integer, got ${n}`);
   }
 }

@@ -1,0 +1,165 @@
+/**
+ * The actions of a batch beyond `collect`/`count`/`take` (Spark's RDD actions), as free functions
+ * the `Batch` methods delegate to. Each computes the batch once and works on its partitions in
+ * this thread, partition after partition, so results are deterministic (Spark merges task results
+ * in completion order; any such order is one Spark could give).
+ */
+import type { Batch } from "./batch.ts";
+import { RivuletError } from "./errors.ts";
+import type { Pair, Partitions } from "./executor.ts";
+import { KeyMap, keyEquals } from "./keys.ts";
+import { type Comparator, naturalOrder, smallest } from "./order.ts";
+import { HashPartitioner } from "./partitioner.ts";
+
+export async function first<T>(batch: Batch<T>): Promise<T> {
+  const head = await batch.take(1);
+  if (head.length === 0) throw empty("first");
+  return head[0]!;
+}
+
+export async function reduce<T>(batch: Batch<T>, fn: (a: T, b: T) => T): Promise<T> {
+  let acc: T | undefined;
+  let seen = false;
+  for (const p of await batch.partitions()) {
+    if (p.length === 0) continue;
+    let r: T = p[0]!;
+    for (let i = 1; i < p.length; i++) r = fn(r, p[i]!);
+    acc = seen ? fn(acc as T, r) : r;
+    seen = true;
+  }
+  if (!seen) throw empty("reduce", " (fold takes a zero value and accepts one)");
+  return acc as T;
+}
+
+export async function aggregate<T, U>(batch: Batch<T>, zero: U, seqOp: (acc: U, record: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
+  // As Spark: zero starts every partition, empty ones too, and the merge of their results.
+  let acc = zero;
+  for (const p of await batch.partitions()) {
+    let r = zero;
+    for (let i = 0; i < p.length; i++) r = seqOp(r, p[i]!);
+    acc = combOp(acc, r);
+  }
+  return acc;
+}
+
+export async function takeOrdered<T>(batch: Batch<T>, n: number, compare: Comparator<T> = naturalOrder): Promise<T[]> {
+  if (!Number.isInteger(n) || n < 0) throw new RivuletError("INVALID_ARGUMENT", `the number of records to take must be a non-negative integer, got ${n}`);
+  return smallest(await batch.partitions(), n, compare);
+}
+
+export function top<T>(batch: Batch<T>, n: number, compare: Comparator<T> = naturalOrder): Promise<T[]> {
+  return takeOrdered(batch, n, (a, b) => compare(b, a));
+}
+
+/** The smallest record under `compare` (the first of ties), as Spark's `min`: `reduce(ord.min)`. */
+export async function min<T>(batch: Batch<T>, compare: Comparator<T> = naturalOrder): Promise<T> {
+  return best(batch, compare, "min");
+}
+
+export async function max<T>(batch: Batch<T>, compare: Comparator<T> = naturalOrder): Promise<T> {
+  return best(batch, (a, b) => compare(b, a), "max");
+}
+
+async function best<T>(batch: Batch<T>, compare: Comparator<T>, action: string): Promise<T> {
+  let acc: T | undefined;
+  let seen = false;
+  for (const p of await batch.partitions()) {
+    for (let i = 0; i < p.length; i++) {
+      if (!seen || compare(p[i]!, acc as T) < 0) acc = p[i]!;
+      seen = true;
+    }
+  }
+  if (!seen) throw empty(action);
+  return acc as T;
+}
+
+export async function sum(batch: Batch<number>): Promise<number> {
+  return sumOf(await batch.partitions())[0];
+}
+
+export async function mean(batch: Batch<number>): Promise<number> {
+  const [s, n] = sumOf(await batch.partitions());
+  // 0 / 0 is NaN: the mean of an empty batch, as Spark's StatCounter.
+  return s / n;
+}
+
+/** The sum and the count; the sum as Spark's fold(0)(_ + _): per partition, then of those, in order. */
+function sumOf(parts: Partitions<number>): [number, number] {
+  let total = 0;
+  let n = 0;
+  for (const p of parts) {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += p[i]!;
+    total += s;
+    n += p.length;
+  }
+  return [total, n];
+}
+
+export async function countByKey<K>(batch: Batch<Pair<K, unknown>>): Promise<Map<K, number>> {
+  const counts = keyedEntries<K, number>();
+  for (const p of await batch.partitions()) {
+    for (let i = 0; i < p.length; i++) {
+      const entry = counts.entry(p[i]![0]);
+      entry[1] = (entry[1] ?? 0) + 1;
+    }
+  }
+  return counts.toMap();
+}
+
+export async function collectAsMap<K, V>(batch: Batch<Pair<K, V>>): Promise<Map<K, V>> {
+  const out = keyedEntries<K, V>();
+  for (const p of await batch.partitions()) {
+    for (let i = 0; i < p.length; i++) out.entry(p[i]![0])[1] = p[i]![1];
+  }
+  return out.toMap();
+}
+
+export async function lookup<K, V>(batch: Batch<Pair<K, V>>, key: K): Promise<V[]> {
+  const parts = await batch.partitions();
+  // A hash-partitioned batch holds the key in one partition only: Spark's lookup with a partitioner.
+  const only = batch.hashPartitioned ? new HashPartitioner(batch.numPartitions).getPartition(key) : -1;
+  const matches = keyEquals(key);
+  const out: V[] = [];
+  parts.forEach((p, index) => {
+    if (only >= 0 && index !== only) return;
+    for (let i = 0; i < p.length; i++) if (matches(p[i]![0])) out.push(p[i]![1]);
+  });
+  return out;
+}
+
+export async function foreach<T>(batch: Batch<T>, fn: (record: T) => void): Promise<void> {
+  for (const p of await batch.partitions()) for (let i = 0; i < p.length; i++) fn(p[i]!);
+}
+
+export async function foreachPartition<T>(batch: Batch<T>, fn: (records: readonly T[], index: number) => void | Promise<void>): Promise<void> {
+  const parts = await batch.partitions();
+  // One after another: a partition's sink (a connection, a file) is never used by two at once,
+  // and a failure stops the partitions after it.
+  for (let i = 0; i < parts.length; i++) await fn(parts[i]!, i);
+}
+
+function empty(action: string, hint = ""): RivuletError {
+  return new RivuletError("ILLEGAL_STATE", `${action}() of an empty batch${hint}`);
+}
+
+/**
+ * Entries by key under the key rules, in order of each key's first appearance (a `KeyMap` alone
+ * would put tuple keys after the others); a tuple key keeps its first-seen array.
+ */
+function keyedEntries<K, V>(): { entry(key: K): [K, V | undefined]; toMap(): Map<K, V> } {
+  const index = new KeyMap<[K, V | undefined]>();
+  const entries: [K, V | undefined][] = [];
+  return {
+    entry(key) {
+      let e = index.get(key);
+      if (e === undefined) {
+        e = [key, undefined];
+        index.set(key, e);
+        entries.push(e);
+      }
+      return e;
+    },
+    toMap: () => new Map(entries as [K, V][]),
+  };
+}
