@@ -24,7 +24,7 @@ import { ReadableSource } from "./sources/stream-source.ts";
 import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
 import { localDirectory, tcpConnect } from "#platform";
 import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
-import { fileLines, fixedLengthRecords } from "./sources/file-records.ts";
+import { fileLines, fixedLengthRecords, recordsOf } from "./sources/file-records.ts";
 import { FileSource, type FileStreamOptions, type TextFileStreamOptions } from "./sources/file-stream.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
 import { SocketSource, type SocketTextStreamOptions } from "./sources/socket.ts";
@@ -262,6 +262,16 @@ export class StreamingContext {
    */
   textFileStream(directory: DirectoryInput, options: TextFileStreamOptions = {}): DStream<string> {
     return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval, fileLines(options)));
+  }
+
+  /**
+   * Spark's `fileStream` with an `InputFormat`: the files that appear in `directory` (as
+   * `textFileStream` finds them), each made into records by `read(bytes, name)`, e.g.
+   * `(bytes) => JSON.parse(new TextDecoder().decode(bytes))` for files of JSON arrays. A file
+   * `read` throws on is dropped, counted (`unreadableRecords`) and reported; the job goes on.
+   */
+  fileStream<T>(directory: DirectoryInput, read: (bytes: Uint8Array, name: string) => Iterable<T>, options: FileStreamOptions = {}): DStream<T> {
+    return this.input(new FileSource(toDirectory(directory, localDirectory), options, this.batchInterval, recordsOf(read), "fileStream"));
   }
 
   /**

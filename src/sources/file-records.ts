@@ -48,3 +48,33 @@ export function fixedLengthRecords(recordLength: number): FileRecords<Uint8Array
     counters: () => ({ partialRecords: partial }),
   };
 }
+
+/**
+ * `fileStream`: a file's records as `read` makes them of its bytes (Spark's `InputFormat`). A
+ * file that `read` throws on (or that gives no iterable) has its records dropped, counted
+ * (`unreadableRecords`) and reported with the error, and the job goes on.
+ */
+export function recordsOf<T>(read: (bytes: Uint8Array, name: string) => Iterable<T>): FileRecords<T> {
+  if (typeof read !== "function") throw new RivuletError("INVALID_ARGUMENT", "fileStream: read must be a function (bytes, name) => records");
+  let failed = 0;
+  return {
+    decode(name, bytes, out, report) {
+      let records: T[];
+      try {
+        const made = read(bytes, name);
+        // Array.from would take a number or a plain object for an empty list: say so instead.
+        if (typeof (made as Partial<Iterable<T>> | null | undefined)?.[Symbol.iterator] !== "function") {
+          throw new TypeError(`read gave ${made === null ? "null" : typeof made}, which is not iterable`);
+        }
+        records = Array.isArray(made) ? made : Array.from(made);
+      } catch (error) {
+        failed++;
+        const message = error instanceof Error ? error.message : String(error);
+        report(`fileStream: reading ${name} failed (${message}); its records are dropped and counted in unreadableRecords`, error);
+        return;
+      }
+      for (let i = 0; i < records.length; i++) out.push(records[i]!);
+    },
+    counters: () => ({ unreadableRecords: failed }),
+  };
+}
