@@ -10,7 +10,7 @@ export type { PIDOptions } from "./sources/rate/pid-estimator.ts";
 export { DStream } from "./dstream/dstream.ts";
 export type { MapWithStateDStream, Widen } from "./dstream/dstream.ts";
 export { State, StateSpec } from "./dstream/state-spec.ts";
-export type { MappingFunction } from "./dstream/state-spec.ts";
+export type { MappingFunction, TimedMappingFunction } from "./dstream/state-spec.ts";
 export type { UpdateStateFunction, UpdateStateOptions } from "./dstream/stateful.ts";
 export type { TextFileSink } from "./dstream/output.ts";
 export type { StreamOutputOptions, TimedBatch, WriteToOptions } from "./dstream/web-output.ts";

@@ -57,7 +57,7 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
       this.initialUsed = true;
       previous = this.initial.map(([k, s]): [K, StateRecord<S, U>] => [k, { state: s, present: true, updatedAt: time, mapped: [] }]);
     }
-    const fn = this.spec.mappingFunction;
+    const spec = this.spec;
     const threshold = this.timeout ? time - this.timeout.milliseconds : -Infinity;
     const step = ([k, [values, states]]: [K, [V[], StateRecord<S, U>[]]]): [K, StateRecord<S, U>][] => {
       const before = states[0];
@@ -65,8 +65,9 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
         if (!before) return [];
         if (before.present && before.updatedAt < threshold) {
           // Idle past the timeout: one last call, then the key is gone.
-          const mapped = fn(k, undefined, new State<S>(before.state, true, true));
-          return [[k, { state: undefined, present: false, updatedAt: time, mapped: [mapped] }]];
+          const mapped: U[] = [];
+          spec.map(time, k, undefined, new State<S>(before.state, true, true), mapped);
+          return [[k, { state: undefined, present: false, updatedAt: time, mapped }]];
         }
         return before.present ? [[k, { ...before, mapped: [] }]] : [];
       }
@@ -75,7 +76,7 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
       const mapped: U[] = [];
       for (const v of values) {
         const state = new State<S>(value, present, false);
-        mapped.push(fn(k, v, state));
+        spec.map(time, k, v, state, mapped);
         value = state.getOption();
         present = state.exists();
       }

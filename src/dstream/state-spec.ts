@@ -68,23 +68,51 @@ export class State<S> {
 export type MappingFunction<K, V, S, U> = (key: K, value: V | undefined, state: State<S>) => U;
 
 /**
+ * Spark's other mapping function, `(time, key, Option[value], state) => Option[mapped]`: it is
+ * also told the batch time, and returns `undefined` to emit nothing for this call.
+ */
+export type TimedMappingFunction<K, V, S, U> = (time: number, key: K, value: V | undefined, state: State<S>) => U | undefined;
+
+/**
  * Everything `mapWithState` needs, Spark's `StateSpec`: the mapping function and, optionally, a
  * timeout for idle keys, the number of partitions of the state and an initial state.
  */
 export class StateSpec<K, V, S, U> {
-  readonly mappingFunction: MappingFunction<K, V, S, U>;
+  private readonly fn: MappingFunction<K, V, S, U> | undefined;
+  private readonly timedFn: TimedMappingFunction<K, V, S, U> | undefined;
   private idleTimeout: Duration | undefined;
   private partitions: number | undefined;
   private initial: Batch<Pair<K, S>> | undefined;
 
-  private constructor(fn: MappingFunction<K, V, S, U>) {
-    this.mappingFunction = fn;
+  private constructor(fn: MappingFunction<K, V, S, U> | undefined, timedFn: TimedMappingFunction<K, V, S, U> | undefined) {
+    this.fn = fn;
+    this.timedFn = timedFn;
   }
 
   /** A spec around the mapping function `(key, value | undefined, state) => mapped`. */
   static function<K, V, S, U>(fn: MappingFunction<K, V, S, U>): StateSpec<K, V, S, U> {
     if (typeof fn !== "function") throw new RivuletError("INVALID_ARGUMENT", "StateSpec.function() takes a function");
-    return new StateSpec(fn);
+    return new StateSpec(fn, undefined);
+  }
+
+  /**
+   * A spec around Spark's timed mapping function, `(time, key, value | undefined, state) =>
+   * mapped | undefined` (`StateSpec.function(Function4)` in Spark): it gets the batch time, and
+   * a call that returns `undefined` adds nothing to the mapped stream.
+   */
+  static timedFunction<K, V, S, U>(fn: TimedMappingFunction<K, V, S, U>): StateSpec<K, V, S, U> {
+    if (typeof fn !== "function") throw new RivuletError("INVALID_ARGUMENT", "StateSpec.timedFunction() takes a function");
+    return new StateSpec<K, V, S, U>(undefined, fn);
+  }
+
+  /** @internal Runs the mapping function for one call, appending what it maps to (if anything) to `out`. */
+  map(time: number, key: K, value: V | undefined, state: State<S>, out: U[]): void {
+    if (this.fn) {
+      out.push(this.fn(key, value, state));
+      return;
+    }
+    const mapped = this.timedFn!(time, key, value, state);
+    if (mapped !== undefined) out.push(mapped);
   }
 
   /** Keys not updated for `idle` get one last call with `isTimingOut()` true, then lose their state. */

@@ -106,6 +106,28 @@ describe("mapWithState", () => {
     expect(parts).toEqual([3]);
   });
 
+  it("timedFunction (Spark's Function4 form) is told the batch time, and emits nothing for a call that returns undefined", async () => {
+    const calls: [number, string, number | undefined, boolean][] = [];
+    const spec = StateSpec.timedFunction((time: number, key: string, value: number | undefined, state: State<number>) => {
+      calls.push([time, key, value, state.isTimingOut()]);
+      if (state.isTimingOut()) return `${key} idle at ${time}`;
+      const n = (state.getOption() ?? 0) + (value ?? 0);
+      state.update(n);
+      // Only every second value of a key is mapped.
+      return n % 2 === 0 ? `${key}=${n}@${time}` : undefined;
+    }).timeout(Seconds(2));
+    const { mapped, states } = await run([["a"], ["a", "b"], [], [], []], spec);
+    // Both last updated at 2000: idle for more than 2 s at 5000.
+    expect(mapped.map((b) => b.slice().sort())).toEqual([[], ["a=2@2000"], [], [], ["a idle at 5000", "b idle at 5000"]]);
+    expect(states.at(-1)).toEqual([]);
+    expect(calls.filter(([, , , timingOut]) => !timingOut).map(([t, k, v]) => [t, k, v])).toEqual([
+      [1000, "a", 1],
+      [2000, "a", 1],
+      [2000, "b", 1],
+    ]);
+    expect(() => StateSpec.timedFunction(42 as unknown as () => undefined)).toThrow(RivuletError);
+  });
+
   it("State.get() without state is a clear error", () => {
     expect(() => new State<number>(undefined, false, false).get()).toThrow(/does not exist/);
   });
