@@ -160,6 +160,11 @@ export class Batch<T> {
     return this;
   }
 
+  /** Spark's `persist()`: `cache()`. Records live in memory only, so there is no storage level to choose. */
+  persist(): this {
+    return this.cache();
+  }
+
   /**
    * The first record, as Spark's `first`.
    * @returns The first record in partition order.

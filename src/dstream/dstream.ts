@@ -269,6 +269,11 @@ export class DStream<T> implements Upstream<T> {
     return this;
   }
 
+  /** Spark's `persist()`: `cache()`. Batches live in memory only, so there is no storage level to choose. */
+  persist(): this {
+    return this.cache();
+  }
+
   /** The batches between `from` and `to` (ms, inclusive, aligned down to the slide). */
   slice(from: number, to: number): Batch<T>[] {
     if (this.zeroTime === undefined) throw new RivuletError("ILLEGAL_STATE", "slice() needs a started context");

@@ -198,6 +198,15 @@ describe("Batch laziness", () => {
     expect(m.calls).toBe(5);
   });
 
+  it("persist() is cache()", async () => {
+    const m = counting((x: number) => x + 1);
+    const b = of(range(1, 3)).map(m.f);
+    expect(b.persist()).toBe(b);
+    expect(await b.collect()).toEqual([2, 3, 4]);
+    expect(await b.count()).toBe(3);
+    expect(m.calls).toBe(3);
+  });
+
   it("cache() makes batches derived from a cached batch read its records", async () => {
     const m = counting((x: number) => x * 2);
     const cached = of(range(1, 5)).map(m.f).cache();

@@ -78,7 +78,7 @@ describe("slice", () => {
 
 describe("cache", () => {
   /** Two outputs reading one mapped stream; returns both outputs and the number of map calls. */
-  async function twoOutputs(cached: boolean): Promise<{ calls: number; first: number[][]; second: number[][] }> {
+  async function twoOutputs(cached: boolean | "persist"): Promise<{ calls: number; first: number[][]; second: number[][] }> {
     let calls = 0;
     const first: number[][] = [];
     const second = await runOperation([[1, 2, 3], [4, 5], []], (s) => {
@@ -86,7 +86,8 @@ describe("cache", () => {
         calls++;
         return x * 2;
       });
-      if (cached) m = m.cache();
+      if (cached === "persist") m = m.persist();
+      else if (cached) m = m.cache();
       m.foreachRDD(async (b) => {
         first.push(await b.collect());
       });
@@ -100,6 +101,12 @@ describe("cache", () => {
     expect(first).toEqual([[2, 4, 6], [8, 10], []]);
     expect(second).toEqual([[3, 5, 7], [9, 11], []]);
     expect(calls).toBe(5); // once per record
+  });
+
+  it("persist() is cache(), as Spark's persist() with its default storage level", async () => {
+    const { calls, first } = await twoOutputs("persist");
+    expect(first).toEqual([[2, 4, 6], [8, 10], []]);
+    expect(calls).toBe(5);
   });
 
   it("without cache(), each output recomputes the batch (as an uncached RDD in Spark)", async () => {
