@@ -30,6 +30,7 @@ import { WriteAheadLog } from "./sources/write-ahead-log.ts";
 import { SocketSource, type SocketTextStreamOptions } from "./sources/socket.ts";
 import { EventSourceSource, type EventSourceLike, type EventSourceStreamOptions, type ServerSentEvent } from "./sources/web/event-source.ts";
 import { JsonLinesSource, type JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
+import { MessageSource, type MessageStreamOptions, type MessageTargetLike } from "./sources/web/message.ts";
 import { WebSocketSource, type WebSocketLike, type WebSocketStreamOptions } from "./sources/web/websocket.ts";
 import { PIDRateEstimator } from "./sources/rate/pid-estimator.ts";
 import { RateController } from "./sources/rate/rate-controller.ts";
@@ -309,6 +310,16 @@ export class StreamingContext {
   eventSourceStream(source: string | URL | EventSourceLike, options?: EventSourceStreamOptions): DStream<string>;
   eventSourceStream(source: string | URL | EventSourceLike, options: EventSourceStreamOptions = {}): DStream<string> | DStream<ServerSentEvent> {
     return this.input(new EventSourceSource(source, options)) as DStream<string> | DStream<ServerSentEvent>;
+  }
+
+  /**
+   * The `data` of each message a `BroadcastChannel`, `MessagePort`, worker or window receives, one
+   * record each (the type `T` is not checked): how the tabs and workers of an origin feed the one
+   * context that runs the job. A channel name opens `new BroadcastChannel(name)`, closed on stop.
+   * Messages that cannot be deserialized are dropped and counted (`unreadableMessages`).
+   */
+  messageStream<T = unknown>(target: string | MessageTargetLike, options: MessageStreamOptions = {}): DStream<T> {
+    return this.input(new MessageSource<T>(target, options));
   }
 
   /**

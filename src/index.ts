@@ -43,6 +43,7 @@ export type { FileStreamOptions, TextFileStreamOptions } from "./sources/file-st
 export type { WebSocketEventLike, WebSocketEventType, WebSocketLike, WebSocketStreamOptions } from "./sources/web/websocket.ts";
 export type { EventSourceEventLike, EventSourceLike, EventSourceStreamOptions, ServerSentEvent } from "./sources/web/event-source.ts";
 export type { JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
+export type { MessageEventLike, MessageStreamOptions, MessageTargetLike } from "./sources/web/message.ts";
 export type { PushedSourceOptions } from "./sources/web/pushed-source.ts";
 
 export type { Engine, EngineOptions, WorkerOptions } from "./engine/engine.ts";
