@@ -189,3 +189,27 @@ export async function waitForPort(port: number, timeoutMs: number, alive: () => 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * `workerd serve <configFile>` in `dir`, once it listens on `port`. `exited` collects its output
+ * until it exits (SIGKILL after `timeoutMs`); a workerd that never listens is stopped and its
+ * stderr thrown.
+ */
+export async function serveWorkerd(
+  children: Children,
+  workerd: string,
+  dir: string,
+  configFile: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; exited: Promise<Output> }> {
+  const child = children.spawn(workerd, ["serve", configFile], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
+  const exited = output(child, timeoutMs);
+  exited.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+  await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
+    await stop(child);
+    const { stderr } = await exited;
+    throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
+  });
+  return { child, exited };
+}

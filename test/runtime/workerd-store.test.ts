@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type CountingJobReport, expectedCounts, type StoreCheckReport } from "../fixtures/runtime/key-value-store-checks.ts";
-import { bundleFixture, Children, freePort, output, type Output, stop, waitForPort, workerdBinary } from "./support.ts";
+import { bundleFixture, Children, freePort, type Output, serveWorkerd, stop, workerdBinary } from "./support.ts";
 
 const COMPATIBILITY_DATE = "2025-09-01";
 
@@ -70,14 +70,7 @@ async function serve(storage: string): Promise<Server> {
   const port = await freePort();
   const file = `config-${port}.capnp`;
   await writeFile(join(dir, file), config(port, storage));
-  const child = children.spawn(workerd, ["serve", file], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
-  const exited = output(child, 60_000);
-  exited.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
-  await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
-    await stop(child);
-    const { stderr } = await exited;
-    throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
-  });
+  const { child, exited } = await serveWorkerd(children, workerd, dir, file, port, 60_000);
   return { port, child, exited };
 }
 

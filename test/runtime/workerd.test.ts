@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectedWordCount } from "../fixtures/runtime/wordcount-job.ts";
-import { bundleFixture, Children, freePort, output, root, stop, versionOf, waitForPort, workerdBinary } from "./support.ts";
+import { bundleFixture, Children, freePort, root, serveWorkerd, stop, versionOf, workerdBinary } from "./support.ts";
 
 /** Any date up to the binary's own (its `--version`) works; pinned so behaviour does not drift. */
 const COMPATIBILITY_DATE = "2025-09-01";
@@ -43,17 +43,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** `workerd serve <configFile>`, once it listens on `port`; `exited` collects its output (stderr for failures). */
-async function serve(configFile: string, port: number) {
-  const child = children.spawn(workerd, ["serve", configFile], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir } });
-  const exited = output(child, 25_000);
-  exited.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
-  await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null).catch(async (error: Error) => {
-    await stop(child);
-    const { stderr } = await exited;
-    throw new Error(`${error.message}\nworkerd stderr:\n${stderr}`);
-  });
-  return { child, exited };
+/** `workerd serve <configFile>` in this test's directory, once it listens on `port`. */
+function serve(configFile: string, port: number) {
+  return serveWorkerd(children, workerd, dir, configFile, port, 25_000);
 }
 
 function config(port: number): string {
