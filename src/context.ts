@@ -31,6 +31,7 @@ import { SocketSource, type SocketTextStreamOptions } from "./sources/socket.ts"
 import { EventSourceSource, type EventSourceLike, type EventSourceStreamOptions, type ServerSentEvent } from "./sources/web/event-source.ts";
 import { JsonLinesSource, type JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
 import { MessageSource, type MessageStreamOptions, type MessageTargetLike } from "./sources/web/message.ts";
+import { type EventStreamOptions, type EventTargetLike, EventTargetSource } from "./sources/web/dom-event.ts";
 import { WebSocketSource, type WebSocketLike, type WebSocketStreamOptions } from "./sources/web/websocket.ts";
 import { PIDRateEstimator } from "./sources/rate/pid-estimator.ts";
 import { RateController } from "./sources/rate/rate-controller.ts";
@@ -320,6 +321,17 @@ export class StreamingContext {
    */
   messageStream<T = unknown>(target: string | MessageTargetLike, options: MessageStreamOptions = {}): DStream<T> {
     return this.input(new MessageSource<T>(target, options));
+  }
+
+  /**
+   * The events `target` dispatches (an element, `document`, `window`, any `EventTarget`) of the
+   * given types, each made into a record by `select(event)` when it fires, e.g.
+   * `(e: MouseEvent) => ({ x: e.clientX, y: e.clientY })`; `undefined` skips an event. In-page
+   * analytics: clicks, inputs or scrolls per batch, windowed like any stream. Stopping the
+   * context removes the listeners.
+   */
+  eventStream<E extends Event, T>(target: EventTargetLike, types: string | readonly string[], select: (event: E) => T | undefined, options: EventStreamOptions = {}): DStream<T> {
+    return this.input(new EventTargetSource<E, T>(target, types, select, options));
   }
 
   /**

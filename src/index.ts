@@ -44,6 +44,7 @@ export type { WebSocketEventLike, WebSocketEventType, WebSocketLike, WebSocketSt
 export type { EventSourceEventLike, EventSourceLike, EventSourceStreamOptions, ServerSentEvent } from "./sources/web/event-source.ts";
 export type { JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
 export type { MessageEventLike, MessageStreamOptions, MessageTargetLike } from "./sources/web/message.ts";
+export type { EventStreamOptions, EventTargetLike } from "./sources/web/dom-event.ts";
 export type { PushedSourceOptions } from "./sources/web/pushed-source.ts";
 
 export type { Engine, EngineOptions, WorkerOptions } from "./engine/engine.ts";
