@@ -14,7 +14,7 @@ export interface TimedBatch<T> {
 export interface StreamOutputOptions {
   /**
    * `"records"` (default): one chunk a record. `"batches"`: one chunk a batch, `{ time, records }`,
-   * empty batches included, which also costs far less per record.
+   * empty batches included: one write or enqueue a batch instead of one a record.
    */
   readonly chunks?: "records" | "batches";
 }
