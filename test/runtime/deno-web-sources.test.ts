@@ -23,6 +23,7 @@ interface Report {
   webSocketLines: RunReport & { binaryType: string };
   rateLimitedText: RunReport & { linesReadBeforeBatch: number[]; linesReadAtEnd: number };
   socketText: RunReport;
+  messagesAndEvents: { messages: RunReport; events: RunReport };
   originLock: {
     locks: boolean;
     holder?: { batches: [number, number[]][]; activeInThisCopy: boolean };
@@ -181,6 +182,13 @@ it("socketTextStream reads the lines of a TCP listener through Deno.connect, the
   expect(socket.batches).toEqual([[1000, ["to be", "or not", "to be"]]]);
   expect(socket.receiver).toEqual(["started", "stopped the stream ended"]);
   expect(socket.stopError).toBeNull();
+});
+
+it("messageStream reads a MessageChannel port, and eventStream an EventTarget, in Deno", () => {
+  const { messages, events } = report.messagesAndEvents;
+  expect(messages.batches.map(([, records]) => records)).toEqual([[{ n: 1 }]]);
+  expect(messages.receiver).toEqual(["started", "stopped stopped with the context"]);
+  expect(events.batches).toEqual([[1000, [7, 8]]]);
 });
 
 it("originLock: true holds Deno's navigator.locks against a second copy of the library in the same realm and in a Worker", () => {
