@@ -50,6 +50,7 @@ export abstract class PushedSource<T> implements InputSource<T> {
   private overflowing = false;
   private sourceContext: SourceContext | undefined;
   private state: "initialized" | "receiving" | "ended" = "initialized";
+  private starting: Promise<void> | undefined;
 
   constructor(options: PushedSourceOptions) {
     const max = options.maxBuffered ?? DEFAULT_MAX_BUFFERED_MESSAGES;
@@ -91,7 +92,12 @@ export abstract class PushedSource<T> implements InputSource<T> {
   }
 
   /** Replays what the write-ahead log holds (if on), then connects. A failure to connect is reported, not thrown. */
-  async start(context: SourceContext): Promise<void> {
+  start(context: SourceContext): Promise<void> {
+    this.starting = this.startReceiving(context);
+    return this.starting;
+  }
+
+  private async startReceiving(context: SourceContext): Promise<void> {
     this.sourceContext = context;
     if (context.writeAheadLog) {
       // Records logged after the last checkpointed batch were received but never processed.
@@ -109,8 +115,13 @@ export abstract class PushedSource<T> implements InputSource<T> {
     }
   }
 
-  /** Resolves once every record received so far is in the buffer (written to the log first, if on). */
+  /**
+   * Resolves once the source listens (after replaying the log, if on) and every record received
+   * so far is in the buffer (written to the log first). A manual clock waits here, so what a test
+   * sends after an `advance` reaches a listening source.
+   */
   async settle(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     while (this.logging) await this.logging;
   }
 
