@@ -3,8 +3,9 @@
 // tab holding the lock, its checkpoints and write-ahead log in IndexedDB; then a second context
 // takes over once the first stops, as another tab would, and processes what the first received
 // (no checkpoint covers it yet: it comes back from the log).
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { IndexedDBCheckpointStore, ManualClock, Minutes, Seconds, StreamingContext } from "../src/index.ts";
+import { advanceUntil } from "./support/advance-until.ts";
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -58,16 +59,12 @@ describe("the README's page example", () => {
     await clock.advance(0);
     for (const b of buttons) b.click();
     // The channel delivers in a later task: advance until the batch has the clicks.
-    await vi.waitFor(
-      async () => {
-        await clock.advance(1000);
-        expect(rendered.at(-1)).toEqual([
-          ["buy", 2],
-          ["info", 1],
-        ]);
-      },
-      { timeout: 5000, interval: 10 },
-    );
+    await advanceUntil(clock, () => {
+      expect(rendered.at(-1)).toEqual([
+        ["buy", 2],
+        ["info", 1],
+      ]);
+    });
     await leader.stop();
 
     // The next holder of the lock gets the leader's clicks back from the log in IndexedDB.
@@ -77,15 +74,11 @@ describe("the README's page example", () => {
     successor.start();
     await next.advance(0);
     buttons[2]!.click();
-    await vi.waitFor(
-      async () => {
-        await next.advance(1000);
-        expect(rendered.at(-1)).toEqual([
-          ["buy", 2],
-          ["info", 2],
-        ]);
-      },
-      { timeout: 5000, interval: 10 },
-    );
+    await advanceUntil(next, () => {
+      expect(rendered.at(-1)).toEqual([
+        ["buy", 2],
+        ["info", 2],
+      ]);
+    });
   });
 });

@@ -2,10 +2,11 @@
 // driven step by step under the manual clock, and once a real TCP server of Node's `net`.
 import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { Seconds, type SocketTextStreamOptions, type TcpConnect } from "../../src/index.ts";
 import { SocketSource } from "../../src/sources/socket.ts";
 import { run, tick } from "./web/harness.ts";
+import { advanceUntil } from "../support/advance-until.ts";
 
 const enc = new TextEncoder();
 
@@ -195,13 +196,9 @@ describe("socketTextStream over Node's net", () => {
     const { port } = server.address() as { port: number };
     const { clock, out } = run((ssc) => ssc.socketTextStream("127.0.0.1", port, { reconnectDelay: false }));
     // Real I/O: advance until the lines have arrived, rather than guess how long they take.
-    await vi.waitFor(
-      async () => {
-        await clock.advance(1000);
-        expect(out.flatMap(([, r]) => r)).toEqual(["hello world", "hello rivulet", "bye"]);
-      },
-      { timeout: 5000, interval: 10 },
-    );
+    await advanceUntil(clock, () => {
+      expect(out.flatMap(([, r]) => r)).toEqual(["hello world", "hello rivulet", "bye"]);
+    });
     expect(sockets).toHaveLength(1);
   });
 });

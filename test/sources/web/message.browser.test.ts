@@ -1,7 +1,8 @@
 // messageStream in Chromium: a dedicated worker of the page posts to a BroadcastChannel, as another
 // tab of the origin would, and the page's context, reading the channel by name, gets the data.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock, Seconds, StreamingContext } from "../../../src/index.ts";
+import { advanceUntil } from "../../support/advance-until.ts";
 
 const contexts: StreamingContext[] = [];
 const workers: Worker[] = [];
@@ -39,12 +40,8 @@ describe("messageStream in Chromium", () => {
     ];
     worker.postMessage({ channel, events });
     await sent;
-    await vi.waitFor(
-      async () => {
-        await clock.advance(1000);
-        expect(out).toEqual(events);
-      },
-      { timeout: 5000, interval: 10 },
-    );
+    await advanceUntil(clock, () => {
+      expect(out).toEqual(events);
+    });
   });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { type MessageTargetLike, RivuletError } from "../../../src/index.ts";
 import { run, tick } from "./harness.ts";
+import { advanceUntil } from "../../support/advance-until.ts";
 
 /** A message target driven by the test, recording whether it was started and closed. */
 class FakeChannel extends EventTarget implements MessageTargetLike {
@@ -117,16 +118,12 @@ describe("messageStream over Node's own channels", () => {
       await tick();
       sender.postMessage({ n: 1, at: new Date(0) });
       sender.postMessage({ n: 2, at: new Date(1) });
-      await vi.waitFor(
-        async () => {
-          await clock.advance(1000);
-          expect(out.flatMap(([, r]) => r)).toEqual([
-            { n: 1, at: new Date(0) },
-            { n: 2, at: new Date(1) },
-          ]);
-        },
-        { timeout: 5000, interval: 10 },
-      );
+      await advanceUntil(clock, () => {
+        expect(out.flatMap(([, r]) => r)).toEqual([
+          { n: 1, at: new Date(0) },
+          { n: 2, at: new Date(1) },
+        ]);
+      });
       await ssc.stop(); // closes its channel, or the process would be kept alive by it
     } finally {
       sender.close();
@@ -139,13 +136,9 @@ describe("messageStream over Node's own channels", () => {
       const { clock, out } = run((s) => s.messageStream<Map<string, Uint8Array>>(port1 as unknown as MessageTargetLike, { closeOnStop: true }));
       await tick();
       port2.postMessage(new Map([["bytes", new Uint8Array([1, 2])]]));
-      await vi.waitFor(
-        async () => {
-          await clock.advance(1000);
-          expect(out.flatMap(([, r]) => r)).toEqual([new Map([["bytes", new Uint8Array([1, 2])]])]);
-        },
-        { timeout: 5000, interval: 10 },
-      );
+      await advanceUntil(clock, () => {
+        expect(out.flatMap(([, r]) => r)).toEqual([new Map([["bytes", new Uint8Array([1, 2])]])]);
+      });
     } finally {
       port2.close();
     }
