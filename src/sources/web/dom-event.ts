@@ -14,10 +14,10 @@ const NAME = "eventStream";
 
 /**
  * `eventStream(target, types, select)`: the events a page (or any `EventTarget`) dispatches, each
- * made into a record by `select` at once, while the event is current (a browser reuses and
- * mutates some event objects, and an event holds the whole DOM alive). `select` returning
- * `undefined` skips the event; one that throws has the event dropped, counted (`selectErrors`)
- * and the first such error reported. Events cannot be paused, so records
+ * made into a record by `select` at once, while the event is being dispatched: afterwards its
+ * `currentTarget` is null and `composedPath()` empty, and a kept event would keep its DOM nodes
+ * alive. `select` returning `undefined` skips the event; one that throws has the event dropped,
+ * counted (`selectErrors`) and the first such error reported. Events cannot be paused, so records
  * wait in a bounded buffer (see `PushedSource`). Stopping the context removes the listeners.
  */
 export class EventTargetSource<E extends Event, T> extends PushedSource<T> {
