@@ -21,7 +21,8 @@ import type { CheckpointStore } from "./state/store.ts";
 import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
 import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
-import { type ReplayableByteSource, TextSource, type TextStreamOptions } from "./sources/text.ts";
+import { TextSource, type TextStreamOptions } from "./sources/text.ts";
+import type { LineInput } from "./sources/reconnecting.ts";
 import { localDirectory, tcpConnect } from "#platform";
 import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
 import { fileLines, fixedLengthRecords, recordsOf } from "./sources/file-records.ts";
@@ -235,11 +236,12 @@ export class StreamingContext {
   }
 
   /**
-   * Lines from a stream of UTF-8 bytes or strings (a `fetch` body, `File.stream()`, a socket), or
-   * from a `ReplayableByteSource` (`{ open(offset) }`), which checkpoints resume at the byte offset
-   * reached, for exactly-once processing.
+   * Lines from a stream of UTF-8 bytes or strings (a `fetch` body, `File.stream()`, a socket); from
+   * a `ReplayableByteSource` (`{ open(offset) }`), which checkpoints resume at the byte offset
+   * reached, for exactly-once processing; or from a connect function (`() => fetch(url).then((r)
+   * => r.body!)`), opened again `reconnectDelay` after each end, as Spark restarts a receiver.
    */
-  textStream(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: TextStreamOptions = {}): DStream<string> {
+  textStream(stream: LineInput, options: TextStreamOptions = {}): DStream<string> {
     return this.input(new TextSource(stream, options, this.engine.transferSegmentBytes, this.engine.sharedBatches));
   }
 
@@ -338,9 +340,10 @@ export class StreamingContext {
    * Newline-delimited JSON (a `fetch` body, `File.stream()`): one record per line, parsed with
    * `JSON.parse` (the type `T` is not checked). Blank lines are skipped; lines that are not JSON
    * are dropped, counted (`invalidJson`) and the first few reported. Over a `ReplayableByteSource`,
-   * a restart resumes after the last checkpointed line.
+   * a restart resumes after the last checkpointed line; a connect function is opened again after
+   * each end (`reconnectDelay`), for a live endpoint that closes now and then.
    */
-  jsonLinesStream<T = unknown>(stream: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: JsonLinesStreamOptions = {}): DStream<T> {
+  jsonLinesStream<T = unknown>(stream: LineInput, options: JsonLinesStreamOptions = {}): DStream<T> {
     return this.input(new JsonLinesSource<T>(stream, options));
   }
 

@@ -22,7 +22,7 @@ export const DEFAULT_MAX_BUFFERED = 1_000_000;
  */
 export abstract class StreamSource<C, T> implements InputSource<T> {
   abstract readonly name: string;
-  private readonly open: (offset: number) => ReadableStream<C>;
+  private readonly open: (offset: number, context: SourceContext) => ReadableStream<C>;
   private readonly isReplayable: boolean;
   private reader: ReadableStreamDefaultReader<C> | undefined;
   protected readonly buffer = new RecordBuffer<T>();
@@ -37,8 +37,8 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   /** True while the pump has stepped aside for other tasks with chunks still to read. */
   private yielding = false;
 
-  /** `open(offset)` gives the stream; only a replayable source is ever opened past 0. */
-  constructor(open: (offset: number) => ReadableStream<C>, replayable: boolean, maxBuffered = DEFAULT_MAX_BUFFERED) {
+  /** `open(offset, context)` gives the stream, once started; only a replayable source is ever opened past 0. */
+  constructor(open: (offset: number, context: SourceContext) => ReadableStream<C>, replayable: boolean, maxBuffered = DEFAULT_MAX_BUFFERED) {
     this.open = open;
     this.isReplayable = replayable;
     this.maxBuffered = maxBuffered;
@@ -114,7 +114,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
     const restored = this.restored;
     const offset = this.replayable && typeof restored === "number" && Number.isSafeInteger(restored) && restored > 0 ? restored : 0;
     if (offset > 0) this.seek(offset);
-    this.reader = this.open(offset).getReader();
+    this.reader = this.open(offset, context).getReader();
     context.reportStarted();
     this.pumping = this.pump(this.reader, context);
   }

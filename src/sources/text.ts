@@ -4,8 +4,17 @@ import type { Taken } from "../dstream/input.ts";
 import { decodeLines } from "./utf8-lines.ts";
 import { decodable } from "../core/shared-memory.ts";
 import { HeldLines } from "./held-lines.ts";
+import type { Duration } from "../core/duration.ts";
+import { type ConnectionLabel, type LineInput, lineInputOpener } from "./reconnecting.ts";
 
-export type TextStreamOptions = LineSplitterOptions;
+export interface TextStreamOptions extends LineSplitterOptions {
+  /**
+   * With a connect function (`() => stream`): how long to wait before opening it again after the
+   * stream ends or fails, on the context's clock (Spark's receiver restart, default 2 s); `false`
+   * ends the text stream at the first end.
+   */
+  reconnectDelay?: Duration | false;
+}
 
 const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
 const NO_BYTES = new Uint8Array(0);
@@ -14,15 +23,7 @@ const CR = 0x0d;
 /** Average bytes per line assumed when bounding what is buffered as bytes. */
 const BYTES_PER_RECORD = 64;
 
-/**
- * Bytes that can be read again from any offset: a `File` (`file.slice(offset).stream()`), an
- * HTTP resource (`fetch` with a `Range` header), a file on disk. A text stream over one is
- * replayable: checkpoints record the byte offset its lines reached, and a restart reopens there,
- * so each line is applied to state exactly once.
- */
-export interface ReplayableByteSource {
-  open(offset: number): ReadableStream<Uint8Array>;
-}
+export type { ReplayableByteSource } from "./reconnecting.ts";
 
 /**
  * `textStream(stream)`: bytes (UTF-8) or strings cut into lines, one record a line, as Spark's
@@ -61,13 +62,14 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
    * (set when its workers read batches in place): assemble large batches in shared memory.
    */
   constructor(
-    source: ReadableStream<Uint8Array | string> | ReplayableByteSource,
+    source: LineInput,
     options: TextStreamOptions = {},
     segmentBytes?: number,
     sharedBatches = false,
+    label: ConnectionLabel = { name: "textStream" },
   ) {
-    const replayable = isReplayable(source);
-    super(replayable ? (offset) => source.open(offset) : () => source as ReadableStream<Uint8Array | string>, replayable);
+    const { open, replayable } = lineInputOpener(source, options.reconnectDelay, label);
+    super(open, replayable);
     this.options = options;
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.splitter = new LineSplitter(options);
@@ -206,11 +208,6 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
       this.droppingLongLine = false;
     }
   }
-}
-
-function isReplayable(source: ReadableStream<Uint8Array | string> | ReplayableByteSource): source is ReplayableByteSource {
-  // Not `instanceof ReadableStream`: streams from another realm or a polyfill are streams too.
-  return typeof (source as Partial<ReplayableByteSource>).open === "function" && typeof (source as Partial<ReadableStream>).getReader !== "function";
 }
 
 /** The index just past the `n`th newline of `bytes` (which has more than `n`). */

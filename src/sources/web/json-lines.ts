@@ -2,9 +2,13 @@ import { RivuletError } from "../../core/errors.ts";
 import type { Taken } from "../../dstream/input.ts";
 import { LineSplitter, type LineSplitterOptions } from "../lines.ts";
 import { StreamSource } from "../stream-source.ts";
-import type { ReplayableByteSource } from "../text.ts";
+import type { Duration } from "../../core/duration.ts";
+import { type LineInput, lineInputOpener } from "../reconnecting.ts";
 
-export type JsonLinesStreamOptions = LineSplitterOptions;
+export interface JsonLinesStreamOptions extends LineSplitterOptions {
+  /** With a connect function (`() => stream`): as `TextStreamOptions.reconnectDelay`. */
+  reconnectDelay?: Duration | false;
+}
 
 /** Invalid lines reported one by one; after these they are only counted. */
 const REPORTED_INVALID_LINES = 5;
@@ -42,9 +46,9 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
   private invalidUtf8Before = 0;
   private overlongBefore = 0;
 
-  constructor(source: ReadableStream<Uint8Array | string> | ReplayableByteSource, options: JsonLinesStreamOptions = {}) {
-    const replayable = isReplayable(source);
-    super(replayable ? (offset) => source.open(offset) : () => source as ReadableStream<Uint8Array | string>, replayable);
+  constructor(source: LineInput, options: JsonLinesStreamOptions = {}) {
+    const { open, replayable } = lineInputOpener(source, options.reconnectDelay, { name: "jsonLinesStream" });
+    super(open, replayable);
     this.options = options;
     this.splitter = new LineSplitter(options);
   }
@@ -147,7 +151,3 @@ function excerpt(line: string): string {
   return `${line.slice(0, end)}… (${line.length} characters)`;
 }
 
-function isReplayable(source: ReadableStream<Uint8Array | string> | ReplayableByteSource): source is ReplayableByteSource {
-  // Not `instanceof ReadableStream`: streams from another realm or a polyfill are streams too.
-  return typeof (source as Partial<ReplayableByteSource>).open === "function" && typeof (source as Partial<ReadableStream>).getReader !== "function";
-}
