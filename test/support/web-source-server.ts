@@ -1,5 +1,6 @@
 // A small HTTP server for the browser tests of the web sources, started once by vitest (a global
-// setup of the browser project): server-sent events, an NDJSON body sent in pieces, and WebSocket
+// setup of the browser project): server-sent events, an NDJSON body sent in pieces, a live NDJSON
+// endpoint that closes after each response, and WebSocket
 // endpoints (RFC 6455, just enough of it: the handshake, unmasked server frames, the close).
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -38,6 +39,20 @@ function jsonLines(res: ServerResponse): void {
   next();
 }
 
+/** Responses so far per `/live/<name>` endpoint. */
+const liveResponses = new Map<string, number>();
+
+/**
+ * A live NDJSON endpoint that closes after each response, as a proxy cutting a long poll would:
+ * response k holds `{"response":k}`; the first also ends with half a record, cut by the close.
+ */
+function liveJsonLines(name: string, res: ServerResponse): void {
+  const k = (liveResponses.get(name) ?? 0) + 1;
+  liveResponses.set(name, k);
+  res.writeHead(200, { ...CORS, "content-type": "application/x-ndjson", "cache-control": "no-store" });
+  res.end(`{"response":${k}}\n${k === 1 ? '{"response":1,"cut' : ""}`);
+}
+
 function frame(opcode: number, payload: Buffer): Buffer {
   const n = payload.length;
   const header = n < 126 ? Buffer.from([0x80 | opcode, n]) : Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff]);
@@ -71,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = createServer((req, res) => {
     if (req.url === "/sse") serverSentEvents(req, res);
     else if (req.url === "/ndjson") jsonLines(res);
+    else if (req.url?.startsWith("/live/")) liveJsonLines(req.url.slice("/live/".length), res);
     else res.writeHead(404, CORS).end();
   });
   server.on("upgrade", upgrade);

@@ -1,7 +1,9 @@
-// The web sources in real headless Chromium: a fetch body's NDJSON, a real EventSource (with its
+// The web sources in real headless Chromium: a fetch body's NDJSON (once, and a live endpoint
+// fetched again after each response), a real EventSource (with its
 // own reconnection), and a real WebSocket, against the server of test/support/web-source-server.ts.
 import { describe, expect, inject, it } from "vitest";
-import type { EventSourceLike, RivuletError, ServerSentEvent, StreamingContext, WebSocketLike } from "../../../src/index.ts";
+import { type EventSourceLike, type RivuletError, Seconds, type ServerSentEvent, type StreamingContext, type WebSocketLike } from "../../../src/index.ts";
+import { advanceUntil } from "../../support/advance-until.ts";
 import { run } from "./harness.ts";
 
 const server = inject("webSourceServer");
@@ -31,6 +33,15 @@ describe("web sources in Chromium", () => {
     ]);
     expect(infos[0]!.metadata).toEqual({ invalidJson: 1, invalidUtf8: 0, overlongLines: 0 });
     expect(errors.map((e) => e.lastErrorMessage)).toEqual([expect.stringMatching(/not JSON .*"not json"$/)]);
+  });
+
+  it("jsonLinesStream over a connect function fetches a live endpoint again after each response ends", async () => {
+    const url = `${server}/live/${Date.now()}`;
+    const { clock, out, infos, errors } = run((c) => c.jsonLinesStream<{ response: number }>(() => fetch(url).then((r) => r.body!), { reconnectDelay: Seconds(1) }));
+    await advanceUntil(clock, () => expect(out.flatMap(([, r]) => r).slice(0, 3)).toEqual([{ response: 1 }, { response: 2 }, { response: 3 }]));
+    // The first response's last line, cut by its end, is not JSON.
+    expect(infos.at(-1)!.metadata["invalidJson"]).toBe(1);
+    expect(errors.map((e) => e.lastErrorMessage)).toContain("jsonLinesStream: the stream ended; connecting again in 1000 ms");
   });
 
   it("jsonLinesStream reads a Blob URL's fetch body, and a File through a replayable source", async () => {
