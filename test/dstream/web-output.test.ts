@@ -1,5 +1,10 @@
 // The WHATWG streams outputs (src/dstream/web-output.ts): `writeTo(writable)` and
 // `toReadableStream()`, under a manual clock, with sinks and readers that the test holds back.
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ManualClock, Seconds, StreamingContext, type TimedBatch } from "../../src/index.ts";
 
@@ -134,6 +139,24 @@ describe("writeTo(writable)", () => {
     await next.ssc.stop();
     expect(kept.events).toEqual([]);
     expect(kept.writable.locked).toBe(false);
+  });
+
+  it("writes into a Node file stream through Writable.toWeb; the file is complete once stop() resolves", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rivulet-write-to-"));
+    try {
+      const path = join(dir, "counts.tsv");
+      const { ssc, clock } = newContext();
+      ssc
+        .queueStream<[string, number]>([[["a", 1], ["b", 2]], [["c", 3]]])
+        .map(([w, n]) => `${w}\t${n}\n`)
+        .writeTo(Writable.toWeb(createWriteStream(path)) as WritableStream<string>);
+      ssc.start();
+      await clock.advance(2000);
+      await ssc.stop();
+      expect(await readFile(path, "utf8")).toBe("a\t1\nb\t2\nc\t3\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("closes the writable of a context stopped before it started", async () => {
