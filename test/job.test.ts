@@ -1,14 +1,14 @@
 // Job modules in Node: `runJob` imports the module, every worker thread imports it too, and the
 // job's user functions (flatMap, filter, map, mapPartitions, the reducers) run in the workers,
 // with exactly the results of the same job run in this thread.
-import { build } from "esbuild";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ManualClock, MemoryCheckpointStore, runJob, Seconds, type StreamingContext } from "../src/index.ts";
 import { FakeLockManager } from "./support/fake-lock-manager.ts";
+import { bundleForNode } from "./support/node-bundle.ts";
 
 type JobModule = typeof import("./fixtures/jobs/wordcount-job.ts");
 type StatefulJob = typeof import("./fixtures/jobs/stateful-job.ts");
@@ -24,15 +24,14 @@ beforeAll(async () => {
   // Node 20 cannot import TypeScript: the module goes to the workers as one built file.
   dir = mkdtempSync(join(tmpdir(), "rivulet-job-"));
   const outfile = join(dir, "wordcount-job.js");
-  const entry = fileURLToPath(new URL("./fixtures/jobs/wordcount-job.ts", import.meta.url));
-  await build({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  await bundleForNode(new URL("./fixtures/jobs/wordcount-job.ts", import.meta.url), outfile);
   url = pathToFileURL(outfile).href;
   job = (await import(/* @vite-ignore */ url)) as JobModule;
   const stateful = join(dir, "stateful-job.js");
-  await build({ entryPoints: [fileURLToPath(new URL("./fixtures/jobs/stateful-job.ts", import.meta.url))], outfile: stateful, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  await bundleForNode(new URL("./fixtures/jobs/stateful-job.ts", import.meta.url), stateful);
   statefulUrl = pathToFileURL(stateful).href;
   const wordsJob = join(dir, "words-job.js");
-  await build({ entryPoints: [fileURLToPath(new URL("./fixtures/jobs/words-job.ts", import.meta.url))], outfile: wordsJob, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  await bundleForNode(new URL("./fixtures/jobs/words-job.ts", import.meta.url), wordsJob);
   wordsUrl = pathToFileURL(wordsJob).href;
 });
 

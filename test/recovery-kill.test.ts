@@ -13,10 +13,9 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prng, referenceCounts } from "./fixtures/kill/input.ts";
+import { bundleForNode } from "./support/node-bundle.ts";
 
 const KILLS = positiveInt(process.env.RIVULET_KILLS, 50);
 const SEED = positiveInt(process.env.RIVULET_KILL_SEED, Math.floor(Math.random() * 2 ** 31));
@@ -36,17 +35,8 @@ let bundle: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "rivulet-kill-"));
   bundle = join(work, "child.mjs");
-  // One bundle for every start: node then starts it in tens of milliseconds, and the package's
-  // `imports` map (#platform, #file-store) resolves with the `node` condition, as on Node.
-  await build({
-    entryPoints: [fileURLToPath(new URL("./fixtures/kill/child.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile: bundle,
-    logLevel: "silent",
-  });
+  // One bundle for every start: node then starts it in tens of milliseconds.
+  await bundleForNode(new URL("./fixtures/kill/child.ts", import.meta.url), bundle);
 }, 60_000);
 
 afterAll(async () => {

@@ -5,9 +5,8 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { bundleForNode } from "./support/node-bundle.ts";
 
 let work: string;
 let bundle: string;
@@ -15,15 +14,7 @@ let bundle: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "rivulet-shutdown-"));
   bundle = join(work, "child.mjs");
-  await build({
-    entryPoints: [fileURLToPath(new URL("./fixtures/runtime/node-shutdown.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile: bundle,
-    logLevel: "silent",
-  });
+  await bundleForNode(new URL("./fixtures/runtime/node-shutdown.ts", import.meta.url), bundle);
 }, 60_000);
 
 afterAll(async () => {

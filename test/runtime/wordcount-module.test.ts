@@ -2,13 +2,13 @@
 // module (bundled: Node 20 cannot import TypeScript, in a worker least of all), each of the two
 // workers imports it too, the job's user functions run there and not once on the driver, and the
 // counts of each batch are exactly the plain-JS reference's.
-import { build } from "esbuild";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, it } from "vitest";
 import { runWordCountJob } from "../fixtures/runtime/wordcount-job.ts";
+import { bundleForNode } from "../support/node-bundle.ts";
 import { root } from "./support.ts";
 import { expectRunInThread, expectRunInWorkers, expectUnterminatedRun } from "./wordcount-module-checks.ts";
 
@@ -18,16 +18,7 @@ let url: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "rivulet-module-"));
   const outfile = join(dir, "wordcount-module.js");
-  await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, "test/fixtures/runtime/wordcount-module.ts")],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "es2022",
-    logLevel: "warning",
-  });
+  await bundleForNode(join(root, "test/fixtures/runtime/wordcount-module.ts"), outfile);
   url = pathToFileURL(outfile).href;
 });
 

@@ -2,11 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileCheckpointStore } from "../../src/state/file-store.ts";
 import { unframe } from "../../src/state/format.ts";
+import { bundleForNode } from "../support/node-bundle.ts";
 
 /**
  * A process killed (SIGKILL) in the middle of puts leaves the old or the new bytes, whole. This
@@ -20,14 +19,7 @@ describe("FileCheckpointStore when the writer is killed mid-put", () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "rivulet-crash-"));
     program = join(root, "writer.mjs");
-    await build({
-      entryPoints: [fileURLToPath(new URL("./file-store-crash-writer.ts", import.meta.url))],
-      outfile: program,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      logLevel: "warning",
-    });
+    await bundleForNode(new URL("./file-store-crash-writer.ts", import.meta.url), program);
   });
 
   afterAll(async () => {

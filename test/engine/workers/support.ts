@@ -1,6 +1,5 @@
 // Shared helpers of the worker tests: the Node worker entry bundled by esbuild (Node 20 cannot
 // run the .ts entry itself), a pool on real worker_threads, and counting the threads it starts.
-import { build } from "esbuild";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { ensureWasmBuilt } from "../kernels/support.ts";
 import { nodeSpawner } from "../../../src/engine/workers/node/spawn.ts";
 import { WorkerPool, type WorkerPoolOptions } from "../../../src/engine/workers/pool.ts";
 import { observeSpawn, type Spawn } from "../../../src/engine/workers/spawn.ts";
+import { bundleForNode } from "../../support/node-bundle.ts";
 
 const entry = fileURLToPath(new URL("../../../src/worker-entry/node.ts", import.meta.url));
 
@@ -20,7 +20,7 @@ export async function workerUrl(): Promise<URL> {
   ensureWasmBuilt();
   const dir = mkdtempSync(join(tmpdir(), "rivulet-worker-"));
   const outfile = join(dir, "kernel-worker.js");
-  await build({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
+  await bundleForNode(entry, outfile);
   bundled = { url: pathToFileURL(outfile), dir };
   return bundled.url;
 }
@@ -29,8 +29,7 @@ export async function workerUrl(): Promise<URL> {
 export async function bundleScript(name: string): Promise<string> {
   await workerUrl();
   const outfile = join(bundled!.dir, `${name}.mjs`);
-  await build({ entryPoints: [fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url))], outfile, bundle: true, format: "esm", platform: "node", target: "es2022", logLevel: "warning" });
-  return outfile;
+  return bundleForNode(new URL(`./fixtures/${name}.ts`, import.meta.url), outfile);
 }
 
 /** Removes the bundle (afterAll). */
