@@ -11,6 +11,7 @@ import {
   Seconds,
   StreamingContext,
 } from "../src/index.ts";
+import { growingSource } from "./support/growing-source.ts";
 import { type Counts, count, wordCount } from "./support/word-count-state.ts";
 
 afterEach(async () => {
@@ -33,25 +34,8 @@ async function restart(store: CheckpointStore, clockStart: number, lines: (ssc: 
 describe("a replayable byte source", () => {
   const text = "a b\nc a\nb b\nd\ne a\n";
   const bytes = new TextEncoder().encode(text);
-  /** Serves `bytes` from an offset, `chunk` bytes at a time, `perPull` chunks per clock tick via a gate. */
-  function source(opened: number[], limit: { upTo: number }): ReplayableByteSource {
-    return {
-      open(offset) {
-        opened.push(offset);
-        let at = offset;
-        return new ReadableStream<Uint8Array>({
-          pull(c) {
-            if (at >= bytes.length) return c.close();
-            // Not the end: the rest is not there yet.
-            if (at >= limit.upTo) return new Promise<void>(() => undefined);
-            const end = Math.min(at + 3, limit.upTo); // chunks cut lines anywhere
-            c.enqueue(bytes.slice(at, end));
-            at = end;
-          },
-        });
-      },
-    };
-  }
+  /** `bytes` arriving over time, 3 bytes a chunk. */
+  const source = (opened: number[], limit: { upTo: number }): ReplayableByteSource => growingSource(bytes, 3, opened, limit);
 
   it("resumes at the byte offset of the last checkpointed line, applying every line once", async () => {
     const store = new MemoryCheckpointStore();

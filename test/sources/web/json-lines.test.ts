@@ -8,6 +8,7 @@ import {
   Seconds,
   StreamingContext,
 } from "../../../src/index.ts";
+import { growingSource } from "../../support/growing-source.ts";
 import { run, tick } from "./harness.ts";
 
 const enc = new TextEncoder();
@@ -131,24 +132,8 @@ describe("jsonLinesStream over a replayable source", () => {
   const lines = ['{"v":1}', "", "not json", '{"v":2}', '{"v":3}', '{"v":4}', '{"v":5}'];
   const bytes = enc.encode(lines.join("\n") + "\n");
 
-  /** Serves `data` from an offset, 5 bytes a chunk (cutting lines anywhere), up to `limit.upTo`. */
-  function source(opened: number[], limit: { upTo: number }, data = bytes): ReplayableByteSource {
-    return {
-      open(offset) {
-        opened.push(offset);
-        let at = offset;
-        return new ReadableStream<Uint8Array>({
-          pull(c) {
-            if (at >= data.length) return c.close();
-            if (at >= limit.upTo) return new Promise<void>(() => undefined); // the rest is not there yet
-            const end = Math.min(at + 5, limit.upTo);
-            c.enqueue(data.slice(at, end));
-            at = end;
-          },
-        });
-      },
-    };
-  }
+  /** `data` arriving over time, 5 bytes a chunk. */
+  const source = (opened: number[], limit: { upTo: number }, data = bytes): ReplayableByteSource => growingSource(data, 5, opened, limit);
 
   /** A context recovered from (or created in) `store`, summing `v` into a running total per batch. */
   async function restart(store: CheckpointStore, clockStart: number, replayable: ReplayableByteSource) {
