@@ -11,6 +11,7 @@ import {
   Seconds,
   StreamingContext,
 } from "../src/index.ts";
+import { gatedLogWrites } from "./support/gated-store.ts";
 import { growingSource } from "./support/growing-source.ts";
 import { type Counts, count, wordCount } from "./support/word-count-state.ts";
 
@@ -60,15 +61,7 @@ describe("the write-ahead log", () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const store = new MemoryCheckpointStore();
-    const slowStore: CheckpointStore = {
-      put: async (name, b) => {
-        if (name.startsWith("wal-")) await gate;
-        return store.put(name, b);
-      },
-      get: (n) => store.get(n),
-      list: () => store.list(),
-      delete: (n) => store.delete(n),
-    };
+    const slowStore = gatedLogWrites(store, gate);
     let pulls = 0;
     const stream = new ReadableStream<string>(
       {

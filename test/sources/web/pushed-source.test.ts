@@ -9,6 +9,7 @@ import {
   Seconds,
   StreamingContext,
 } from "../../../src/index.ts";
+import { gatedLogWrites } from "../../support/gated-store.ts";
 import { sorted } from "../../support/spark-suite.ts";
 import { FakeEventSource, FakeWebSocket } from "./fakes.ts";
 import { run, tick } from "./harness.ts";
@@ -101,16 +102,7 @@ describe("pushed sources with the write-ahead log", () => {
   it("put a message delivered before the clock moves into that batch, once its log write is done", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const memory = new MemoryCheckpointStore();
-    const slow: CheckpointStore = {
-      put: async (name, bytes) => {
-        if (name.startsWith("wal-")) await gate;
-        return memory.put(name, bytes);
-      },
-      get: (n) => memory.get(n),
-      list: () => memory.list(),
-      delete: (n) => memory.delete(n),
-    };
+    const slow = gatedLogWrites(new MemoryCheckpointStore(), gate);
     const socket = new FakeWebSocket();
     socket.open();
     const { ssc, clock, out } = run((c) => {
@@ -131,16 +123,9 @@ describe("pushed sources with the write-ahead log", () => {
 
   it("stop the stream when the log cannot be written, keeping (and processing) what was received", async () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const memory = new MemoryCheckpointStore();
-    const failing: CheckpointStore = {
-      put: async (name, bytes) => {
-        if (name.startsWith("wal-")) throw new Error("quota exceeded");
-        return memory.put(name, bytes);
-      },
-      get: (n) => memory.get(n),
-      list: () => memory.list(),
-      delete: (n) => memory.delete(n),
-    };
+    const failing = new MemoryCheckpointStore({
+      faults: (operation, name) => (operation === "put" && name?.startsWith("wal-") ? new Error("quota exceeded") : undefined),
+    });
     const socket = new FakeWebSocket();
     socket.open();
     const { clock, out, events, ssc } = run((c) => {
