@@ -11,6 +11,7 @@ import {
   StreamingContext,
   type StreamingContextOptions,
 } from "../../src/index.ts";
+import { holdLock } from "../support/fake-lock-manager.ts";
 import { runningWordCount } from "../support/spark-suite.ts";
 
 const contexts: StreamingContext[] = [];
@@ -75,20 +76,6 @@ async function workerHolding(name: string): Promise<{ release: () => Promise<voi
   };
 }
 
-/** Holds `name` from the page's own code until the returned function is called. */
-async function pageHolding(name: string): Promise<() => Promise<void>> {
-  return new Promise((granted) => {
-    let release!: () => void;
-    const done = navigator.locks.request(name, () => {
-      granted(async () => {
-        release();
-        await done;
-      });
-      return new Promise<void>((resolve) => (release = resolve));
-    });
-  });
-}
-
 describe("originLock with navigator.locks", () => {
   it("refuses a context while a dedicated worker of the origin holds the lock, runs one once it lets go, and releases it on stop()", async () => {
     const name = freshName();
@@ -134,7 +121,7 @@ describe("originLock with navigator.locks", () => {
 
   it("with wait, stands by while the page's own code holds the lock and begins when it lets go", async () => {
     const name = freshName();
-    const release = await pageHolding(name);
+    const release = await holdLock(navigator.locks, name);
     const standby = newContext({ name, wait: true });
     standby.ssc.start();
     await standby.clock.advance(2500);

@@ -14,7 +14,7 @@ import {
   type StreamingContextOptions,
 } from "../../src/index.ts";
 import * as thisTab from "../../src/index.ts";
-import { FakeLockManager } from "../support/fake-lock-manager.ts";
+import { FakeLockManager, holdLock } from "../support/fake-lock-manager.ts";
 import { runningWordCount } from "../support/spark-suite.ts";
 
 type Rivulet = typeof import("../../src/index.ts");
@@ -51,21 +51,6 @@ function newContext(tab: Rivulet, options: Partial<StreamingContextOptions>, clo
   ssc.queueStream<number>([], { defaultBatch: [1] }).foreachRDD((_b, t) => void times.push(t));
   const started = new Promise<number>((resolve) => ssc.addStreamingListener({ onStreamingStarted: (e) => resolve(e.time) }));
   return { ssc, clock, times, started };
-}
-
-/** Holds `name` the way another tab's own code would, until the returned function is called. */
-async function hold(locks: OriginLockManager, name = LOCK): Promise<() => Promise<void>> {
-  return new Promise((granted) => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const done: Promise<void> = locks.request(name, {}, async () => {
-      granted(async () => {
-        release();
-        await done;
-      });
-      await held;
-    });
-  });
 }
 
 /** One macrotask turn: lets the lock manager answer. */
@@ -155,7 +140,7 @@ describe("originLock: one active context per origin", () => {
 
   it("withdraws a waiting request on stop(): the sources never start and the lock stays with its holder", async () => {
     const locks = new FakeLockManager();
-    const release = await hold(locks);
+    const release = await holdLock(locks, LOCK);
     const receiver = new CountingReceiver();
     const standby = newContext(thisTab, { originLock: { locks, wait: true } });
     standby.ssc.receiverStream(receiver).foreachRDD(() => undefined);
@@ -353,7 +338,7 @@ describe("getOrCreate with originLock: leader election over a shared checkpoint 
   it("without wait, rejects with ANOTHER_CONTEXT_ACTIVE while another tab holds the lock, before reading the store or calling the factory", async () => {
     const locks = new FakeLockManager();
     const store = new MemoryCheckpointStore();
-    const release = await hold(locks);
+    const release = await holdLock(locks, LOCK);
     const record = newRecord();
     const list = vi.spyOn(store, "list");
     await expect(job(thisTab, store, new ManualClock(), { locks }, record)).rejects.toMatchObject({
@@ -368,7 +353,7 @@ describe("getOrCreate with originLock: leader election over a shared checkpoint 
 
   it("gives up waiting when the signal aborts: rejects with its reason and withdraws the request", async () => {
     const locks = new FakeLockManager();
-    const release = await hold(locks);
+    const release = await holdLock(locks, LOCK);
     const record = newRecord();
     const abort = new AbortController();
     const taking = job(thisTab, new MemoryCheckpointStore(), new ManualClock(), { locks, wait: true }, record, { signal: abort.signal });

@@ -79,3 +79,21 @@ interface Waiting {
   readonly name: string;
   readonly grant: () => void;
 }
+
+/**
+ * Holds the lock `name` the way another tab's own code would (through `locks.request`, this fake
+ * or `navigator.locks`) until the returned function is called, which resolves once it is let go.
+ */
+export async function holdLock(locks: OriginLockManager, name: string): Promise<() => Promise<void>> {
+  return new Promise((granted) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const done: Promise<void> = locks.request(name, {}, async () => {
+      granted(async () => {
+        release();
+        await done;
+      });
+      await held;
+    });
+  });
+}
