@@ -24,9 +24,11 @@ export interface OutputOperation {
   readonly ending?: OutputEnding;
 }
 
-/** What an output does when its context stops: see `EndingOutput` in web-output.ts. */
+/** What an output holding a stream open does when its context stops (web-output.ts). */
 export interface OutputEnding {
+  /** The context is stopping: stop waiting on a consumer, so that stop() is never held up by one. */
   interrupt?(): void;
+  /** After the last batch: close, or error with the context's failure. */
   end(failure: { error: unknown } | undefined): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { Batch } from "../core/batch.ts";
 import { RivuletError } from "../core/errors.ts";
+import type { OutputEnding } from "./graph.ts";
 
 // The WHATWG streams family of outputs: a DStream written into a `WritableStream`, or read as a
 // `ReadableStream`. Both end with the context: closed when it stops, errored when it failed.
@@ -27,13 +28,9 @@ export interface WriteToOptions extends StreamOutputOptions {
   readonly preventAbort?: boolean;
 }
 
-/** An output's per-batch work, and what it does when the context ends. */
-export interface EndingOutput<T> {
+/** An output's per-batch work, and what it does when the context ends (see `OutputEnding`). */
+export interface EndingOutput<T> extends OutputEnding {
   run(batch: Batch<T>, time: number): Promise<void>;
-  /** The context is stopping: stop waiting on a consumer, so that stop() is never held up by one. */
-  interrupt?(): void;
-  /** After the last batch: close, or error with the context's failure. */
-  end(failure: { error: unknown } | undefined): Promise<void>;
 }
 
 /**
