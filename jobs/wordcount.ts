@@ -48,4 +48,9 @@ process.once("SIGINT", () => {
 });
 
 await ssc.awaitTermination();
-console.log(`word count stopped after ${completed} batches`);
+const stats = ssc.statistics();
+const ms = (n: number | undefined) => `${(n ?? 0).toFixed(1)} ms`;
+console.log(
+  `word count stopped after ${stats.numTotalCompletedBatches} batches: ${stats.numProcessedRecords} records, ` +
+    `on average ${(stats.avgInputRate ?? 0).toFixed(1)} records/s, processing ${ms(stats.avgProcessingTime)}, scheduling delay ${ms(stats.avgSchedulingDelay)}`,
+);

@@ -26,6 +26,11 @@ export interface StreamingContextOptions {
   maxKernelMemoryBytes?: number;
   /** Where `saveAsTextFiles` writes; default: the file system on Node, none elsewhere. */
   fileSink?: TextFileSink;
+  /**
+   * How many completed batches `statistics()`, `batchStatistics()` and `receiverStatistics()`
+   * keep and average over: Spark's `spark.streaming.ui.retainedBatches`. Default 1000.
+   */
+  retainedBatches?: number;
   /** Where `print` writes; default: `console.log`. */
   log?: (text: string) => void;
   /**

@@ -15,6 +15,7 @@ import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
 import { asCheckpointContent, type CheckpointContent, Checkpointer } from "./scheduler/checkpointer.ts";
 import { ListenerBus, type StreamingListener } from "./scheduler/listener.ts";
+import { type BatchStatistics, type ReceiverStatistics, type StreamingStatistics, StreamingProgress } from "./scheduler/progress.ts";
 import { acquireOriginLock, heldElsewhere, OriginLock } from "./scheduler/origin-lock.ts";
 import { readLatestCheckpoint } from "./state/checkpoint.ts";
 import type { CheckpointStore } from "./state/store.ts";
@@ -81,6 +82,7 @@ export class StreamingContext {
   private readonly clock: Clock;
   private readonly graph: DStreamGraph;
   private readonly bus = new ListenerBus();
+  private readonly progress: StreamingProgress;
   private readonly scheduler: JobScheduler;
   private readonly generator: JobGenerator;
   private readonly env: StreamEnvironment;
@@ -107,6 +109,9 @@ export class StreamingContext {
     }
     this.batchInterval = options.batchInterval;
     this.clock = options.clock ?? new SystemClock();
+    const clock = this.clock;
+    this.progress = new StreamingProgress(this.batchInterval.milliseconds, options.retainedBatches ?? 1000, () => clock.now());
+    this.bus.add(this.progress);
     this.rates = { maxRate: options.maxRate, backpressure: options.backpressure };
     this.gracefulOnShutdown = options.stopGracefullyOnShutdown ?? false;
     // Bad settings fail here, not when the sources start.
@@ -389,6 +394,33 @@ export class StreamingContext {
 
   removeStreamingListener(listener: StreamingListener): void {
     this.bus.remove(listener);
+  }
+
+  /**
+   * Totals since the start and averages over the retained batches: records received and
+   * processed, input rate, scheduling delay, processing time, receivers. Spark's Streaming tab
+   * and its `/streaming/statistics` endpoint; read it at any time (a page's status panel, a
+   * health check).
+   */
+  statistics(): StreamingStatistics {
+    return this.progress.statistics();
+  }
+
+  /**
+   * The retained batches, newest first: queued, processing, then the last `retainedBatches`
+   * completed ones, with their delays and output operations (Spark's `/streaming/batches`).
+   */
+  batchStatistics(): BatchStatistics[] {
+    return this.progress.batchStatistics();
+  }
+
+  /**
+   * Each input stream's records per second over the retained batches, and for receivers
+   * (connections, `Receiver`s) whether they are active and their last error (Spark's
+   * `/streaming/receivers`).
+   */
+  receiverStatistics(): ReceiverStatistics[] {
+    return this.progress.receiverStatistics();
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

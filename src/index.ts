@@ -31,6 +31,7 @@ export type { ReducerTag, TaggedReducer } from "./core/reducers.ts";
 export { ManualClock, SystemClock } from "./scheduler/clock.ts";
 export type { Clock } from "./scheduler/clock.ts";
 export type { BatchInfo, OutputOperationInfo, ReceiverInfo, StreamingListener } from "./scheduler/listener.ts";
+export type { BatchStatistics, BatchStatus, ReceiverStatistics, StreamingStatistics } from "./scheduler/progress.ts";
 export type { OriginLockGrant, OriginLockManager, OriginLockOptions, OriginLockRequestOptions } from "./scheduler/origin-lock.ts";
 
 export { Receiver } from "./sources/receiver.ts";

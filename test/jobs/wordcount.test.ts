@@ -25,5 +25,11 @@ it("runs the sample word count and stops after the asked number of batches", asy
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
   }
   expect(stdout).toMatch(/\(the,\d+\)/);
-  expect(stdout.trim().split("\n").at(-1)).toMatch(/^word count stopped after \d+ batches$/);
+  // The last line is the context's statistics: the same batches and records as printed per batch.
+  const summary = /^word count stopped after (\d+) batches: (\d+) records, on average [\d.]+ records\/s, processing [\d.]+ ms, scheduling delay [\d.]+ ms$/.exec(
+    stdout.trim().split("\n").at(-1)!,
+  );
+  expect(summary).not.toBeNull();
+  expect(Number(summary![1])).toBe(batches.length);
+  expect(Number(summary![2])).toBe(batches.reduce((n, line) => n + Number(/: (\d+) records/.exec(line)![1]), 0));
 });
