@@ -7,6 +7,7 @@ import {
   StreamingContext,
   type StreamingListener,
 } from "../../src/index.ts";
+import { SkewClock } from "../support/skew-clock.ts";
 
 const contexts: StreamingContext[] = [];
 function newContext(clock: ManualClock, parallelism = 2): StreamingContext {
@@ -18,14 +19,6 @@ afterEach(async () => {
   for (const ssc of contexts.splice(0)) await ssc.stop();
   vi.restoreAllMocks();
 });
-
-/** A ManualClock whose `now()` can be pushed forward by hand, to give processing a duration. */
-class SkewClock extends ManualClock {
-  extra = 0;
-  override now(): number {
-    return super.now() + this.extra;
-  }
-}
 
 describe("listener bus", () => {
   it("posts onStreamingStarted, then onBatchSubmitted / Started / Completed per batch with numRecords", async () => {

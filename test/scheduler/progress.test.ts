@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Clock, ManualClock, Receiver, RivuletError, Seconds, StreamingContext, type StreamingContextOptions } from "../../src/index.ts";
+import { SkewClock } from "../support/skew-clock.ts";
 
 const contexts: StreamingContext[] = [];
 function newContext(clock: ManualClock, options: Partial<StreamingContextOptions> = {}): StreamingContext {
@@ -11,14 +12,6 @@ afterEach(async () => {
   for (const ssc of contexts.splice(0)) await ssc.stop();
   vi.restoreAllMocks();
 });
-
-/** A ManualClock whose `now()` can be pushed forward by hand, to give processing a duration. */
-class SkewClock extends ManualClock {
-  extra = 0;
-  override now(): number {
-    return super.now() + this.extra;
-  }
-}
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
