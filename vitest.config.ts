@@ -65,8 +65,9 @@ export default defineConfig({
           name: "browser",
           include: [BROWSER_TEST],
           exclude: [...configDefaults.exclude, ISOLATED_TEST],
-          // Server-sent events, NDJSON and WebSocket endpoints for the web sources' tests.
-          globalSetup: ["test/support/web-source-server.ts"],
+          // Server-sent events, NDJSON and WebSocket endpoints for the web sources' tests; a page
+          // under a Content-Security-Policy that forbids compiling WebAssembly.
+          globalSetup: ["test/support/web-source-server.ts", "test/support/csp-page-server.ts"],
           browser: chromium(),
         },
       },

@@ -93,6 +93,19 @@ export function defaultParallelism(cores?: number): number {
   return Math.max(1, n - 1);
 }
 
+// Where a page's Content-Security-Policy is the reason, this is the fix; elsewhere (workerd) the module is.
+const CSP_HINT = ". Under a Content-Security-Policy, script-src needs 'wasm-unsafe-eval'; where WebAssembly cannot be compiled from bytes (workerd), pass kernelsModule";
+
+/** Said once per engine, so that a page running slower than it could knows why. */
+function kernelFallbackWarning(reason: unknown): string {
+  return `Rivulet: the WebAssembly kernels cannot be loaded here (${describe(reason)}); built-in reducers and countByValue run in JS, with the same results${CSP_HINT}. kernels: "js" skips the attempt.`;
+}
+
+function describe(error: unknown): string {
+  // Without its closing full stop: the message goes on.
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\.$/, "");
+}
+
 /** Size of the segments text batches are also kept as, for workers that get them by transfer. */
 const SEGMENT_BYTES = 1 << 20;
 
@@ -189,7 +202,14 @@ class DefaultEngine extends LocalExecutor implements Engine {
       implementation: mode === "wasm" ? "wasm" : "auto",
       module: this.options.kernelsModule,
       maxMemoryBytes: this.options.maxKernelMemoryBytes,
-    }).then((k) => (k.kind === "wasm" ? k : undefined));
+      onFallback: (reason) => console.warn(kernelFallbackWarning(reason)),
+    }).then(
+      (k) => (k.kind === "wasm" ? k : undefined),
+      (error: unknown) => {
+        if (error instanceof RivuletError) throw error;
+        throw new RivuletError("UNSUPPORTED", `kernels: "wasm" requires the WebAssembly kernels, which cannot be loaded here: ${describe(error)}${CSP_HINT}`, { cause: error });
+      },
+    );
     return this.kernels;
   }
 
