@@ -1,0 +1,105 @@
+// Recovery is transparent: for random input, a random checkpoint interval and a crash after a
+// random batch, the context getOrCreate rebuilds from the store emits, for every batch after its
+// checkpoint, exactly what one uninterrupted run emits. Every stateful operator family at once:
+// updateStateByKey, mapWithState with a timeout and its snapshots, reduceByKeyAndWindow with an
+// inverse, countByValueAndWindow, and a plain window.
+import fc from "fast-check";
+import { afterEach, expect, it } from "vitest";
+import { type CheckpointStore, ManualClock, MemoryCheckpointStore, Seconds, StateSpec, StreamingContext, sum } from "../src/index.ts";
+import { sorted } from "./support/spark-suite.ts";
+
+afterEach(async () => {
+  await StreamingContext.getActive()?.stop();
+});
+
+type Outputs = Map<string, unknown[]>;
+
+interface Run {
+  readonly ssc: StreamingContext;
+  readonly clock: ManualClock;
+  readonly outputs: Outputs;
+  readonly recoveredAt: number | undefined;
+}
+
+/** The job, built by getOrCreate's factory: every output records `[time, sorted records]`. */
+async function build(store: CheckpointStore, input: readonly [string, number][][], every: number, clockStart: number): Promise<Run> {
+  const clock = new ManualClock(clockStart);
+  const outputs: Outputs = new Map();
+  let recoveredAt: number | undefined;
+  const ssc = await StreamingContext.getOrCreate(store, (recovery) => {
+    recoveredAt = recovery?.checkpointTime;
+    const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    const pairs = ctx.queueStream(input.map((b) => b.slice()));
+    const record = (name: string) => async (batch: { collect(): Promise<unknown[]> }, time: number) => {
+      let list = outputs.get(name);
+      if (!list) outputs.set(name, (list = []));
+      list.push([time, sorted(await batch.collect())]);
+    };
+    const totals = pairs.updateStateByKey<string, number, number>((values, state) => {
+      const next = (state ?? 0) + values.reduce((a, b) => a + b, 0);
+      return next > 20 ? undefined : next; // a key leaves the state past 20, and may come back
+    });
+    totals.checkpoint(Seconds(every));
+    totals.foreachRDD(record("updateStateByKey"));
+    const seen = pairs.mapWithState(
+      StateSpec.function<string, number, number, string>((key, value, state) => {
+        if (state.isTimingOut()) return `${key} timed out at ${state.get()}`;
+        const n = (state.getOption() ?? 0) + 1;
+        state.update(n);
+        return `${key}#${n}:${value}`;
+      }).timeout(Seconds(2)),
+    );
+    seen.foreachRDD(record("mapWithState"));
+    seen.stateSnapshots().foreachRDD(record("stateSnapshots"));
+    pairs
+      .reduceByKeyAndWindow(sum, Seconds(3), Seconds(1), { invFn: (a, b) => a - b, filterFn: ([, v]) => v !== 0 })
+      .foreachRDD(record("reduceByKeyAndWindow"));
+    pairs
+      .map(([k]) => k)
+      .countByValueAndWindow(Seconds(2), Seconds(2))
+      .foreachRDD(record("countByValueAndWindow"));
+    pairs.window(Seconds(2)).reduceByKey(sum).foreachRDD(record("window"));
+    return ctx;
+  });
+  return { ssc, clock, outputs, recoveredAt };
+}
+
+const batches = fc.array(fc.array(fc.tuple(fc.constantFrom("a", "b", "c", "__proto__"), fc.integer({ min: -3, max: 5 })), { maxLength: 6 }), {
+  minLength: 4,
+  maxLength: 9,
+});
+
+it("a job recovered after a crash emits what an uninterrupted run emits, from its checkpoint on", async () => {
+  await fc.assert(
+    fc.asyncProperty(batches, fc.integer({ min: 1, max: 3 }), fc.nat(), async (input, every, crashSeed) => {
+      const total = input.length + 2; // two empty batches after the input: windows drain, states time out
+      // At or after the first checkpoint (without one, the second run is a new job).
+      const crashAfter = every + (crashSeed % (total - every));
+
+      const straight = await build(new MemoryCheckpointStore(), input, every, 0);
+      straight.ssc.start();
+      await straight.clock.advance(total * 1000);
+      await straight.ssc.stop();
+
+      const store = new MemoryCheckpointStore();
+      const first = await build(store, input, every, 0);
+      first.ssc.start();
+      await first.clock.advance(crashAfter * 1000);
+      await first.ssc.stop(); // the realm's one active slot is freed; what the store holds is what a crash leaves
+      const second = await build(store, input, every, crashAfter * 1000);
+      second.ssc.start();
+      await second.clock.advance((total - crashAfter) * 1000);
+      await second.ssc.stop();
+
+      expect(second.recoveredAt).toBeDefined();
+      const from = second.recoveredAt!;
+      // The checkpoints are `every` seconds apart, so the recovered run starts at most that far back.
+      expect(crashAfter * 1000 - from).toBeLessThan(every * 1000 + 1000);
+      for (const [name, expected] of straight.outputs) {
+        const after = (list: unknown[] | undefined) => (list ?? []).filter((entry) => (entry as [number])[0] > from);
+        expect(after(second.outputs.get(name)), name).toEqual(after(expected));
+      }
+    }),
+    { numRuns: 40 },
+  );
+});
