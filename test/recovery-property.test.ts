@@ -2,10 +2,11 @@
 // random batch, the context getOrCreate rebuilds from the store emits, for every batch after its
 // checkpoint, exactly what one uninterrupted run emits. Every stateful operator family at once:
 // updateStateByKey, mapWithState with a timeout and its snapshots, reduceByKeyAndWindow with an
-// inverse, countByValueAndWindow, and a plain window.
+// inverse, countByValueAndWindow, and a plain window. And a receiver with the write-ahead log:
+// whatever its store() accepted before a crash is counted exactly once.
 import fc from "fast-check";
 import { afterEach, expect, it } from "vitest";
-import { type CheckpointStore, ManualClock, MemoryCheckpointStore, Seconds, StateSpec, StreamingContext, sum } from "../src/index.ts";
+import { type CheckpointStore, ManualClock, MemoryCheckpointStore, Receiver, Seconds, StateSpec, StreamingContext, sum } from "../src/index.ts";
 import { sorted } from "./support/spark-suite.ts";
 
 afterEach(async () => {
@@ -99,6 +100,76 @@ it("a job recovered after a crash emits what an uninterrupted run emits, from it
         const after = (list: unknown[] | undefined) => (list ?? []).filter((entry) => (entry as [number])[0] > from);
         expect(after(second.outputs.get(name)), name).toEqual(after(expected));
       }
+    }),
+    { numRuns: 40 },
+  );
+});
+
+/** A receiver the test pushes into; the latest started one is `current`. */
+class Pushed extends Receiver<string> {
+  static current: Pushed | undefined;
+  onStart(): void {
+    Pushed.current = this;
+  }
+  onStop(): void {}
+}
+
+/** A running count per word over a receiver, with the write-ahead log on. */
+async function counting(store: CheckpointStore, every: number, clockStart: number) {
+  const clock = new ManualClock(clockStart);
+  const states = new Map<number, [string, number][]>();
+  const ssc = await StreamingContext.getOrCreate(store, () => {
+    const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    ctx.checkpoint(store, { writeAheadLog: true });
+    const counts = ctx
+      .receiverStream(new Pushed())
+      .map((w) => [w, 1] as const)
+      .updateStateByKey<string, 1, number>((ones, state) => (state ?? 0) + ones.length);
+    counts.checkpoint(Seconds(every));
+    counts.foreachRDD(async (b, t) => void states.set(t, sorted(await b.collect())));
+    return ctx;
+  });
+  return { ssc, clock, states };
+}
+
+/** Either records the receiver stores, or a batch interval passing. */
+const steps = fc.array(fc.oneof(fc.array(fc.constantFrom("a", "b", "__proto__"), { minLength: 1, maxLength: 4 }), fc.constant("tick" as const)), {
+  minLength: 1,
+  maxLength: 12,
+});
+
+it("a receiver's records accepted before a crash are counted exactly once after it, whatever the crash point", async () => {
+  await fc.assert(
+    fc.asyncProperty(steps, fc.integer({ min: 1, max: 3 }), fc.nat(), async (events, every, crashSeed) => {
+      const crashAt = crashSeed % (events.length + 1); // events before the crash
+      const store = new MemoryCheckpointStore();
+      let run = await counting(store, every, 0);
+      run.ssc.start();
+      await run.clock.advance(0);
+      let time = 0;
+      const stored: string[] = [];
+      for (let i = 0; i <= events.length; i++) {
+        if (i === crashAt) {
+          await run.ssc.stop(); // a crash: nothing more is processed or checkpointed
+          run = await counting(store, every, time);
+          run.ssc.start();
+          await run.clock.advance(0);
+        }
+        const event = events[i];
+        if (event === undefined) break;
+        if (event === "tick") {
+          await run.clock.advance(1000);
+          time += 1000;
+        } else {
+          await Pushed.current!.store(event);
+          stored.push(...event);
+        }
+      }
+      await run.clock.advance(1000);
+      await run.ssc.stop();
+      const expected = new Map<string, number>();
+      for (const w of stored) expected.set(w, (expected.get(w) ?? 0) + 1);
+      expect(run.states.get(time + 1000)).toEqual(sorted([...expected]));
     }),
     { numRuns: 40 },
   );
