@@ -3,11 +3,14 @@
 // checkpoint, exactly what one uninterrupted run emits. Every stateful operator family at once:
 // updateStateByKey, mapWithState with a timeout and its snapshots, reduceByKeyAndWindow with an
 // inverse, countByValueAndWindow, and a plain window. And a receiver with the write-ahead log:
-// whatever its store() accepted before a crash is counted exactly once.
+// whatever its store() accepted before a crash is counted exactly once. And a replayable byte
+// source: every line is applied once, wherever chunks cut lines and characters.
 import fc from "fast-check";
 import { afterEach, expect, it } from "vitest";
-import { type CheckpointStore, ManualClock, MemoryCheckpointStore, Receiver, Seconds, StateSpec, StreamingContext, sum } from "../src/index.ts";
+import { type CheckpointStore, type DStream, ManualClock, type ReplayableByteSource, MemoryCheckpointStore, Receiver, Seconds, StateSpec, StreamingContext, sum } from "../src/index.ts";
+import { growingSource } from "./support/growing-source.ts";
 import { sorted } from "./support/spark-suite.ts";
+import { count } from "./support/word-count-state.ts";
 
 afterEach(async () => {
   await StreamingContext.getActive()?.stop();
@@ -105,24 +108,23 @@ it("a job recovered after a crash emits what an uninterrupted run emits, from it
   );
 });
 
-/** A receiver the test pushes into; the latest started one is `current`. */
-class Pushed extends Receiver<string> {
-  static current: Pushed | undefined;
-  onStart(): void {
-    Pushed.current = this;
-  }
-  onStop(): void {}
-}
-
-/** A running count per word over a receiver, with the write-ahead log on. */
-async function counting(store: CheckpointStore, every: number, clockStart: number) {
+/**
+ * A running count of the words `words` makes (checkpointed every `every` seconds), its state
+ * after each batch in `states`.
+ */
+async function wordCounting(
+  store: CheckpointStore,
+  every: number,
+  clockStart: number,
+  words: (ssc: StreamingContext) => DStream<string>,
+  writeAheadLog = false,
+) {
   const clock = new ManualClock(clockStart);
   const states = new Map<number, [string, number][]>();
   const ssc = await StreamingContext.getOrCreate(store, () => {
     const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
-    ctx.checkpoint(store, { writeAheadLog: true });
-    const counts = ctx
-      .receiverStream(new Pushed())
+    ctx.checkpoint(store, { writeAheadLog });
+    const counts = words(ctx)
       .map((w) => [w, 1] as const)
       .updateStateByKey<string, 1, number>((ones, state) => (state ?? 0) + ones.length);
     counts.checkpoint(Seconds(every));
@@ -130,6 +132,15 @@ async function counting(store: CheckpointStore, every: number, clockStart: numbe
     return ctx;
   });
   return { ssc, clock, states };
+}
+
+/** A receiver the test pushes into; the latest started one is `current`. */
+class Pushed extends Receiver<string> {
+  static current: Pushed | undefined;
+  onStart(): void {
+    Pushed.current = this;
+  }
+  onStop(): void {}
 }
 
 /** Either records the receiver stores, or a batch interval passing. */
@@ -143,7 +154,8 @@ it("a receiver's records accepted before a crash are counted exactly once after 
     fc.asyncProperty(steps, fc.integer({ min: 1, max: 3 }), fc.nat(), async (events, every, crashSeed) => {
       const crashAt = crashSeed % (events.length + 1); // events before the crash
       const store = new MemoryCheckpointStore();
-      let run = await counting(store, every, 0);
+      const counting = (clockStart: number) => wordCounting(store, every, clockStart, (ctx) => ctx.receiverStream(new Pushed()), true);
+      let run = await counting(0);
       run.ssc.start();
       await run.clock.advance(0);
       let time = 0;
@@ -151,7 +163,7 @@ it("a receiver's records accepted before a crash are counted exactly once after 
       for (let i = 0; i <= events.length; i++) {
         if (i === crashAt) {
           await run.ssc.stop(); // a crash: nothing more is processed or checkpointed
-          run = await counting(store, every, time);
+          run = await counting(time);
           run.ssc.start();
           await run.clock.advance(0);
         }
@@ -171,6 +183,45 @@ it("a receiver's records accepted before a crash are counted exactly once after 
       for (const w of stored) expected.set(w, (expected.get(w) ?? 0) + 1);
       expect(run.states.get(time + 1000)).toEqual(sorted([...expected]));
     }),
+    { numRuns: 40 },
+  );
+});
+
+const textLines = fc.array(fc.array(fc.constantFrom("a", "é", "東京", "😀", "__proto__"), { maxLength: 4 }).map((ws) => ws.join(" ")), {
+  minLength: 1,
+  maxLength: 10,
+});
+
+it("a replayable byte source applies every line once across a crash, wherever chunks cut lines and characters", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      textLines,
+      fc.integer({ min: 1, max: 7 }),
+      fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 5 }),
+      fc.integer({ min: 1, max: 3 }),
+      async (lines, chunk, arrivals, every) => {
+        const text = lines.map((l) => `${l}\n`).join("");
+        const bytes = new TextEncoder().encode(text);
+        const store = new MemoryCheckpointStore();
+        const limit = { upTo: 0 };
+        const words = (source: ReplayableByteSource) => (ctx: StreamingContext) => ctx.textStream(source).flatMap((l) => l.split(" ").filter((w) => w.length > 0));
+        const first = await wordCounting(store, every, 0, words(growingSource(bytes, chunk, [], limit)));
+        first.ssc.start();
+        for (const n of arrivals) {
+          limit.upTo += n; // more bytes have arrived by this batch
+          await first.clock.advance(1000);
+        }
+        await first.ssc.stop(); // a crash after the batches of `arrivals`
+
+        const crashedAt = arrivals.length * 1000;
+        const rest = { upTo: Infinity };
+        const second = await wordCounting(store, every, crashedAt, words(growingSource(bytes, chunk, [], rest)));
+        second.ssc.start();
+        await second.clock.advance(1000);
+        await second.ssc.stop();
+        expect(second.states.get(crashedAt + 1000)).toEqual(count(text.split(/\s+/).filter(Boolean)));
+      },
+    ),
     { numRuns: 40 },
   );
 });
