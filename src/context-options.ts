@@ -57,6 +57,12 @@ export interface StreamingContextOptions {
    */
   stopGracefullyOnShutdown?: boolean;
   /**
+   * How long a graceful `stop()` (and the one `stopGracefullyOnShutdown` makes) waits for what
+   * was received to be processed before it stops anyway (see `StopOptions.timeout`): Spark's
+   * `spark.streaming.gracefulStopTimeout`. Default: 10 × the batch interval, as in Spark.
+   */
+  gracefulStopTimeout?: Duration;
+  /**
    * Worker threads, used when `parallelism` > 1 on a runtime that has them (Node, browsers,
    * Deno): options, or `false` to run every partition in this thread. Ignored with `engine`.
    */
@@ -110,6 +116,17 @@ export interface StopOptions {
   stopEngine?: boolean;
   /** Stop receiving, then process everything already received before stopping; default false. */
   graceful?: boolean;
+  /**
+   * How long (real time) `stop()` waits for processing: the running batch, and when graceful,
+   * what was received. Past it the context stops anyway, as Spark's does: batches not started
+   * are dropped; the running one is abandoned (an output operation already running goes on,
+   * since a promise cannot be cancelled, but no later one runs, no checkpoint is written for it
+   * and no event is posted); outputs held open (`writeTo`, `toReadableStream`) are aborted or
+   * errored rather than closed; sources still stopping are left to finish; and a warning says
+   * which batch was abandoned. Default: the context's `gracefulStopTimeout` when graceful, else
+   * 2 s (Spark gives running jobs 2 s before it interrupts them).
+   */
+  timeout?: Duration;
 }
 
 export type StreamingContextState = "initialized" | "active" | "stopped";

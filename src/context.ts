@@ -1,6 +1,6 @@
 import { defaultFileSink, defaultSpawner, hardwareConcurrency, onShutdown } from "#platform";
 import { Batch } from "./core/batch.ts";
-import { Duration } from "./core/duration.ts";
+import { Duration, Milliseconds, Seconds } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
 import { DStream, type StreamEnvironment } from "./dstream/dstream.ts";
 import { DStreamGraph } from "./dstream/graph.ts";
@@ -98,6 +98,7 @@ export class StreamingContext {
   private recovered: CheckpointContent | undefined;
   private readonly rates: Pick<StreamingContextOptions, "maxRate" | "backpressure">;
   private readonly gracefulOnShutdown: boolean;
+  private readonly gracefulStopTimeout: Duration;
   private removeShutdownHook: (() => void) | undefined;
   private originLock: OriginLock | undefined;
   /** Sources started and batches generated: at `start()`, or once the origin's lock is held. */
@@ -114,6 +115,8 @@ export class StreamingContext {
     this.bus.add(this.progress);
     this.rates = { maxRate: options.maxRate, backpressure: options.backpressure };
     this.gracefulOnShutdown = options.stopGracefullyOnShutdown ?? false;
+    this.gracefulStopTimeout = options.gracefulStopTimeout ?? Milliseconds(10 * this.batchInterval.milliseconds);
+    checkStopTimeout(this.gracefulStopTimeout, "gracefulStopTimeout");
     // Bad settings fail here, not when the sources start.
     this.rateLimiter(undefined);
     this.originLock = options.originLock ? new OriginLock(options.originLock) : undefined;
@@ -552,11 +555,14 @@ export class StreamingContext {
    */
   stop(options: StopOptions = {}): Promise<void> {
     if (this.stopping) return this.stopping;
+    const graceful = options.graceful ?? false;
+    const timeout = options.timeout ?? (graceful ? this.gracefulStopTimeout : NON_GRACEFUL_STOP_TIMEOUT);
+    checkStopTimeout(timeout, "stop: timeout");
     const wasActive = this.currentState === "active" && this.begun;
     this.currentState = "stopped";
     if (activeContext === this) activeContext = undefined;
     this.graph.interruptOutputs();
-    this.stopping = this.shutdown(wasActive, options.graceful ?? false, options.stopEngine ?? true);
+    this.stopping = this.shutdown(wasActive, graceful, options.stopEngine ?? true, timeout.milliseconds);
     return this.stopping;
   }
 
@@ -642,27 +648,40 @@ export class StreamingContext {
     this.recovered = content;
   }
 
-  private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean): Promise<void> {
+  private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean, timeoutMs: number): Promise<void> {
+    const deadline = realTimeout(timeoutMs);
     try {
+      let outputFailure = this.error;
+      let abandoned = false;
       if (wasActive) {
-        await this.sourcesStarting;
+        let sourcesStopped: Promise<unknown> | undefined;
         const stopSources = () =>
-          Promise.all(this.sources.map(({ source }) => Promise.resolve(source.stop?.(graceful)).catch(() => undefined)));
-        if (graceful) {
-          // Stop receiving first, then let one last batch take everything already received.
-          await stopSources();
-          await this.generator.stop(true);
-          await this.scheduler.idle();
-        } else {
-          await this.generator.stop(false);
-          await this.scheduler.stop();
-          await stopSources();
+          (sourcesStopped ??= this.sourcesStarting.then(() =>
+            Promise.all(this.sources.map(({ source }) => Promise.resolve(source.stop?.(graceful)).catch(() => undefined))),
+          ));
+        const processed = graceful
+          ? // Stop receiving first, then let one last batch take everything already received.
+            stopSources().then(() => this.generator.stop(true)).then(() => this.scheduler.idle())
+          : this.generator.stop(false).then(() => this.scheduler.stop());
+        if (!(await deadline.within(processed))) {
+          abandoned = true;
+          void this.generator.stop(false);
+          const batch = this.scheduler.abandon();
+          const what = batch === undefined ? "the batches still to run" : `the batch at ${batch} ms`;
+          const message = `stop() waited ${timeoutMs} ms for processing and stopped without ${what}; it was not checkpointed`;
+          console.warn(`Rivulet: ${message}`);
+          outputFailure ??= { error: new RivuletError("ILLEGAL_STATE", `the context stopped before its outputs were complete: ${message}`) };
         }
+        await deadline.within(stopSources());
       }
       this.removeSettleHook?.();
-      await this.graph.endOutputs(this.error, (e) => this.reportError(e));
+      const ended = await deadline.within(this.graph.endOutputs(outputFailure, (e) => this.reportError(e)));
+      if (!ended && !abandoned) {
+        console.warn(`Rivulet: stop() waited ${timeoutMs} ms and did not wait for the outputs still closing (writeTo sinks)`);
+      }
       if (stopEngine) await this.engine.close();
     } finally {
+      deadline.cancel();
       this.removeShutdownHook?.();
       // Last, so that a context taking the lock next finds this one's work (its last checkpoint) done.
       await this.originLock?.release();
@@ -728,6 +747,28 @@ export class StreamingContext {
       reportStopped: (message, error) => this.bus.post("onReceiverStopped", { receiverInfo: info(false, message, error) }),
     };
   }
+}
+
+/** Spark's `jobExecutor.awaitTermination(2, SECONDS)` after `shutdownNow()` on a stop that is not graceful. */
+const NON_GRACEFUL_STOP_TIMEOUT = Seconds(2);
+
+function checkStopTimeout(timeout: Duration, name: string): void {
+  if (!(timeout instanceof Duration)) {
+    throw new RivuletError("INVALID_ARGUMENT", `${name} must be a Duration, e.g. Seconds(30)`);
+  }
+}
+
+/**
+ * A real-time bound on a stop (not the context's clock: it guards against outputs and sources
+ * that never finish, whatever the clock does). `within(p)` is true when `p` settled in time.
+ */
+function realTimeout(ms: number): { within(p: Promise<unknown>): Promise<boolean>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return {
+    within: (p) => Promise.race([p.then(() => true), expired]),
+    cancel: () => clearTimeout(timer),
+  };
 }
 
 /** A checkpoint that cannot be used: unreadable, from another graph or interval, or a store that fails to read. */

@@ -13,6 +13,9 @@ export class JobScheduler {
   private readonly reportError: (error: unknown) => void;
   private tail: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Set when a stop stopped waiting for the running batch: nothing more of it may run. */
+  private abandoned = false;
+  private runningTime: number | undefined;
 
   constructor(clock: Clock, bus: ListenerBus, reportError: (error: unknown) => void) {
     this.clock = clock;
@@ -43,6 +46,7 @@ export class JobScheduler {
     const run = this.tail.then(async () => {
       if (this.stopped) return;
       await this.runBatch(info, jobs);
+      if (this.abandoned) return;
       await after?.();
     });
     this.tail = run;
@@ -60,7 +64,20 @@ export class JobScheduler {
     return this.tail;
   }
 
+  /**
+   * Stops waiting for the running batch (Spark's `shutdownNow`, which interrupts it): a promise
+   * cannot be cancelled, so its current output operation goes on, but no later one runs, no
+   * event is posted for it and nothing runs after it (no checkpoint). Queued batches are dropped.
+   * Returns the time of the abandoned batch, if one was running.
+   */
+  abandon(): number | undefined {
+    this.stopped = true;
+    this.abandoned = true;
+    return this.runningTime;
+  }
+
   private async runBatch(info: Mutable<BatchInfo>, jobs: readonly Job[]): Promise<void> {
+    this.runningTime = info.batchTime;
     info.processingStartTime = this.clock.now();
     info.schedulingDelay = info.processingStartTime - info.submissionTime;
     this.bus.post("onBatchStarted", { batchInfo: { ...info } });
@@ -74,6 +91,7 @@ export class JobScheduler {
       } catch (error) {
         failure = { error };
       }
+      if (this.abandoned) return;
       const done = outputInfo(job, start, this.clock.now(), failure);
       outputs.set(job.outputOpId, done);
       this.bus.post("onOutputOperationCompleted", { outputOperationInfo: done });
@@ -83,6 +101,7 @@ export class JobScheduler {
     info.processingEndTime = this.clock.now();
     info.processingDelay = info.processingEndTime - info.processingStartTime;
     info.totalDelay = info.processingEndTime - info.submissionTime;
+    this.runningTime = undefined;
     this.bus.post("onBatchCompleted", { batchInfo: { ...info } });
   }
 }

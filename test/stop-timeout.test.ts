@@ -1,0 +1,121 @@
+// A stop is bounded, as Spark's: an output operation or a source that never finishes cannot keep
+// stop() (and with it the origin's lock, a tab's hand-over, a process's exit) waiting forever.
+// The bound is real time; each test's hang never ends by itself, so no outcome depends on timing.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ManualClock, MemoryCheckpointStore, Milliseconds, Receiver, RivuletError, Seconds, StreamingContext } from "../src/index.ts";
+
+afterEach(async () => {
+  await StreamingContext.getActive()?.stop();
+  vi.restoreAllMocks();
+});
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("stop({ timeout })", () => {
+  it("abandons a batch whose output never finishes: no later output, no checkpoint, no event; stream outputs error", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const clock = new ManualClock();
+    const store = new MemoryCheckpointStore();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    ssc.checkpoint(store);
+    const completed: number[] = [];
+    const checkpoints: number[] = [];
+    ssc.addStreamingListener({
+      onBatchCompleted: (e) => void completed.push(e.batchInfo.batchTime),
+      onCheckpointCompleted: (e) => void checkpoints.push(e.time),
+    });
+    const input = ssc.queueStream<number>([[1], [2], [3]]);
+    const reader = input.toReadableStream().getReader();
+    const entered = deferred();
+    const gate = deferred();
+    input.foreachRDD(async (_, time) => {
+      if (time !== 2000) return;
+      entered.resolve();
+      await gate.promise; // a request to a server that never answers
+    });
+    const after: number[] = [];
+    input.foreachRDD((_, time) => void after.push(time));
+    ssc.start();
+    await clock.advance(1000);
+    expect(await reader.read()).toEqual({ value: 1, done: false });
+    const advancing = clock.advance(1000);
+    await entered.promise;
+    expect(await reader.read()).toEqual({ value: 2, done: false });
+
+    await ssc.stop({ timeout: Milliseconds(20) });
+    expect(ssc.state).toBe("stopped");
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/stop\(\) waited 20 ms for processing and stopped without the batch at 2000 ms; it was not checkpointed/));
+    // The stream output says the output is incomplete instead of ending as if it were whole.
+    const failure = await reader.read().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(RivuletError);
+    expect((failure as RivuletError).message).toMatch(/stopped before its outputs were complete/);
+    // The realm's one active slot is free at once.
+    const next = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), parallelism: 1 });
+    next.queueStream<number>([]).foreachRDD(() => undefined);
+    next.start();
+    await next.stop();
+
+    // When the hung operation finally returns, nothing else of its batch runs.
+    gate.resolve();
+    await advancing;
+    expect(after).toEqual([1000]);
+    expect(completed).toEqual([1000]);
+    expect(checkpoints).toEqual([1000]);
+    expect(await store.list()).not.toContainEqual(expect.stringContaining("2000"));
+  });
+
+  it("bounds a graceful stop whose source never stops, and drops the last batch", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    class Stuck extends Receiver<string> {
+      onStart(): void {}
+      onStop(): Promise<void> {
+        return new Promise(() => undefined); // a socket whose close never completes
+      }
+    }
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    const receiver = new Stuck();
+    const out: string[][] = [];
+    ssc.receiverStream(receiver).foreachRDD(async (b) => void out.push(await b.collect()));
+    ssc.start();
+    await clock.advance(0);
+    await receiver.store("x");
+    await ssc.stop({ graceful: true, timeout: Milliseconds(20) });
+    expect(ssc.state).toBe("stopped");
+    expect(out).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/stopped without the batches still to run/));
+  });
+
+  it("waits 10 batch intervals by default when graceful (Spark's gracefulStopTimeout), and takes gracefulStopTimeout", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    for (const options of [{ batchInterval: Milliseconds(2) }, { batchInterval: Seconds(1), gracefulStopTimeout: Milliseconds(20) }]) {
+      const clock = new ManualClock();
+      const ssc = new StreamingContext({ ...options, clock, parallelism: 1 });
+      const entered = deferred();
+      ssc.queueStream<number>([[1]]).foreachRDD(async () => {
+        entered.resolve();
+        await new Promise(() => undefined);
+      });
+      ssc.start();
+      void clock.advance(options.batchInterval.milliseconds);
+      await entered.promise;
+      await ssc.stop({ graceful: true });
+      expect(ssc.state).toBe("stopped");
+    }
+  });
+
+  it("rejects a timeout that is not a Duration, naming the setting", () => {
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), parallelism: 1 });
+    expect(() => ssc.stop({ timeout: 5000 as never })).toThrow(RivuletError);
+    expect(() => ssc.stop({ timeout: 5000 as never })).toThrow(/stop: timeout must be a Duration/);
+    expect(() => new StreamingContext({ batchInterval: Seconds(1), gracefulStopTimeout: 100 as never })).toThrow(/gracefulStopTimeout must be a Duration/);
+    return ssc.stop();
+  });
+});
