@@ -1,4 +1,5 @@
 import * as actions from "./batch-actions.ts";
+import * as joins from "./batch-joins.ts";
 import * as layout from "./batch-layout.ts";
 import * as sets from "./batch-sets.ts";
 import type { Aggregator, BatchOrigin, Executor, Pair, Partitions, ShuffleStage } from "./executor.ts";
@@ -642,46 +643,22 @@ export class Batch<T> {
 
   /** Every pair of values of each key present in both batches. */
   join<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V, W]]> {
-    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
-      const out: [K, [V, W]][] = [];
-      for (const v of vs) for (const w of ws) out.push([k, [v, w]]);
-      return out;
-    });
+    return joins.join(this, other, numPartitions);
   }
 
   /** Like `join`, keeping keys missing from `other` with `undefined` (Scala's `None`). */
   leftOuterJoin<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V, W | undefined]]> {
-    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
-      const out: [K, [V, W | undefined]][] = [];
-      for (const v of vs) {
-        if (ws.length === 0) out.push([k, [v, undefined]]);
-        else for (const w of ws) out.push([k, [v, w]]);
-      }
-      return out;
-    });
+    return joins.leftOuterJoin(this, other, numPartitions);
   }
 
   /** Like `join`, keeping keys missing from this batch with `undefined`. */
   rightOuterJoin<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V | undefined, W]]> {
-    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
-      const out: [K, [V | undefined, W]][] = [];
-      for (const w of ws) {
-        if (vs.length === 0) out.push([k, [undefined, w]]);
-        else for (const v of vs) out.push([k, [v, w]]);
-      }
-      return out;
-    });
+    return joins.rightOuterJoin(this, other, numPartitions);
   }
 
   /** Like `join`, keeping keys missing from either side with `undefined` on that side. */
   fullOuterJoin<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V | undefined, W | undefined]]> {
-    return this.cogroup(other, numPartitions).flatMap(([k, [vs, ws]]) => {
-      const out: [K, [V | undefined, W | undefined]][] = [];
-      if (vs.length === 0) for (const w of ws) out.push([k, [undefined, w]]);
-      else if (ws.length === 0) for (const v of vs) out.push([k, [v, undefined]]);
-      else for (const v of vs) for (const w of ws) out.push([k, [v, w]]);
-      return out;
-    });
+    return joins.fullOuterJoin(this, other, numPartitions);
   }
 
   // ---- internals -----------------------------------------------------------------------------
