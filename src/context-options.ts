@@ -24,7 +24,10 @@ export interface StreamingContextOptions {
   kernelsModule?: WebAssembly.Module;
   /** The kernels' memory limit in bytes (default 1 GiB); a batch needing more fails with MEMORY_LIMIT. */
   maxKernelMemoryBytes?: number;
-  /** Where `saveAsTextFiles` writes; default: the file system on Node, none elsewhere. */
+  /**
+   * Where `saveAsTextFiles` and `saveAsObjectFiles` write; default: the file system on Node, the
+   * origin private file system in pages and their workers, none on edge runtimes.
+   */
   fileSink?: TextFileSink;
   /**
    * How many completed batches `statistics()`, `batchStatistics()` and `receiverStatistics()`

@@ -3,9 +3,15 @@ import type { TextFileSink } from "../dstream/output.ts";
 import type { Spawn } from "../engine/workers/spawn.ts";
 import type { Directory } from "../sources/directory.ts";
 import { webSpawner } from "../engine/workers/web/spawn.ts";
+import { originFileSink, originStorage } from "./opfs-file-sink.ts";
 
-/** Browsers, workers and edge runtimes: there is no file system to write to by default. */
+/**
+ * Browsers and their workers: the origin private file system. Edge runtimes have no file system
+ * to write to by default.
+ */
 export function defaultFileSink(): TextFileSink {
+  const storage = originStorage();
+  if (storage) return originFileSink(storage);
   return {
     async writeText(path) {
       throw new RivuletError(
