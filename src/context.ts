@@ -1,4 +1,5 @@
 import { defaultFileSink, defaultSpawner, hardwareConcurrency, onShutdown } from "#platform";
+import { Accumulator, applyUpdates } from "./core/accumulator.ts";
 import { Batch } from "./core/batch.ts";
 import { Duration, Milliseconds, Seconds } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -69,6 +70,11 @@ export function graphOf(ssc: StreamingContext): DStreamGraph {
   return ssc["graph"];
 }
 
+/** @internal The accumulators of `ssc`, by id (a worker reports what its tasks added to its copies). */
+export function accumulatorsOf(ssc: StreamingContext): readonly Accumulator[] {
+  return ssc["accumulators"];
+}
+
 let activeContext: StreamingContext | undefined;
 
 /**
@@ -83,6 +89,9 @@ export class StreamingContext {
   private readonly graph: DStreamGraph;
   private readonly bus = new ListenerBus();
   private readonly progress: StreamingProgress;
+  private readonly accumulators: Accumulator[] = [];
+  /** How many accumulators the job's setup made: those at start, which workers' copies also have. */
+  private sharedAccumulators = 0;
   private readonly scheduler: JobScheduler;
   private readonly generator: JobGenerator;
   private readonly env: StreamEnvironment;
@@ -391,6 +400,19 @@ export class StreamingContext {
     this.graph.remember(duration);
   }
 
+  /**
+   * A number accumulator, Spark's `longAccumulator(name)` / `doubleAccumulator(name)`: the job's
+   * functions `add` to it wherever they run, and the driver reads the sum (`value`), `count` and
+   * `avg`. In a job module, make it in the setup (every thread makes the same ones, in the same
+   * order); what workers add reaches the driver's copy once their stage succeeds, each successful
+   * task once. One made after `start()` is the driver's only.
+   */
+  accumulator(name?: string): Accumulator {
+    const acc = new Accumulator(this.accumulators.length, name);
+    this.accumulators.push(acc);
+    return acc;
+  }
+
   addStreamingListener(listener: StreamingListener): void {
     this.bus.add(listener);
   }
@@ -459,6 +481,7 @@ export class StreamingContext {
     }
     activeContext = this;
     this.currentState = "active";
+    this.sharedAccumulators = this.accumulators.length;
     if (this.gracefulOnShutdown) this.removeShutdownHook = onShutdown(() => this.stop({ graceful: true }));
     const lock = this.originLock;
     const standby = lock !== undefined && lock.wait && !lock.granted;
@@ -603,6 +626,7 @@ export class StreamingContext {
       batchIntervalMs: this.batchInterval.milliseconds,
       parallelism: engine.parallelism,
       zeroTime: this.graph.startTime ?? 0,
+      accumulators: this.sharedAccumulators,
     });
     return {
       parallelism: engine.parallelism,
@@ -611,7 +635,8 @@ export class StreamingContext {
       ...(engine.countWords ? { countWords: (bytes: Uint8Array, n: number, segments?: readonly Uint8Array[]) => engine.countWords!(bytes, n, segments) } : {}),
       runStage: <K, C>(stage: ShuffleStage) => {
         const run = jobRuns.get(this);
-        return run ? engine.runJobStage<K, C>(jobSpec(run), stage) : Promise.resolve(undefined);
+        if (!run) return Promise.resolve(undefined);
+        return engine.runJobStage<K, C>(jobSpec(run), stage, (updates) => applyUpdates(this.accumulators, updates));
       },
     };
   }

@@ -16,6 +16,7 @@ export type { TextFileSink } from "./dstream/output.ts";
 export type { StreamOutputOptions, TimedBatch, WriteToOptions } from "./dstream/web-output.ts";
 export type { StreamInputInfo } from "./dstream/graph.ts";
 
+export { Accumulator } from "./core/accumulator.ts";
 export { Batch } from "./core/batch.ts";
 export type { Pair, Partitions } from "./core/executor.ts";
 export type { Comparator, Orderable } from "./core/order.ts";

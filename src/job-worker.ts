@@ -8,7 +8,8 @@
  * over the one partition's fused chain. A merge task folds parts with the same combiner.
  */
 
-import { attachJob, graphOf, StreamingContext } from "./context.ts";
+import { accumulatorsOf, attachJob, graphOf, StreamingContext } from "./context.ts";
+import { type Accumulator, takeUpdates } from "./core/accumulator.ts";
 import { Batch, type ShuffleDependency } from "./core/batch.ts";
 import { Milliseconds } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -24,40 +25,44 @@ import { decodeLines } from "./sources/utf8-lines.ts";
 
 /** The job host of a worker: one job run loaded at a time (the newest it was asked for). */
 export function createJobHost(): JobHost {
-  let current: { run: string; loaded: Promise<DStreamGraph> } | undefined;
-  const load = (job: JobSpec): Promise<DStreamGraph> => {
+  let current: { run: string; loaded: Promise<LoadedJob> } | undefined;
+  const load = (job: JobSpec): Promise<LoadedJob> => {
     if (current?.run !== job.run) current = { run: job.run, loaded: loadJob(job) };
     return current.loaded;
   };
 
   return {
     async mapStage(job, stage, lines) {
-      const graph = await load(job);
+      const { graph, accumulators } = await load(job);
+      takeUpdates(accumulators); // a failed task's adds are not this one's
       try {
         const records = decodeLines(lines, false);
-        const parts = Array.from({ length: stage.input.numPartitions }, (_, i) => (i === stage.partition ? records : []));
-        injectInputs(graph, stage, Batch.fromPartitions<unknown>(parts, graph.executor));
+        const inputs = Array.from({ length: stage.input.numPartitions }, (_, i) => (i === stage.partition ? records : []));
+        injectInputs(graph, stage, Batch.fromPartitions<unknown>(inputs, graph.executor));
         const dependency = shuffleOf(graph, stage);
         const feed = (await dependency.parent.feeds())[stage.partition]!;
-        return mapSide(feed, dependency.aggregator, dependency.partitioner, true).map(encodePart);
+        const parts = mapSide(feed, dependency.aggregator, dependency.partitioner, true).map(encodePart);
+        return { parts, accumulated: takeUpdates(accumulators) };
       } finally {
         graph.forgetAll();
       }
     },
     async mergeStage(job, stage, groups) {
-      const graph = await load(job);
+      const { graph, accumulators } = await load(job);
+      takeUpdates(accumulators);
       try {
         injectInputs(graph, stage, undefined);
         const { mergeCombiners } = shuffleOf(graph, stage).aggregator;
-        return groups.map((parts) => {
+        const parts = groups.map((group) => {
           const merged = new KeyMap<unknown>();
-          for (const part of parts) {
+          for (const part of group) {
             for (const [k, c] of decodePart(part)) {
               merged.set(k, merged.has(k) ? mergeCombiners(merged.get(k), c) : c);
             }
           }
           return encodePart(merged);
         });
+        return { parts, accumulated: takeUpdates(accumulators) };
       } finally {
         graph.forgetAll();
       }
@@ -65,8 +70,14 @@ export function createJobHost(): JobHost {
   };
 }
 
+/** A job module's graph and accumulators, as its setup made them in this worker. */
+interface LoadedJob {
+  readonly graph: DStreamGraph;
+  readonly accumulators: readonly Accumulator[];
+}
+
 /** The graph the job module builds in this worker, checked against the driver's. */
-async function loadJob(spec: JobSpec): Promise<DStreamGraph> {
+async function loadJob(spec: JobSpec): Promise<LoadedJob> {
   const job = jobOf<unknown>((await import(/* @vite-ignore */ spec.url)) as Record<string, unknown>, spec.url);
   // No workers of its own: a worker runs its share in its own thread.
   const engine = createEngine({ parallelism: spec.parallelism, kernels: "js" });
@@ -81,8 +92,15 @@ async function loadJob(spec: JobSpec): Promise<DStreamGraph> {
       `the job module ${spec.url} built a different graph in a worker (fingerprint ${fingerprint}, the driver's ${spec.fingerprint}): its setup must build the same streams every time`,
     );
   }
+  const accumulators = accumulatorsOf(ssc);
+  if (accumulators.length !== spec.accumulators) {
+    throw new RivuletError(
+      "JOB_MISMATCH",
+      `the job module ${spec.url} made ${accumulators.length} accumulators in a worker, the driver's context had ${spec.accumulators} when it started: make them in the setup, the same ones every time`,
+    );
+  }
   graph.start(spec.zeroTime);
-  return graph;
+  return { graph, accumulators };
 }
 
 /** Every input stream's batch at the stage's time: `batch` for the stage's input, empty for the others. */

@@ -73,6 +73,22 @@ describe("runJob (Node worker threads)", () => {
     expect(inWorkers.ssc.engine.liveWorkers).toBe(0);
   });
 
+  it("refuses to run a stage in a worker whose setup made other accumulators than the driver's (JOB_MISMATCH)", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const clock = new ManualClock();
+    const ssc = await runJob(url, { batchInterval: Seconds(1), clock, parallelism: 2, params: { lowerCase: true, driverOnlyAccumulator: true } });
+    try {
+      job.feed(new TextEncoder().encode("a b a\n"));
+      await clock.advance(1000);
+      const failure = (await ssc.awaitTermination().catch((e: unknown) => e)) as Error;
+      const causes: unknown[] = [];
+      for (let e: unknown = failure; e instanceof Error; e = e.cause) causes.push(e);
+      expect(causes.some((e) => e instanceof Error && /made 0 accumulators in a worker, the driver's context had 1 when it started/.test(e.message))).toBe(true);
+    } finally {
+      await ssc.stop();
+    }
+  });
+
   it("counts flatMap(words).map(w => [w, 1]).reduceByKey(sum) in the kernel, or as a stage in the workers without kernels", async () => {
     const words = (await import(/* @vite-ignore */ wordsUrl)) as WordsJob;
     const text = new TextEncoder().encode(TEXT.map((l) => `${l}\n`).join(""));

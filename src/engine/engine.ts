@@ -1,3 +1,4 @@
+import type { AccumulatorUpdate } from "../core/accumulator.ts";
 import type { Aggregator, Executor, Pair, Partitions, ShuffleStage } from "../core/executor.ts";
 import type { Partitioner } from "../core/partitioner.ts";
 import type { Feed } from "../core/pipeline.ts";
@@ -36,7 +37,7 @@ export interface Engine extends Executor {
    */
   readonly sharedBatches: boolean;
   /** Runs a job module's shuffle stage in the workers; undefined when the engine has none. */
-  runJobStage<K, C>(job: JobSpec, stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined>;
+  runJobStage<K, C>(job: JobSpec, stage: ShuffleStage, onAccumulated?: (updates: readonly AccumulatorUpdate[]) => void): Promise<Partitions<[K, C]> | undefined>;
   /** Releases what the engine holds (threads, memory): every worker is terminated. Idempotent. */
   close(): Promise<void>;
 }
@@ -163,11 +164,11 @@ class DefaultEngine extends LocalExecutor implements Engine {
     return parts.map((part) => aggregateEntries(part) as [string, number][]);
   }
 
-  async runJobStage<K, C>(job: JobSpec, stage: ShuffleStage): Promise<Partitions<[K, C]> | undefined> {
+  async runJobStage<K, C>(job: JobSpec, stage: ShuffleStage, onAccumulated?: (updates: readonly AccumulatorUpdate[]) => void): Promise<Partitions<[K, C]> | undefined> {
     this.checkOpen();
     const pool = this.pool();
     if (!pool) return undefined;
-    return runJobStage<K, C>(pool, job, stage, { transport: this.transport(), onStageMetrics: this.options.workers?.onStageMetrics });
+    return runJobStage<K, C>(pool, job, stage, { transport: this.transport(), onStageMetrics: this.options.workers?.onStageMetrics, onAccumulated });
   }
 
   /** The worker pool, made on first use; undefined when partitions run in this thread only. */

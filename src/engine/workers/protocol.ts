@@ -5,6 +5,7 @@
  * Shared by both sides and by every platform; no runtime-specific code here.
  */
 
+import type { AccumulatorUpdate } from "../../core/accumulator.ts";
 import type { BatchOrigin } from "../../core/executor.ts";
 import type { ReducerTag } from "../../core/reducers.ts";
 import type { Aggregate, KernelOp, KernelsOptions, KeyColumn, PartitionedAggregate } from "../kernels/types.ts";
@@ -61,6 +62,14 @@ export interface JobSpec {
   readonly parallelism: number;
   /** The driver's start time: batch times are valid relative to it. */
   readonly zeroTime: number;
+  /** Accumulators the driver's context had when it started: the worker's setup must make as many. */
+  readonly accumulators: number;
+}
+
+/** A stage task's output: its parts, and what it added to the job's accumulators. */
+export interface StageResult {
+  readonly parts: EncodedPart[];
+  readonly accumulated: readonly AccumulatorUpdate[];
 }
 
 /** One map task of a stage: an input partition's lines through the narrow chain into the map side. */
@@ -87,9 +96,9 @@ export type EncodedPart =
 /** The job side of a worker (supplied by the worker entry, which can reach the context). */
 export interface JobHost {
   /** Map side of a stage over one input partition's lines: the combined records of each output partition. */
-  mapStage(job: JobSpec, stage: StageTask, lines: Uint8Array): Promise<EncodedPart[]>;
+  mapStage(job: JobSpec, stage: StageTask, lines: Uint8Array): Promise<StageResult>;
   /** Reduce side of a stage: each group's parts (in map task order) merged with the job's combiner. */
-  mergeStage(job: JobSpec, stage: StageTask, groups: readonly (readonly EncodedPart[])[]): Promise<EncodedPart[]>;
+  mergeStage(job: JobSpec, stage: StageTask, groups: readonly (readonly EncodedPart[])[]): Promise<StageResult>;
 }
 
 /** The kernel worker, as seen through comlink (every method also returns a promise there). */
@@ -105,9 +114,9 @@ export interface KernelWorkerApi {
   /** Reduce side for several output partitions in one round trip: `merge` of each group. */
   mergeGroups(groups: readonly (readonly Aggregate[])[], op: KernelOp, options?: TaskOptions): Reply<Aggregate[]>;
   /** Map side of a job's stage (see `JobHost.mapStage`); fails where the worker has no job host. */
-  mapStage(job: JobSpec, stage: StageTask, lines: Uint8Array, options?: TaskOptions): Promise<Reply<EncodedPart[]>>;
+  mapStage(job: JobSpec, stage: StageTask, lines: Uint8Array, options?: TaskOptions): Promise<Reply<StageResult>>;
   /** Reduce side of a job's stage (see `JobHost.mergeStage`). */
-  mergeStage(job: JobSpec, stage: StageTask, groups: readonly (readonly EncodedPart[])[], options?: TaskOptions): Promise<Reply<EncodedPart[]>>;
+  mergeStage(job: JobSpec, stage: StageTask, groups: readonly (readonly EncodedPart[])[], options?: TaskOptions): Promise<Reply<StageResult>>;
 }
 
 /** Platform services the worker side needs (supplied by each platform's worker entry). */

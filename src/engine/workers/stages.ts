@@ -12,7 +12,8 @@ import { transfer } from "comlink";
 import type { Partitions, ShuffleStage } from "../../core/executor.ts";
 import { columnEntries } from "../kernels/columnar.ts";
 import type { PoolTask, TaskTiming, WorkerPool } from "./pool.ts";
-import { absoluteNow, type EncodedPart, type JobSpec, partTransferables, type StageTask, viewTransferables } from "./protocol.ts";
+import type { AccumulatorUpdate } from "../../core/accumulator.ts";
+import { absoluteNow, type EncodedPart, type JobSpec, partTransferables, type StageResult, type StageTask, viewTransferables } from "./protocol.ts";
 import { isSharedView } from "../../core/shared-memory.ts";
 import { copyKeys, mergeGroups, settleAll, type Transport, transportOf } from "./shuffle.ts";
 
@@ -20,6 +21,8 @@ import { copyKeys, mergeGroups, settleAll, type Transport, transportOf } from ".
 export interface StageOptions {
   readonly transport?: Transport | undefined;
   readonly onStageMetrics?: ((metrics: StageMetrics) => void) | undefined;
+  /** Given what the stage's tasks added to the job's accumulators, once the stage has succeeded. */
+  readonly onAccumulated?: ((updates: readonly AccumulatorUpdate[]) => void) | undefined;
 }
 
 /** Where a stage's time went. */
@@ -48,7 +51,7 @@ export async function runJobStage<K, C>(pool: WorkerPool, job: JobSpec, stage: S
   const where = `stage ${stage.output.stream}@${stage.output.time}`;
   // A task for every partition, empty ones too: `mapPartitions` is called on each, as in Spark.
   const mapTasks = partitionCuts(bytes, stage.input.numPartitions).map(
-    ([from, to], partition): PoolTask<EncodedPart[]> => ({
+    ([from, to], partition): PoolTask<StageResult> => ({
       name: `${where} map[${partition}]`,
       call(worker, taskOptions) {
         let slice: Uint8Array;
@@ -65,8 +68,10 @@ export async function runJobStage<K, C>(pool: WorkerPool, job: JobSpec, stage: S
   );
   try {
     const mapped = await settleAll(mapTasks.map((t) => pool.run(t)));
-    const merged = await mergeParts(pool, job, task(0), where, mapped.map((r) => r.value), stage.numPartitions);
+    const accumulated = mapped.flatMap((r) => r.value.accumulated);
+    const merged = await mergeParts(pool, job, task(0), where, mapped.map((r) => r.value.parts), stage.numPartitions, accumulated);
     options.onStageMetrics?.({ wallMs: absoluteNow() - started, transport, map: mapped.map((r) => r.timing) });
+    options.onAccumulated?.(accumulated);
     return merged as unknown as Partitions<[K, C]>;
   } finally {
     if (text !== bytes) pool.sharedBuffers.give([text.buffer]);
@@ -84,6 +89,7 @@ async function mergeParts(
   where: string,
   mapped: readonly EncodedPart[][],
   numPartitions: number,
+  accumulated: AccumulatorUpdate[],
 ): Promise<[unknown, unknown][][]> {
   const out: [unknown, unknown][][] = [];
   const toMerge: { p: number; parts: EncodedPart[]; size: number }[] = [];
@@ -94,7 +100,7 @@ async function mergeParts(
   }
   await settleAll(
     mergeGroups(toMerge, pool.size).map(async (members) => {
-      const merged = await pool.run<EncodedPart[]>({
+      const merged = await pool.run<StageResult>({
         name: `${where} merge[${members.map((m) => m.p).join(",")}]`,
         call(worker, taskOptions) {
           // Copies, so that an attempt that loses them to a dying worker can be retried.
@@ -102,7 +108,8 @@ async function mergeParts(
           return worker.mergeStage(job, stage, transfer(copies, partTransferables(copies.flat())), taskOptions);
         },
       });
-      members.forEach((m, i) => (out[m.p] = decodePart(merged.value[i]!)));
+      members.forEach((m, i) => (out[m.p] = decodePart(merged.value.parts[i]!)));
+      accumulated.push(...merged.value.accumulated);
     }),
   );
   return out;

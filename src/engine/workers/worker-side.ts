@@ -18,6 +18,7 @@ import {
   type InjectedFault,
   type JobSpec,
   partTransferables,
+  type StageResult,
   type StageTask,
   type KernelWorkerApi,
   type Reply,
@@ -60,15 +61,15 @@ export function createKernelWorker(host: WorkerHost): KernelWorkerApi {
   async function stageTask(
     options: TaskOptions | undefined,
     inputs: readonly (ArrayBufferView | undefined)[],
-    body: (jobs: NonNullable<WorkerHost["jobs"]>) => Promise<EncodedPart[]>,
-  ): Promise<Reply<EncodedPart[]>> {
+    body: (jobs: NonNullable<WorkerHost["jobs"]>) => Promise<StageResult>,
+  ): Promise<Reply<StageResult>> {
     const receivedAt = absoluteNow();
     if (options?.fault?.at === "start") return crash(options.fault);
     const jobs = host.jobs;
     if (jobs === undefined) throw new Error("kernel worker: this worker runs no job modules");
     const start = performance.now();
     const value = await body(jobs);
-    return reply(value, options, receivedAt, start, inputs, partTransferables(value));
+    return reply(value, options, receivedAt, start, inputs, partTransferables(value.parts));
   }
 
   /**
