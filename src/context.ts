@@ -692,8 +692,8 @@ export class StreamingContext {
           abandoned = true;
           void this.generator.stop(false);
           const batch = this.scheduler.abandon();
-          const what = batch === undefined ? "the batches still to run" : `the batch at ${batch} ms`;
-          const message = `stop() waited ${timeoutMs} ms for processing and stopped without ${what}; it was not checkpointed`;
+          const what = batch === undefined ? "the batches still to run; they were" : `the batch at ${batch} ms; it was`;
+          const message = `stop() waited ${timeoutMs} ms for processing and stopped without ${what} not checkpointed`;
           console.warn(`Rivulet: ${message}`);
           outputFailure ??= { error: new RivuletError("ILLEGAL_STATE", `the context stopped before its outputs were complete: ${message}`) };
         }
