@@ -3,6 +3,8 @@
 // The bound is real time; each test's hang never ends by itself, so no outcome depends on timing.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ManualClock, MemoryCheckpointStore, Milliseconds, Receiver, RivuletError, Seconds, StreamingContext } from "../src/index.ts";
+import { FakeLockManager } from "./support/fake-lock-manager.ts";
+import { runningWordCount } from "./support/spark-suite.ts";
 
 afterEach(async () => {
   await StreamingContext.getActive()?.stop();
@@ -109,6 +111,53 @@ describe("stop({ timeout })", () => {
       await ssc.stop({ graceful: true });
       expect(ssc.state).toBe("stopped");
     }
+  });
+
+  it("hands the origin's lock over when the leader's stop gives up on a hung output: the standby runs that batch again", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const locks = new FakeLockManager();
+    const store = new MemoryCheckpointStore();
+    const input = [["a", "b"], ["a"], ["c", "a"], ["b"]];
+    const entered = deferred();
+    /** A running word count, built by getOrCreate once this side holds the lock; `hangAt` never finishes its batch. */
+    const job = (clock: ManualClock, counts: Map<number, [string, number][]>, hangAt?: number) =>
+      StreamingContext.getOrCreate(
+        store,
+        () => {
+          const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
+          runningWordCount(ssc, input, counts);
+          ssc.queueStream<number>([], { defaultBatch: [0] }).foreachRDD(async (_, time) => {
+            if (time !== hangAt) return;
+            entered.resolve();
+            await new Promise(() => undefined);
+          });
+          return ssc;
+        },
+        { originLock: { locks, wait: true } },
+      );
+
+    const leaderClock = new ManualClock();
+    const leaderCounts = new Map<number, [string, number][]>();
+    const leader = await job(leaderClock, leaderCounts, 3000);
+    leader.start();
+    await leaderClock.advance(2000);
+    void leaderClock.advance(1000); // batch 3000 hangs in its second output
+    await entered.promise;
+
+    const clock = new ManualClock(3000);
+    const counts = new Map<number, [string, number][]>();
+    const taking = job(clock, counts);
+    await leader.stop({ timeout: Milliseconds(20) }); // without the bound, this never returns and the lock is never released
+    const standby = await taking;
+    standby.start();
+    await clock.advance(1000);
+    await standby.stop();
+    // The leader's batch 3000 ran its first output but was never checkpointed: the standby resumes
+    // from 2000 and runs 3000 again, then 4000; the state counts each word once.
+    expect(leaderCounts.get(3000)).toEqual([["a", 3], ["b", 1], ["c", 1]]);
+    expect([...counts.keys()]).toEqual([3000, 4000]);
+    expect(counts.get(4000)).toEqual([["a", 3], ["b", 2], ["c", 1]]);
+    expect(locks.query()).toEqual({ held: [], pending: [] });
   });
 
   it("rejects a timeout that is not a Duration, naming the setting", () => {
