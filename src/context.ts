@@ -30,7 +30,7 @@ import { type DirectoryInput, toDirectory } from "./sources/directory.ts";
 import { fileLines, fixedLengthRecords, recordsOf } from "./sources/file-records.ts";
 import { FileSource, type FileStreamOptions, type TextFileStreamOptions } from "./sources/file-stream.ts";
 import { WriteAheadLog } from "./sources/write-ahead-log.ts";
-import { SocketSource, type SocketTextStreamOptions } from "./sources/socket.ts";
+import { type SocketConverter, SocketRecordsSource, SocketSource, type SocketStreamOptions, type SocketTextStreamOptions } from "./sources/socket.ts";
 import { EventSourceSource, type EventSourceLike, type EventSourceStreamOptions, type ServerSentEvent } from "./sources/web/event-source.ts";
 import { JsonLinesSource, type JsonLinesStreamOptions } from "./sources/web/json-lines.ts";
 import { MessageSource, type MessageStreamOptions, type MessageTargetLike } from "./sources/web/message.ts";
@@ -271,6 +271,17 @@ export class StreamingContext {
    */
   socketTextStream(hostname: string, port: number, options: SocketTextStreamOptions = {}): DStream<string> {
     return this.input(new SocketSource(hostname, port, options, tcpConnect, this.engine.transferSegmentBytes, this.engine.sharedBatches));
+  }
+
+  /**
+   * Spark's `socketStream(hostname, port, converter)`: the records `converter` makes of each
+   * connection's bytes (a `ReadableStream<Uint8Array>`), for protocols other than lines. It gives
+   * a stream or an (async) iterable, e.g. an async generator of length-prefixed frames. A refused
+   * or lost connection, or a converter that throws, is reported and the connection opened again
+   * after `reconnectDelay` (2 s). Connecting is as for `socketTextStream`.
+   */
+  socketStream<T>(hostname: string, port: number, converter: SocketConverter<T>, options: SocketStreamOptions = {}): DStream<T> {
+    return this.input(new SocketRecordsSource(hostname, port, converter, options, tcpConnect));
   }
 
   /**

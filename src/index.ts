@@ -38,7 +38,7 @@ export type { OriginLockGrant, OriginLockManager, OriginLockOptions, OriginLockR
 export { Receiver } from "./sources/receiver.ts";
 export type { QueueStreamOptions } from "./sources/queue.ts";
 export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
-export type { SocketTextStreamOptions, TcpConnect } from "./sources/socket.ts";
+export type { SocketConverter, SocketStreamOptions, SocketTextStreamOptions, TcpConnect } from "./sources/socket.ts";
 export type { LineInput, StreamConnect } from "./sources/reconnecting.ts";
 export type { Directory, DirectoryEntry, DirectoryInput } from "./sources/directory.ts";
 export type { DirectoryHandle } from "./sources/handle-directory.ts";

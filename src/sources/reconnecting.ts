@@ -39,12 +39,17 @@ export function reconnectingStream<C extends Uint8Array | string>(
   label: ConnectionLabel,
   reconnectMs: number | undefined,
 ): ReadableStream<C> {
-  return new Connections(connect, context, label, reconnectMs).stream;
+  return new Connections(connect, context, label, reconnectMs, true).stream;
+}
+
+/** The same over streams of records: each connection's records as they come, nothing added at its end. */
+export function reconnectingRecords<T>(connect: StreamConnect<T>, context: SourceContext, label: ConnectionLabel, reconnectMs: number | undefined): ReadableStream<T> {
+  return new Connections(connect, context, label, reconnectMs, false).stream;
 }
 
 const LINE_END = new Uint8Array([0x0a]);
 
-class Connections<C extends Uint8Array | string> {
+class Connections<C> {
   readonly stream: ReadableStream<C>;
   private reader: ReadableStreamDefaultReader<C> | undefined;
   /** The line end a connection that stops mid-line needs: none, or one of the chunks' kind. */
@@ -58,6 +63,8 @@ class Connections<C extends Uint8Array | string> {
     private readonly context: SourceContext,
     private readonly label: ConnectionLabel,
     private readonly reconnectMs: number | undefined,
+    /** Chunks of lines: a connection's last line ends with it, and empty chunks are skipped. */
+    private readonly lines: boolean,
   ) {
     this.stream = new ReadableStream<C>(
       {
@@ -99,9 +106,12 @@ class Connections<C extends Uint8Array | string> {
         continue;
       }
       const value = chunk.value;
-      if (value.length === 0) continue;
-      const last = typeof value === "string" ? value.charCodeAt(value.length - 1) : value[value.length - 1];
-      this.pendingEnd = last === 0x0a ? undefined : ((typeof value === "string" ? "\n" : LINE_END) as C);
+      if (this.lines) {
+        const text = value as Uint8Array | string;
+        if (text.length === 0) continue;
+        const last = typeof text === "string" ? text.charCodeAt(text.length - 1) : text[text.length - 1];
+        this.pendingEnd = last === 0x0a ? undefined : ((typeof text === "string" ? "\n" : LINE_END) as C);
+      }
       controller.enqueue(value);
       return;
     }

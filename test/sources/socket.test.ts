@@ -202,3 +202,133 @@ describe("socketTextStream over Node's net", () => {
     expect(sockets).toHaveLength(1);
   });
 });
+
+/** Spark's converter for a binary protocol: frames of one length byte and that many bytes of UTF-8, cut anywhere by the chunks. */
+async function* frames(bytes: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let held = new Uint8Array(0);
+  for await (const chunk of bytes) {
+    const all = new Uint8Array(held.length + chunk.length);
+    all.set(held);
+    all.set(chunk, held.length);
+    let at = 0;
+    while (at < all.length && at + 1 + all[at]! <= all.length) {
+      if (all[at] === 0) throw new Error(`empty frame at byte ${at}`);
+      yield new TextDecoder().decode(all.subarray(at + 1, at + 1 + all[at]!));
+      at += 1 + all[at]!;
+    }
+    held = all.slice(at);
+  }
+}
+
+function frame(...texts: string[]): Uint8Array {
+  const parts = texts.map((t) => enc.encode(t));
+  const out = new Uint8Array(parts.reduce((n, p) => n + 1 + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out[at] = p.length;
+    out.set(p, at + 1);
+    at += 1 + p.length;
+  }
+  return out;
+}
+
+/** A fake connection's bytes, sent in pieces cut at `cuts`. */
+function sendCut(conn: FakeConnection, bytes: Uint8Array, ...cuts: number[]): void {
+  let from = 0;
+  for (const to of [...cuts, bytes.length]) {
+    (conn as unknown as { controller: ReadableStreamDefaultController<Uint8Array> }).controller.enqueue(bytes.slice(from, to));
+    from = to;
+  }
+}
+
+describe("socketStream (a converter for protocols other than lines)", () => {
+  it("gives the records the converter makes of the bytes, frames cut across chunks, in the batch they arrived in", async () => {
+    const server = fakeServer();
+    const conn = server.accept();
+    const { clock, out, infos } = run((ssc) => ssc.socketStream("localhost", 9999, frames, { connect: server.connect }));
+    await tick();
+    sendCut(conn, frame("größe", "東京", "a"), 3, 9);
+    await clock.advance(1000);
+    sendCut(conn, frame("__proto__"), 1);
+    await clock.advance(1000);
+    expect(out).toEqual([
+      [1000, ["größe", "東京", "a"]],
+      [2000, ["__proto__"]],
+    ]);
+    expect(infos[0]).toMatchObject({ name: "socketStream", numRecords: 3 });
+  });
+
+  it("reports a converter that throws and connects again after reconnectDelay, as Spark restarts the receiver", async () => {
+    const server = fakeServer();
+    const first = server.accept();
+    const { clock, out, events } = run((ssc) => ssc.socketStream("localhost", 9999, frames, { connect: server.connect }));
+    await tick();
+    sendCut(first, new Uint8Array([...frame("ok"), 0, 1, 2]));
+    const second = server.accept();
+    await clock.advance(1000);
+    expect(first.cancelled).toBe(true); // the bytes of the failed connection are let go
+    await clock.advance(1000); // 2 s after the failure
+    sendCut(second, frame("again"));
+    await clock.advance(1000);
+    expect(out.map(([, r]) => r)).toEqual([["ok"], [], ["again"]]);
+    expect(events).toEqual(["started", "error socketStream: the connection to localhost:9999 failed: empty frame at byte 3; connecting again in 2000 ms"]);
+    expect(server.calls).toHaveLength(2);
+  });
+
+  it("takes a converter that gives a stream (here the decoded text) or a plain iterable", async () => {
+    const server = fakeServer();
+    const conn = server.accept();
+    const decoded = run((ssc) => ssc.socketStream("localhost", 9999, (bytes) => bytes.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>), { connect: server.connect, reconnectDelay: false }));
+    await tick();
+    conn.send("hé");
+    conn.end();
+    await decoded.clock.advance(1000);
+    expect(decoded.out).toEqual([[1000, ["hé"]]]);
+    await decoded.ssc.stop();
+
+    const other = fakeServer();
+    other.accept();
+    const fixed = run((ssc) => ssc.socketStream("localhost", 9999, () => [1, 2, 3], { connect: other.connect, reconnectDelay: false }));
+    await tick();
+    await fixed.clock.advance(1000);
+    expect(fixed.out).toEqual([[1000, [1, 2, 3]]]);
+  });
+
+  it("lets the connection go on stop while the converter waits for bytes, and after a converter that ignores them", async () => {
+    const server = fakeServer();
+    const waiting = server.accept();
+    const first = run((ssc) => ssc.socketStream("localhost", 9999, frames, { connect: server.connect }));
+    await tick();
+    sendCut(waiting, frame("x").subarray(0, 1)); // half a frame: the generator waits for more
+    await first.clock.advance(1000);
+    await first.ssc.stop();
+    expect(waiting.cancelled).toBe(true);
+
+    const other = fakeServer();
+    const ignored = other.accept();
+    const second = run((ssc) => ssc.socketStream("localhost", 9999, () => ["fixed"], { connect: other.connect, reconnectDelay: false }));
+    await tick();
+    await second.clock.advance(1000);
+    expect(second.out).toEqual([[1000, ["fixed"]]]);
+    expect(ignored.cancelled).toBe(true);
+  });
+
+  it("refuses a converter that is not a function", () => {
+    expect(() => run((ssc) => ssc.socketStream("localhost", 9999, "frames" as never, { connect: fakeServer().connect }), { start: false })).toThrow(/converter must be a function/);
+  });
+
+  it("reads the frames of a real TCP server", async () => {
+    const server = createServer((socket) => socket.end(frame("one", "two", "three")));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const { port } = server.address() as { port: number };
+      const { clock, out } = run((ssc) => ssc.socketStream("127.0.0.1", port, frames, { reconnectDelay: false }));
+      await advanceUntil(clock, () => {
+        expect(out.flatMap(([, r]) => r)).toEqual(["one", "two", "three"]);
+      });
+    } finally {
+      server.close();
+    }
+  });
+});
