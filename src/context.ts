@@ -708,7 +708,9 @@ export class StreamingContext {
           console.warn(`Rivulet: ${message}`);
           outputFailure ??= { error: new RivuletError("ILLEGAL_STATE", `the context stopped before its outputs were complete: ${message}`) };
         }
-        await deadline.within(stopSources());
+        if (!(await deadline.within(stopSources())) && !abandoned) {
+          console.warn(`Rivulet: stop() waited ${timeoutMs} ms and did not wait for the sources still stopping`);
+        }
       }
       this.removeSettleHook?.();
       const ended = await deadline.within(this.graph.endOutputs(outputFailure, (e) => this.reportError(e)));

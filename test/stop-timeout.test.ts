@@ -95,6 +95,29 @@ describe("stop({ timeout })", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/stopped without the batches still to run/));
   });
 
+  it("does not wait past the bound for a source that never stops when the stop is not graceful, and says so", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    class Stuck extends Receiver<string> {
+      onStart(): void {}
+      onStop(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    const out: string[][] = [];
+    const receiver = new Stuck();
+    ssc.receiverStream(receiver).foreachRDD(async (b) => void out.push(await b.collect()));
+    ssc.start();
+    await clock.advance(0);
+    await receiver.store("x");
+    await clock.advance(1000);
+    await ssc.stop({ timeout: Milliseconds(20) });
+    expect(ssc.state).toBe("stopped");
+    expect(out).toEqual([["x"]]);
+    expect(warn).toHaveBeenCalledWith("Rivulet: stop() waited 20 ms and did not wait for the sources still stopping");
+  });
+
   it("waits 10 batch intervals by default when graceful (Spark's gracefulStopTimeout), and takes gracefulStopTimeout", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     for (const options of [{ batchInterval: Milliseconds(2) }, { batchInterval: Seconds(1), gracefulStopTimeout: Milliseconds(20) }]) {
