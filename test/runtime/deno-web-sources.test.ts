@@ -23,6 +23,7 @@ interface Report {
   webSocketLines: RunReport & { binaryType: string };
   rateLimitedText: RunReport & { linesReadBeforeBatch: number[]; linesReadAtEnd: number };
   socketText: RunReport;
+  socketFrames: RunReport;
   messagesAndEvents: { messages: RunReport; events: RunReport };
   originLock: {
     locks: boolean;
@@ -180,6 +181,13 @@ it("maxRate caps each batch of a textStream over a fetch body at maxRate × inte
 it("socketTextStream reads the lines of a TCP listener through Deno.connect, the last one ended by the close", () => {
   const socket = report.socketText;
   expect(socket.batches).toEqual([[1000, ["to be", "or not", "to be"]]]);
+  expect(socket.receiver).toEqual(["started", "stopped the stream ended"]);
+  expect(socket.stopError).toBeNull();
+});
+
+it("socketStream reads length-prefixed frames cut across writes through Deno.connect, with its converter", () => {
+  const socket = report.socketFrames;
+  expect(socket.batches).toEqual([[1000, ["größe", "東京"]]]);
   expect(socket.receiver).toEqual(["started", "stopped the stream ended"]);
   expect(socket.stopError).toBeNull();
 });
