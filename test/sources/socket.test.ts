@@ -7,6 +7,7 @@ import { Seconds, type SocketTextStreamOptions, type TcpConnect } from "../../sr
 import { SocketSource } from "../../src/sources/socket.ts";
 import { run, tick } from "./web/harness.ts";
 import { advanceUntil } from "../support/advance-until.ts";
+import { frame, frames } from "../support/frames.ts";
 
 const enc = new TextEncoder();
 
@@ -202,35 +203,6 @@ describe("socketTextStream over Node's net", () => {
     expect(sockets).toHaveLength(1);
   });
 });
-
-/** Spark's converter for a binary protocol: frames of one length byte and that many bytes of UTF-8, cut anywhere by the chunks. */
-async function* frames(bytes: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let held = new Uint8Array(0);
-  for await (const chunk of bytes) {
-    const all = new Uint8Array(held.length + chunk.length);
-    all.set(held);
-    all.set(chunk, held.length);
-    let at = 0;
-    while (at < all.length && at + 1 + all[at]! <= all.length) {
-      if (all[at] === 0) throw new Error(`empty frame at byte ${at}`);
-      yield new TextDecoder().decode(all.subarray(at + 1, at + 1 + all[at]!));
-      at += 1 + all[at]!;
-    }
-    held = all.slice(at);
-  }
-}
-
-function frame(...texts: string[]): Uint8Array {
-  const parts = texts.map((t) => enc.encode(t));
-  const out = new Uint8Array(parts.reduce((n, p) => n + 1 + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out[at] = p.length;
-    out.set(p, at + 1);
-    at += 1 + p.length;
-  }
-  return out;
-}
 
 /** A fake connection's bytes, sent in pieces cut at `cuts`. */
 function sendCut(conn: FakeConnection, bytes: Uint8Array, ...cuts: number[]): void {
