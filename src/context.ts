@@ -119,8 +119,7 @@ export class StreamingContext {
     }
     this.batchInterval = options.batchInterval;
     this.clock = options.clock ?? new SystemClock();
-    const clock = this.clock;
-    this.progress = new StreamingProgress(this.batchInterval.milliseconds, options.retainedBatches ?? 1000, () => clock.now());
+    this.progress = new StreamingProgress(this.batchInterval.milliseconds, options.retainedBatches ?? 1000, () => this.clock.now());
     this.bus.add(this.progress);
     this.rates = { maxRate: options.maxRate, backpressure: options.backpressure };
     this.gracefulOnShutdown = options.stopGracefullyOnShutdown ?? false;

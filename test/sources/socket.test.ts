@@ -20,7 +20,10 @@ class FakeConnection {
     cancel: () => void (this.cancelled = true),
   });
   send(text: string): void {
-    this.controller.enqueue(enc.encode(text));
+    this.sendBytes(enc.encode(text));
+  }
+  sendBytes(bytes: Uint8Array): void {
+    this.controller.enqueue(bytes);
   }
   end(): void {
     this.controller.close();
@@ -208,7 +211,7 @@ describe("socketTextStream over Node's net", () => {
 function sendCut(conn: FakeConnection, bytes: Uint8Array, ...cuts: number[]): void {
   let from = 0;
   for (const to of [...cuts, bytes.length]) {
-    (conn as unknown as { controller: ReadableStreamDefaultController<Uint8Array> }).controller.enqueue(bytes.slice(from, to));
+    conn.sendBytes(bytes.slice(from, to));
     from = to;
   }
 }
