@@ -36,6 +36,11 @@ export class KeyMap<V> {
     else this.composite.set(id, [key, value]);
   }
 
+  delete(key: unknown): boolean {
+    if (!Array.isArray(key)) return this.plain.delete(key);
+    return this.composite?.delete(canonicalKey(key)) ?? false;
+  }
+
   /** Calls `fn` for every entry, plain keys in insertion order, then composite keys. */
   forEach(fn: (value: V, key: unknown) => void): void {
     this.plain.forEach(fn);

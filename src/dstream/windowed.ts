@@ -1,9 +1,11 @@
 import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
-import { KeyMap } from "../core/keys.ts";
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Executor, Pair } from "../core/executor.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
+import { type WindowEntry, WindowPartition } from "./window-state.ts";
+
+export type { WindowEntry };
 
 // The window family. A window of length L at time t covers the parent's batches in (t − L, t].
 
@@ -51,8 +53,6 @@ export interface IncrementalWindowOptions<V> {
   readonly numPartitions?: number | undefined;
 }
 
-/** Per key: the window's value, and how many of the window's batches hold the key. */
-export type WindowEntry<V> = readonly [value: V, batches: number];
 
 /**
  * Spark's ReducedWindowedDStream: the window's value per key is the previous window's value with
@@ -78,6 +78,8 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   private readonly fn: (a: V, b: V) => V;
   private readonly options: IncrementalWindowOptions<V>;
   private readonly executor: Executor;
+  /** The last window made in place, and its partitions to update into the next one. */
+  private lastWindow: { readonly window: Batch<[K, WindowEntry<V>]>; readonly parts: WindowPartition<K, V>[] } | undefined;
 
   constructor(
     reduced: Upstream<Pair<K, V>>,
@@ -149,8 +151,10 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   /**
    * The same window update when every input is already partitioned like the output (the usual
    * case: the kept window and the per-batch reductions come out of hash shuffles): partition p
-   * of the new window is made from partition p of each input, one map per partition, with no
-   * grouping arrays per key. Same order of application and of keys as the cogroup path.
+   * of the new window is made from partition p of each input. The previous window's partitions,
+   * kept from the last update, are updated in place when `previous` is the window they made;
+   * otherwise (after a restart, or a failed update) they are rebuilt from its records. Same order
+   * of application and of keys as the cogroup path.
    */
   private mergeInPlace(
     previous: Batch<[K, WindowEntry<V>]>,
@@ -160,36 +164,23 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   ): Batch<[K, WindowEntry<V>]> {
     const { fn } = this;
     const inv = this.options.invFn;
-    const out = Batch.deferred<[K, WindowEntry<V>]>(n, this.executor, async () => {
-      const [prev, olds, news] = await Promise.all([
-        previous.partitions(),
-        Promise.all(old.map((b) => b.partitions())),
-        Promise.all(fresh.map((b) => b.partitions())),
-      ]);
+    const out: Batch<[K, WindowEntry<V>]> = Batch.deferred<[K, WindowEntry<V>]>(n, this.executor, async () => {
+      const [olds, news] = await Promise.all([Promise.all(old.map((b) => b.partitions())), Promise.all(fresh.map((b) => b.partitions()))]);
+      // The previous window may not be made yet (nothing read it): made first, its partitions are reused.
+      if (this.lastWindow?.window !== previous) await previous.partitions();
+      const last = this.lastWindow;
+      // Taken before the update: an update that throws halfway leaves nothing to reuse.
+      this.lastWindow = undefined;
+      const parts = last?.window === previous && last.parts.length === n ? last.parts : (await previous.partitions()).map((records) => WindowPartition.of(records));
       const result: [K, WindowEntry<V>][][] = [];
       for (let p = 0; p < n; p++) {
-        const entries = new KeyMap<{ value: V; count: number }>();
-        for (const [k, [value, count]] of prev[p] ?? []) entries.set(k, { value, count });
-        for (const batch of olds) {
-          for (const [k, v] of batch[p] ?? []) {
-            const e = entries.get(k);
-            if (e) (e.value = inv(e.value, v)), e.count--;
-            else entries.set(k, { value: inv(undefined as V, v), count: -1 });
-          }
-        }
-        for (const batch of news) {
-          for (const [k, v] of batch[p] ?? []) {
-            const e = entries.get(k);
-            if (!e) entries.set(k, { value: v, count: 1 });
-            else (e.value = e.count === 0 ? v : fn(e.value, v)), e.count++;
-          }
-        }
-        const records: [K, WindowEntry<V>][] = [];
-        entries.forEach((e, k) => {
-          if (e.count > 0) records.push([k as K, [e.value, e.count]]);
-        });
-        result.push(records);
+        const part = parts[p] ?? new WindowPartition<K, V>();
+        for (const batch of olds) part.subtract(batch[p] ?? [], inv);
+        for (const batch of news) part.add(batch[p] ?? [], fn);
+        parts[p] = part;
+        result.push(part.entries());
       }
+      this.lastWindow = { window: out, parts };
       return result;
     });
     out.hashPartitioned = true;

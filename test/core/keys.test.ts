@@ -100,6 +100,20 @@ describe("KeyMap", () => {
     expect(m.get([{ a: 1 }])).toBeUndefined();
   });
 
+  it("deletes plain and array keys by the same equality", () => {
+    const m = new KeyMap<number>();
+    m.set(-0, 1);
+    m.set(["a", NaN], 2);
+    m.set("b", 3);
+    expect(m.delete(0)).toBe(true);
+    expect(m.delete(["a", 0 / 0])).toBe(true);
+    expect(m.delete(["a", 0 / 0])).toBe(false);
+    expect(m.delete("c")).toBe(false);
+    expect(m.size).toBe(1);
+    expect(m.get(-0)).toBeUndefined();
+    expect(m.get("b")).toBe(3);
+  });
+
   it("stores Object.prototype's names as ordinary keys", () => {
     const m = new KeyMap<number>();
     OBJECT_PROTOTYPE_NAMES.forEach((k, i) => m.set(k, i));
