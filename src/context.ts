@@ -706,6 +706,12 @@ export class StreamingContext {
           const message = `stop() waited ${timeoutMs} ms for processing and stopped without ${what} not checkpointed`;
           console.warn(`Rivulet: ${message}`);
           outputFailure ??= { error: new RivuletError("ILLEGAL_STATE", `the context stopped before its outputs were complete: ${message}`) };
+          // A checkpoint write already begun lands before the lock goes, within a bound of its own.
+          const writing = realTimeout(timeoutMs);
+          if (!(await writing.within(this.scheduler.afterSettled()))) {
+            console.warn(`Rivulet: stop() waited another ${timeoutMs} ms for a checkpoint write in progress and stopped without it`);
+          }
+          writing.cancel();
         }
         if (!(await deadline.within(stopSources())) && !abandoned) {
           console.warn(`Rivulet: stop() waited ${timeoutMs} ms and did not wait for the sources still stopping`);

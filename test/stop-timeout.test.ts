@@ -2,7 +2,7 @@
 // stop() (and with it the origin's lock, a tab's hand-over, a process's exit) waiting forever.
 // The bound is real time; each test's hang never ends by itself, so no outcome depends on timing.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ManualClock, MemoryCheckpointStore, Milliseconds, Receiver, RivuletError, Seconds, StreamingContext } from "../src/index.ts";
+import { type CheckpointStore, ManualClock, MemoryCheckpointStore, Milliseconds, Receiver, RivuletError, Seconds, StreamingContext } from "../src/index.ts";
 import { FakeLockManager } from "./support/fake-lock-manager.ts";
 import { runningWordCount } from "./support/spark-suite.ts";
 
@@ -181,6 +181,63 @@ describe("stop({ timeout })", () => {
     expect([...counts.keys()]).toEqual([3000, 4000]);
     expect(counts.get(4000)).toEqual([["a", 3], ["b", 2], ["c", 1]]);
     expect(locks.query()).toEqual({ held: [], pending: [] });
+  });
+
+  it("lets a checkpoint write already begun land before stop() returns (and so before the origin's lock goes), within a bound of its own", async () => {
+    const memory = new MemoryCheckpointStore();
+    const gate = deferred();
+    const writing = deferred();
+    const store: CheckpointStore = {
+      put: async (name, bytes) => {
+        if (name.endsWith("2000")) writing.resolve(), await gate.promise; // a disk or IndexedDB being slow
+        return memory.put(name, bytes);
+      },
+      get: (name) => memory.get(name),
+      list: () => memory.list(),
+      delete: (name) => memory.delete(name),
+    };
+    // The write finishes a little after the stop gave up on processing: timers fire in the order they are due.
+    const warn = vi.spyOn(console, "warn").mockImplementation((message: string) => {
+      if (/for processing/.test(message)) setTimeout(gate.resolve, 5);
+    });
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
+    ssc.checkpoint(store);
+    ssc.queueStream<number>([[1], [2]]).foreachRDD(() => undefined);
+    ssc.start();
+    await clock.advance(1000);
+    void clock.advance(1000);
+    await writing.promise;
+    await ssc.stop({ timeout: Milliseconds(50) });
+    expect(await memory.list()).toContain("checkpoint-0000000000002000");
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it("stops waiting for a checkpoint write that never lands after another bound, and says so", async () => {
+    const memory = new MemoryCheckpointStore();
+    const writing = deferred();
+    const store: CheckpointStore = {
+      put: async (name, bytes) => {
+        if (name.endsWith("2000")) writing.resolve(), await new Promise(() => undefined);
+        return memory.put(name, bytes);
+      },
+      get: (name) => memory.get(name),
+      list: () => memory.list(),
+      delete: (name) => memory.delete(name),
+    };
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
+    ssc.checkpoint(store);
+    ssc.queueStream<number>([[1], [2]]).foreachRDD(() => undefined);
+    ssc.start();
+    await clock.advance(1000);
+    void clock.advance(1000);
+    await writing.promise;
+    await ssc.stop({ timeout: Milliseconds(20) });
+    expect(ssc.state).toBe("stopped");
+    expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/waited another 20 ms for a checkpoint write in progress/));
+    expect(await memory.list()).not.toContain("checkpoint-0000000000002000");
   });
 
   it("rejects a timeout that is not a Duration, naming the setting", () => {

@@ -16,6 +16,8 @@ export class JobScheduler {
   /** Set when a stop stopped waiting for the running batch: nothing more of it may run. */
   private abandoned = false;
   private runningTime: number | undefined;
+  /** What runs after a batch (its checkpoint write), while it runs. */
+  private finishing: Promise<void> | void = undefined;
 
   constructor(clock: Clock, bus: ListenerBus, reportError: (error: unknown) => void) {
     this.clock = clock;
@@ -47,7 +49,12 @@ export class JobScheduler {
       if (this.stopped) return;
       await this.runBatch(info, jobs);
       if (this.abandoned) return;
-      await after?.();
+      const finishing = (this.finishing = after?.());
+      try {
+        await finishing;
+      } finally {
+        if (this.finishing === finishing) this.finishing = undefined;
+      }
     });
     this.tail = run;
     return run;
@@ -74,6 +81,18 @@ export class JobScheduler {
     this.stopped = true;
     this.abandoned = true;
     return this.runningTime;
+  }
+
+  /**
+   * Resolves once what runs after a batch (its checkpoint write) has settled, if it is running:
+   * abandoning cannot stop a write already started, and the origin's next context must not see
+   * it land after it has begun.
+   */
+  afterSettled(): Promise<void> {
+    return Promise.resolve(this.finishing).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   private async runBatch(info: Mutable<BatchInfo>, jobs: readonly Job[]): Promise<void> {
