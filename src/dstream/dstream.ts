@@ -51,6 +51,12 @@ export class DStream<T> implements Upstream<T> {
   private zeroTime: number | undefined;
   private rememberMs = 0;
   private cached = false;
+  /**
+   * For a stream that reads its own previous batch (state, incremental windows): the latest time
+   * it was computed for. Spark's StateDStream asks for its previous batch with getOrCompute, so a
+   * state read only every other slide (by a wider window, say) still steps through every slide.
+   */
+  private madeUpTo: number | undefined;
 
   /** The operator that made this stream (part of the graph's fingerprint). */
   readonly op: string;
@@ -89,6 +95,7 @@ export class DStream<T> implements Upstream<T> {
   initialize(zeroTime: number): void {
     if (this.zeroTime !== undefined) return;
     this.zeroTime = zeroTime;
+    if (this.computation.attach) this.madeUpTo ??= zeroTime;
     if (this.checkpointed && !this.checkpointEvery) {
       // Spark's default: the smallest multiple of the slide that is at least 10 seconds.
       const slide = this.slideDuration.milliseconds;
@@ -111,7 +118,8 @@ export class DStream<T> implements Upstream<T> {
   /** @internal */
   clearMetadata(time: number): void {
     for (const [t, batch] of this.generated) {
-      if (t > time - this.rememberMs) continue;
+      // The latest batch of a stream that reads its own past is its next batch's start, whenever that is made.
+      if (t > time - this.rememberMs || t === this.madeUpTo) continue;
       this.generated.delete(t);
       // Only the stream that made a batch lets go of what it holds (a transform may pass it on).
       if (batch.origin?.stream === this.id && batch.origin.time === t) batch.release();
@@ -124,6 +132,15 @@ export class DStream<T> implements Upstream<T> {
     const existing = this.generated.get(time);
     if (existing) return existing;
     if (!this.isTimeValid(time)) return undefined;
+    if (this.madeUpTo !== undefined && time > this.madeUpTo) {
+      // In order, iteratively: each slide's batch is computed from the one before it.
+      const slide = this.slideDuration.milliseconds;
+      for (let t = this.madeUpTo + slide; t < time; t += slide) {
+        this.madeUpTo = t;
+        this.getOrCompute(t);
+      }
+      this.madeUpTo = time;
+    }
     const batch = this.computation.compute(time);
     if (!batch) return undefined;
     if (this.cached || this.checkpointed) batch.cache();
@@ -142,6 +159,8 @@ export class DStream<T> implements Upstream<T> {
   /** @internal Forgets every batch made (a worker's copy of the graph, between tasks). */
   forgetAll(): void {
     this.generated.clear();
+    // A worker's copy computes single times on demand: it has no past to step through.
+    this.madeUpTo = undefined;
   }
 
   /** @internal The batch already made for `time`, if any; never computes. */
@@ -170,6 +189,7 @@ export class DStream<T> implements Upstream<T> {
   restoreCheckpointData(entries: readonly (readonly [number, Partitions<unknown>])[]): void {
     for (const [t, partitions] of entries) {
       this.generated.set(t, Batch.fromPartitions(partitions as Partitions<T>, this.env.graph.executor).cache());
+      if (this.computation.attach && (this.madeUpTo === undefined || t > this.madeUpTo)) this.madeUpTo = t;
     }
   }
 
@@ -337,8 +357,10 @@ export class DStream<T> implements Upstream<T> {
 
   /**
    * The values of each key over each window reduced with `fn`. With `invFn` (the inverse of `fn`)
-   * the window is updated incrementally instead of reduced again, and `filterFn` can drop keys
-   * (e.g. counts back to zero); that form needs a checkpoint store.
+   * the window is updated incrementally instead of reduced again; that form needs a checkpoint
+   * store. As in Spark, a key stays in an incremental window once seen, with the value the inverse
+   * leaves it (a count of 0) after its batches leave, until `filterFn` drops it: pass `filterFn`
+   * (e.g. `([, n]) => n !== 0`) so that the window does not grow with every key ever seen.
    */
   reduceByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
@@ -353,6 +375,7 @@ export class DStream<T> implements Upstream<T> {
   ): DStream<[K, Widen<V>]> {
     const s = slide ?? this.slideDuration;
     const n = options.numPartitions;
+    const filterFn = options.filterFn;
     if (!options.invFn) {
       checkWindow(this, length, s, this.env.graph.batchInterval);
       const windows = this.reduceByKey(fn, n).window(length, s);
@@ -363,7 +386,14 @@ export class DStream<T> implements Upstream<T> {
     const reduced = this.reduceByKey(fn, n);
     const windows = reduced.derive(
       `reduceByKeyAndWindow(${length.milliseconds},${s.milliseconds})`,
-      new IncrementalWindowComputation<K, Widen<V>>(reduced, fn, length, s, { invFn: options.invFn, numPartitions: n }, this.env.graph.executor),
+      new IncrementalWindowComputation<K, Widen<V>>(
+        reduced,
+        fn,
+        length,
+        s,
+        { invFn: options.invFn, keepEmpty: filterFn && ((k, v) => Boolean(filterFn([k, v]))), numPartitions: n },
+        this.env.graph.executor,
+      ),
     );
     const values = windows.map(([k, [v]]): [K, Widen<V>] => [k, v]);
     return options.filterFn ? values.filter(options.filterFn) : values;

@@ -66,16 +66,18 @@ export class WindowPartition<K, V> {
   }
 
   /**
-   * The window's records. Keys that no batch of the window holds any more are dropped here, so
-   * that a key leaving and coming back in the same slide keeps its place.
+   * The window's records. A key that no batch of the window holds any more stays (with the value
+   * the inverse left it) only when `keepEmpty` says so; it is decided here, after the whole
+   * update, so that a key leaving and coming back in the same slide keeps its place.
    */
-  entries(): [K, WindowEntry<V>][] {
+  entries(keepEmpty: (key: K, value: V) => boolean): [K, WindowEntry<V>][] {
     const { keys, values, counts } = this;
     const out: [K, WindowEntry<V>][] = [];
     for (let s = 0; s < keys.length; s++) {
       const c = counts[s]!;
       if (c === DEAD) continue;
-      if (c <= 0) {
+      // Below zero, a leaving batch held a key the window did not: nothing sound to keep.
+      if (c < 0 || (c === 0 && !keepEmpty(keys[s]!, values[s]!))) {
         this.kill(s);
         continue;
       }

@@ -48,10 +48,17 @@ export class WindowComputation<T> implements Computation<T> {
   }
 }
 
-export interface IncrementalWindowOptions<V> {
+export interface IncrementalWindowOptions<K, V> {
   readonly invFn: (a: V, b: V) => V;
+  /**
+   * Whether a key that no batch of the window holds any more stays, with the value the inverse
+   * left it (Spark keeps every key unless its `filterFunc` drops it); default: it stays.
+   */
+  readonly keepEmpty?: ((key: K, value: V) => boolean) | undefined;
   readonly numPartitions?: number | undefined;
 }
+
+const keepAll = (): boolean => true;
 
 
 /**
@@ -60,11 +67,13 @@ export interface IncrementalWindowOptions<V> {
  * reducing the whole window again. `reduced` is the parent reduced per batch; its batches in the
  * window are remembered (and checkpointed) because leaving batches must be subtracted.
  *
- * Unlike Spark, the kept window also counts, per key, the batches of the window holding it: a key
- * leaves the kept window exactly when no batch of the window holds it, and `filterFn` only shapes
- * the output. So a key whose value passes through zero (say +5 then −5) is still right when one
- * of its batches leaves, where Spark, having filtered it out, fails the batch. This stream holds
- * the kept window; `reduceByKeyAndWindow` maps it to `[key, value]` and applies `filterFn`.
+ * The kept window also counts, per key, the batches of the window holding it. A key still held
+ * by a batch always stays, whatever `filterFn` says of its value, so a key whose value passes
+ * through zero (say +5 then −5) is still right when one of its batches leaves, where Spark,
+ * having filtered it out, fails the batch. A key no batch holds any more stays as in Spark, with
+ * the value the inverse left it, unless `keepEmpty` (`filterFn`) drops it; when it comes back, its
+ * value starts again from its new batch. This stream holds the kept window; `reduceByKeyAndWindow`
+ * maps it to `[key, value]` and applies `filterFn`.
  */
 export class IncrementalWindowComputation<K, V> implements Computation<[K, WindowEntry<V>]> {
   readonly dependencies: readonly StreamNode[];
@@ -76,7 +85,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   private readonly reduced: Upstream<Pair<K, V>>;
   private readonly length: Duration;
   private readonly fn: (a: V, b: V) => V;
-  private readonly options: IncrementalWindowOptions<V>;
+  private readonly options: IncrementalWindowOptions<K, V>;
   private readonly executor: Executor;
   /** The last window made in place, and its partitions to update into the next one. */
   private lastWindow: { readonly window: Batch<[K, WindowEntry<V>]>; readonly parts: WindowPartition<K, V>[] } | undefined;
@@ -86,7 +95,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
     fn: (a: V, b: V) => V,
     length: Duration,
     slide: Duration,
-    options: IncrementalWindowOptions<V>,
+    options: IncrementalWindowOptions<K, V>,
     executor: Executor,
   ) {
     this.reduced = reduced;
@@ -124,6 +133,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
     }
     const { fn } = this;
     const inv = this.options.invFn;
+    const keepEmpty = this.options.keepEmpty ?? keepAll;
     const numOld = old.length;
     const grouped = Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism);
     return flatMapKeepingKeys(grouped, ([k, groups]): [K, WindowEntry<V>][] => {
@@ -144,7 +154,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
           value = count === 0 ? g[0]! : fn(value as V, g[0]!);
           count++;
         }
-        return count > 0 ? [[k, [value as V, count]]] : [];
+        return count > 0 || (count === 0 && keepEmpty(k, value as V)) ? [[k, [value as V, count]]] : [];
       }).cache();
   }
 
@@ -164,6 +174,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   ): Batch<[K, WindowEntry<V>]> {
     const { fn } = this;
     const inv = this.options.invFn;
+    const keepEmpty = this.options.keepEmpty ?? keepAll;
     const out: Batch<[K, WindowEntry<V>]> = Batch.deferred<[K, WindowEntry<V>]>(n, this.executor, async () => {
       const [olds, news] = await Promise.all([Promise.all(old.map((b) => b.partitions())), Promise.all(fresh.map((b) => b.partitions()))]);
       // The previous window may not be made yet (nothing read it): made first, its partitions are reused.
@@ -178,7 +189,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
         for (const batch of olds) part.subtract(batch[p] ?? [], inv);
         for (const batch of news) part.add(batch[p] ?? [], fn);
         parts[p] = part;
-        result.push(part.entries());
+        result.push(part.entries(keepEmpty));
       }
       this.lastWindow = { window: out, parts };
       return result;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type DStream, ManualClock, MemoryCheckpointStore, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
-import { sorted, testKernels } from "../support/spark-suite.ts";
+import { runOperation, sorted, testKernels } from "../support/spark-suite.ts";
 
 // Spark's MapWithStateSuite, "basic operations with simple API".
 const input = [[], ["a"], ["a", "b"], ["a", "b", "c"], ["a", "b"], ["a"], []];
@@ -130,5 +130,62 @@ describe("mapWithState", () => {
 
   it("State.get() without state is a clear error", () => {
     expect(() => new State<number>(undefined, false, false).get()).toThrow(/does not exist/);
+  });
+});
+
+describe("mapWithState, more of Spark's MapWithStateSuite", () => {
+  it("a state read only every other slide (by a wider window) still steps through every batch", async () => {
+    const out = await runOperation([["a"], ["a"], ["a"], ["a"]], (s) =>
+      s.map((x): [string, number] => [x, 1]).mapWithState(StateSpec.function((_k: string, v: number | undefined, st: State<number>) => { st.update((st.getOption() ?? 0) + (v ?? 0)); return st.get(); })).window(Seconds(1), Seconds(2)),
+    );
+    expect(out).toEqual([[2], [4]]);
+  });
+  it("removes and re-creates state key by key (Spark: state removing)", async () => {
+    const out = await runOperation([[], ["a"], ["a", "b"], ["a", "b", "c"], ["a", "b", "c"], ["a", "b"], ["a"], []], (s) =>
+      s.map((x): [string, number] => [x, 1]).mapWithState(StateSpec.timedFunction((_t: number, k: string, v: number | undefined, st: State<number>) => {
+        if (st.exists()) { st.remove(); return k; }
+        st.update(v!); return undefined;
+      }).numPartitions(1)),
+    );
+    expect(out.map((b) => b.sort())).toEqual([[], [], ["a"], ["b"], ["a", "c"], ["b"], ["a"], []]);
+  });
+  it("a key with new values is active for the timeout even when the function leaves its state alone", async () => {
+    // The function updates the state only the first time; the second value at 3 s still moves the
+    // timeout on, so the key times out at 6 s (idle for more than 2 s after 3 s), not at 4 s.
+    const out = await runOperation([["a"], [], ["a"], [], [], [], []], (s) =>
+      s.map((x): [string, number] => [x, 1]).mapWithState(StateSpec.timedFunction((t: number, k: string, _v: number | undefined, st: State<number>) => {
+        if (!st.exists()) st.update(1);
+        return st.isTimingOut() ? `${k}@${t}` : undefined;
+      }).timeout(Seconds(2))));
+    expect(out).toEqual([[], [], [], [], [], ["a@6000"], []]);
+  });
+
+  it("an initial state reaches the first batch, even an empty one", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: testKernels() });
+    ssc.checkpoint(new MemoryCheckpointStore());
+    const spec = StateSpec.timedFunction((_t: number, _k: string, v: number | undefined, state: State<number>) => {
+      state.update((v ?? 0) + (state.getOption() ?? 0));
+      return undefined;
+    }).initialState(ssc.parallelize<readonly [string, number]>([["a", 5], ["b", 10], ["c", -20], ["d", 0]]));
+    const inp = [[], ["a"], ["a", "b"], ["a", "b", "c"], ["a", "b"], ["a"], []];
+    const mapped: unknown[][] = [];
+    const states: unknown[][] = [];
+    const st = ssc.queueStream<string>(inp.map((b) => b.slice())).map((x) => [x, 1] as const).mapWithState(spec);
+    st.foreachRDD(async (b) => void mapped.push(await b.collect()));
+    st.stateSnapshots().foreachRDD(async (b) => void states.push(sorted(await b.collect())));
+    ssc.start();
+    await clock.advance(7000);
+    await ssc.stop();
+    expect(mapped).toEqual(inp.map(() => []));
+    expect(states).toEqual([
+      [["a", 5], ["b", 10], ["c", -20], ["d", 0]],
+      [["a", 6], ["b", 10], ["c", -20], ["d", 0]],
+      [["a", 7], ["b", 11], ["c", -20], ["d", 0]],
+      [["a", 8], ["b", 12], ["c", -19], ["d", 0]],
+      [["a", 9], ["b", 13], ["c", -19], ["d", 0]],
+      [["a", 10], ["b", 13], ["c", -19], ["d", 0]],
+      [["a", 10], ["b", 13], ["c", -19], ["d", 0]],
+    ]);
   });
 });

@@ -10,6 +10,16 @@ async function contents<T>(batches: Batch<T>[]): Promise<T[][]> {
 }
 
 describe("slice", () => {
+  it("of a windowed stream returns its windows", async () => {
+    await withContext(async (h) => {
+      h.ssc.remember(Seconds(10));
+      const w = h.ssc.queueStream([[1], [2], [3], [4]]).window(Seconds(2), Seconds(2));
+      w.foreachRDD(() => {});
+      await h.run(4);
+      expect(await Promise.all(w.slice(1000, 4000).map((b) => b.collect()))).toEqual([[1, 2], [3, 4]]);
+    });
+  });
+
   it("returns the remembered batches between two times, both included (Spark: slice)", async () => {
     await withContext(async (h) => {
       h.ssc.remember(Seconds(10));

@@ -234,3 +234,37 @@ describe("updateStateByKey with an initial state (Spark: initialRDD)", () => {
 function sortCalls<T extends [number, string, ...unknown[]]>(calls: T[]): T[] {
   return calls.slice().sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
 }
+
+describe("updateStateByKey under other slides", () => {
+  it("a state read only every other slide (by a wider window) still steps through every batch", async () => {
+    const out = await runOperation([["a"], ["a"], ["a"], ["a"]], (s) =>
+      s.map((x): [string, number] => [x, 1]).updateStateByKey<string, number, number>((vs, st) => (st ?? 0) + vs.length).window(Seconds(1), Seconds(2)),
+    );
+    expect(out).toEqual([[["a", 2]], [["a", 4]]]);
+  });
+  it("follows a parent that slides by two batches", async () => {
+    const out = await runOperation([["a"], ["a"], ["b"], ["a"]], (s) =>
+      s.window(Seconds(2), Seconds(2)).map((x): [string, number] => [x, 1]).updateStateByKey<string, number, number>((vs, st) => (st ?? 0) + vs.length));
+    expect(out.map(sorted)).toEqual([[["a", 2]], [["a", 3], ["b", 1]]]);
+  });
+  it("an initial state for keys with and without new values (Spark: initialRDD)", async () => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: testKernels() });
+    ssc.checkpoint(new MemoryCheckpointStore());
+    const states: unknown[][] = [];
+    ssc.queueStream<string>([["a"], ["a", "b"], ["a", "b", "c"], ["a", "b"], ["a"], []]).map((x): [string, number] => [x, 1])
+      .updateStateByKey<string, number, number>((vs, s) => vs.reduce((a, b) => a + b, 0) + (s ?? 0), { initialState: ssc.parallelize<[string, number]>([["a", 1], ["c", 2]]), numPartitions: 2 })
+      .foreachRDD(async (b) => void states.push(sorted(await b.collect())));
+    ssc.start();
+    await clock.advance(6000);
+    await ssc.stop();
+    expect(states).toEqual([
+      [["a", 2], ["c", 2]],
+      [["a", 3], ["b", 1], ["c", 2]],
+      [["a", 4], ["b", 2], ["c", 3]],
+      [["a", 5], ["b", 3], ["c", 3]],
+      [["a", 6], ["b", 3], ["c", 3]],
+      [["a", 6], ["b", 3], ["c", 3]],
+    ]);
+  });
+});

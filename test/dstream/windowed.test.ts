@@ -6,6 +6,50 @@ import { runOperation, runOperation2, sorted } from "../support/spark-suite.ts";
 // Spark's WindowOperationsSuite, in miniature: batch interval 1 s.
 const input = [[1], [2], [3], [4], [5], [6]];
 
+const bigInput = [
+  [["a", 1]],
+  [["a", 1], ["b", 1]],
+  [["a", 1], ["b", 1], ["c", 1]],
+  [["a", 1], ["b", 1]],
+  [["a", 1]],
+  [],
+  [["a", 1]],
+  [["a", 1], ["b", 1]],
+  [["a", 1], ["b", 1], ["c", 1]],
+  [["a", 1], ["b", 1]],
+  [["a", 1]],
+  [],
+] as [string, number][][];
+const bigReduceOutput = [
+  [["a", 1]],
+  [["a", 2], ["b", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 1]],
+  [["a", 1]],
+  [["a", 1]],
+  [["a", 2], ["b", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 1]],
+  [["a", 1]],
+];
+const bigReduceInvOutput = [
+  [["a", 1]],
+  [["a", 2], ["b", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 1], ["c", 0]],
+  [["a", 1], ["b", 0], ["c", 0]],
+  [["a", 1], ["b", 0], ["c", 0]],
+  [["a", 2], ["b", 1], ["c", 0]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 2], ["c", 1]],
+  [["a", 2], ["b", 1], ["c", 0]],
+  [["a", 1], ["b", 0], ["c", 0]],
+];
+const largerSlideInput = [[["a", 1]], [["a", 2]], [["a", 3]], [["a", 4]], [["a", 5]], [["a", 6]], [], []] as [string, number][][];
+
 describe("window", () => {
   it("covers the batches in (t - L, t], sliding by the batch interval by default", async () => {
     const out = await runOperation(input, (s) => s.window(Seconds(2)));
@@ -94,5 +138,56 @@ describe("incremental windows equal recomputed windows", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("window operations (Spark's WindowOperationsSuite)", () => {
+  it("countByWindow counts 0 once the window holds no record (Spark: countByWindow)", async () => {
+    const out = await runOperation([[1], [1], [1, 2], [0], [], []], (s) => s.countByWindow(Seconds(2), Seconds(1)));
+    expect(out).toEqual([[1], [2], [3], [3], [1], [0]]);
+  });
+  it("reduceByWindow with an inverse keeps the value the inverse leaves, as Spark", async () => {
+    const out = await runOperation([[1], [2], [], []], (s) => s.reduceByWindow((a, b) => a + b, (a, b) => a - b, Seconds(2), Seconds(1)));
+    expect(out).toEqual([[1], [3], [2], [0]]);
+  });
+  it("reduceByKeyAndWindow with invFn and no filterFn keeps a key after its batches leave", async () => {
+    const out = await runOperation([[["a", 1]], [["a", 1]], [], []] as [string, number][][], (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { invFn: (a, b) => a - b }));
+    expect(out).toEqual([[["a", 1]], [["a", 2]], [["a", 1]], [["a", 0]]]);
+  });
+  it("reduceByKeyAndWindow with invFn (Spark: bigReduceInvOutput)", async () => {
+    const out = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { invFn: (a, b) => a - b }));
+    expect(out.map(sorted)).toEqual(bigReduceInvOutput);
+  });
+  it("reduceByKeyAndWindow with invFn and filterFn, and without invFn (Spark: bigReduceOutput)", async () => {
+    const out = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { invFn: (a, b) => a - b, filterFn: ([, v]) => v !== 0 }));
+    expect(out.map(sorted)).toEqual(bigReduceOutput);
+    const out2 = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1)));
+    expect(out2.map(sorted)).toEqual(bigReduceOutput);
+  });
+  it("reduceByKeyAndWindow with a slide of two batches, with and without invFn", async () => {
+    const out = await runOperation(largerSlideInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(4), Seconds(2), { invFn: (a, b) => a - b }));
+    expect(out).toEqual([[["a", 3]], [["a", 10]], [["a", 18]], [["a", 11]]]);
+    const out2 = await runOperation(largerSlideInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(4), Seconds(2)));
+    expect(out2).toEqual([[["a", 3]], [["a", 10]], [["a", 18]], [["a", 11]]]);
+  });
+  it("window with slides longer, shorter than and equal to the length", async () => {
+    const inp = [[0], [1], [2], [3], [4], [5]];
+    expect((await runOperation(inp, (s) => s.window(Seconds(2), Seconds(3)))).map((b) => b.sort())).toEqual([[1, 2], [4, 5]]);
+    expect((await runOperation(inp, (s) => s.window(Seconds(4), Seconds(2)), { numBatches: 8 })).map((b) => b.sort())).toEqual([[0, 1], [0, 1, 2, 3], [2, 3, 4, 5], [4, 5]]);
+    expect((await runOperation(inp, (s) => s.window(Seconds(2), Seconds(2)))).map((b) => b.sort())).toEqual([[0, 1], [2, 3], [4, 5]]);
+  });
+  it("groupByKeyAndWindow (Spark: bigGroupByOutput as counts)", async () => {
+    const out = await runOperation(bigInput, (s) => s.groupByKeyAndWindow(Seconds(2), Seconds(1)));
+    expect(out.map((b) => sorted(b.map(([k, v]) => [k, v.length])))).toEqual(bigReduceOutput);
+  });
+  it("countByValueAndWindow (Spark: countByValueAndWindow)", async () => {
+    const out = await runOperation([["a"], ["b", "b"], ["a", "b"]], (s) => s.countByValueAndWindow(Seconds(2), Seconds(1)));
+    expect(out.map(sorted)).toEqual([[["a", 1]], [["a", 1], ["b", 2]], [["a", 1], ["b", 3]]]);
+  });
+  it("an incremental window read only every other slide still steps through every slide", async () => {
+    const out = await runOperation([["a"], ["a"], ["a"], ["a"]], (s) =>
+      s.countByValueAndWindow(Seconds(2), Seconds(1)).window(Seconds(1), Seconds(2)),
+    );
+    expect(out).toEqual([[["a", 2]], [["a", 2]]]);
   });
 });
