@@ -43,8 +43,13 @@ export async function aggregate<T, U>(batch: Batch<T>, zero: U, seqOp: (acc: U, 
 }
 
 export async function takeOrdered<T>(batch: Batch<T>, n: number, compare: Comparator<T> = naturalOrder): Promise<T[]> {
-  if (!Number.isInteger(n) || n < 0) throw new RivuletError("INVALID_ARGUMENT", `the number of records to take must be a non-negative integer, got ${n}`);
+  checkCount(n);
   return smallest(await batch.partitions(), n, compare);
+}
+
+/** Throws `INVALID_ARGUMENT` unless `n` is a count of records (Spark's `num: Int`, not negative). */
+export function checkCount(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RivuletError("INVALID_ARGUMENT", `the number of records to take must be a non-negative integer, got ${n}`);
 }
 
 export function top<T>(batch: Batch<T>, n: number, compare: Comparator<T> = naturalOrder): Promise<T[]> {
@@ -78,9 +83,15 @@ export async function sum(batch: Batch<number>): Promise<number> {
 }
 
 export async function mean(batch: Batch<number>): Promise<number> {
-  const [s, n] = sumOf(await batch.partitions());
-  // 0 / 0 is NaN: the mean of an empty batch, as Spark's StatCounter.
-  return s / n;
+  const parts = await batch.partitions();
+  const [s, n] = sumOf(parts);
+  // Spark's StatCounter starts its mean at 0, so a batch without records has mean 0.
+  if (n === 0) return 0;
+  // The sum keeps ordinary input exact (integers below 2^53); only a sum that overflowed (to
+  // ±Infinity, or NaN once partitions overflowed both ways) needs the running mean, and only when
+  // every record is finite (otherwise the sum's Infinity or NaN is the answer).
+  if (Number.isFinite(s)) return s / n;
+  return runningMean(parts) ?? s / n;
 }
 
 /** The sum and the count; the sum as Spark's fold(0)(_ + _): per partition, then of those, in order. */
@@ -94,6 +105,41 @@ function sumOf(parts: Partitions<number>): [number, number] {
     n += p.length;
   }
   return [total, n];
+}
+
+/**
+ * The mean as Spark's StatCounter keeps it, a mean per partition merged into the total, but each
+ * step as a weighted average of two means (never their difference, which overflows for values
+ * of opposite signs near the largest double). Undefined when a record is not finite.
+ */
+function runningMean(parts: Partitions<number>): number | undefined {
+  let mu = 0;
+  let n = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of parts) {
+    let pMu = 0;
+    let pN = 0;
+    for (let i = 0; i < p.length; i++) {
+      const x = p[i]!;
+      if (!Number.isFinite(x)) return undefined;
+      pMu = mergeMeans(pMu, pN, x, 1);
+      pN++;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    mu = mergeMeans(mu, n, pMu, pN);
+    n += pN;
+  }
+  // A mean lies between the smallest and largest value; rounding must not push it out (to ±Infinity).
+  return Math.min(Math.max(mu, lo), hi);
+}
+
+function mergeMeans(muA: number, nA: number, muB: number, nB: number): number {
+  if (nB === 0) return muA;
+  if (nA === 0) return muB;
+  const n = nA + nB;
+  return muA * (nA / n) + muB * (nB / n);
 }
 
 export async function countByKey<K>(batch: Batch<Pair<K, unknown>>): Promise<Map<K, number>> {

@@ -145,8 +145,12 @@ export class Batch<T> {
     return (await this.count()) === 0;
   }
 
-  /** The first `n` records, in partition order. */
+  /**
+   * The first `n` records, in partition order, as Spark's `take`.
+   * @param n How many; a non-negative integer (`INVALID_ARGUMENT` otherwise, as `top`).
+   */
   async take(n: number): Promise<T[]> {
+    actions.checkCount(n);
     const out: T[] = [];
     for (const p of await this.partitions()) {
       for (let i = 0; i < p.length && out.length < n; i++) out.push(p[i]!);
@@ -270,8 +274,10 @@ export class Batch<T> {
   }
 
   /**
-   * The mean of a batch of numbers: `sum() / count()`.
-   * @returns NaN for an empty batch, as Spark's `mean`.
+   * The mean of a batch of numbers, as Spark's `mean`: `sum() / count()`, so integer input is
+   * exact, or Spark's running mean when that sum overflows while every record is finite (the mean
+   * of `[Number.MAX_VALUE, Number.MAX_VALUE]` is `Number.MAX_VALUE`).
+   * @returns 0 for an empty batch, as Spark's `StatCounter` (its variance would be NaN).
    */
   mean(this: Batch<number>): Promise<number> {
     return actions.mean(this);
@@ -379,7 +385,9 @@ export class Batch<T> {
    * stay in their partitions, in order.
    * @param withReplacement Whether a record may be picked more than once.
    * @param fraction Expected share of the records (`withReplacement`: expected copies of each),
-   *   in [0, 1] without replacement, finite and >= 0 with (`INVALID_ARGUMENT` otherwise).
+   *   in [0, 1] without replacement, in [0, 2^32 - 1] with, the most copies of one record an
+   *   array (a partition) holds (`INVALID_ARGUMENT` otherwise). Each record's count is drawn in
+   *   constant time whatever the fraction.
    * @param seed Makes the sample reproducible (the same on every runtime); without one, a seed
    *   is drawn now, so recomputing this batch still gives the same sample.
    */
@@ -463,8 +471,12 @@ export class Batch<T> {
 
   /**
    * The records ordered by `key` in the natural order (numbers numerically, strings by code unit,
-   * tuples element by element: see `Orderable`), cut into `numPartitions` contiguous ranges, as
-   * Spark's `sortBy`. Equal keys keep their order.
+   * tuples element by element: see `Orderable`), as Spark's `sortBy`: range-partitioned into
+   * `numPartitions` disjoint key ranges, ascending (or descending) from the first partition, with
+   * all the records of one key in one partition, as Spark's `RangePartitioner`. Equal keys keep
+   * their order.
+   * @param numPartitions Output partitions, always this many: where a key holds more records than
+   *   an even share, a partition may be left empty rather than split the key.
    */
   sortBy(key: (record: T) => Orderable, ascending = true, numPartitions = this.numPartitions): Batch<T> {
     checkPartitions(numPartitions);
@@ -474,7 +486,8 @@ export class Batch<T> {
       const order = records.map((_, i) => i);
       const sign = ascending ? 1 : -1;
       order.sort((a, b) => sign * naturalOrder(keys[a]!, keys[b]!) || a - b);
-      return slice(order.map((i) => records[i]!), numPartitions);
+      const sameKey = (j: number): boolean => naturalOrder(keys[order[j - 1]!]!, keys[order[j]!]!) === 0;
+      return rangeSlices(order.map((i) => records[i]!), numPartitions, sameKey);
     });
   }
 
@@ -580,7 +593,9 @@ export class Batch<T> {
   /**
    * The pairs ordered by key, as Spark's `sortByKey`: `sortBy` on the key, so ties keep their order.
    * @param ascending Smallest key first (default) or largest first.
-   * @param numPartitions Output partitions, contiguous key ranges; by default this batch's.
+   * @param numPartitions Output partitions, disjoint key ranges with each key in one partition (as
+   *   Spark's `RangePartitioner`; one may be empty where a key outweighs an even share); by default
+   *   this batch's.
    */
   sortByKey<P extends Pair<Orderable, unknown>>(this: Batch<P>, ascending = true, numPartitions = this.numPartitions): Batch<P> {
     return this.sortBy((pair) => pair[0], ascending, numPartitions);
@@ -778,6 +793,35 @@ export function flatMapKeepingKeys<T, U>(batch: Batch<T>, f: (record: T) => read
 export function appendAll<V>(a: V[], b: readonly V[]): V[] {
   for (let i = 0; i < b.length; i++) a.push(b[i]!);
   return a;
+}
+
+/**
+ * Sorted `records` cut into `n` contiguous slices, never between two records of one key
+ * (`sameKey(j)`: record `j` has the key of record `j - 1`). Each cut of `slice` moves to the
+ * nearest place between two keys, later on a tie (Spark's range bounds are inclusive, so a key
+ * straddling a cut goes to the earlier partition): with distinct keys the slices are `slice`'s,
+ * and a key holding more than an even share leaves a partition empty. Kept at `n` slices, where
+ * Spark's RangePartitioner may give fewer partitions: a batch's partition count is known before it
+ * is computed (`numPartitions`), so it cannot depend on the keys.
+ */
+function rangeSlices<T>(records: readonly T[], n: number, sameKey: (j: number) => boolean): (readonly T[])[] {
+  checkPartitions(n);
+  const len = records.length;
+  if (n === 1) return [records];
+  // The nearest place between two keys at or before, and at or after, each index.
+  const before = new Int32Array(len + 1);
+  const after = new Int32Array(len + 1);
+  for (let j = 0; j <= len; j++) before[j] = j === 0 || j === len || !sameKey(j) ? j : before[j - 1]!;
+  for (let j = len; j >= 0; j--) after[j] = j === 0 || j === len || !sameKey(j) ? j : after[j + 1]!;
+  const out: T[][] = [];
+  let from = 0;
+  for (let i = 1; i <= n; i++) {
+    const ideal = Math.floor((i * len) / n);
+    const to = ideal - before[ideal]! < after[ideal]! - ideal ? before[ideal]! : after[ideal]!;
+    out.push(records.slice(from, to));
+    from = to;
+  }
+  return out;
 }
 
 /** `records` cut into `n` contiguous slices of near-equal size (the first ones take the extra). */

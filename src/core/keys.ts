@@ -1,7 +1,8 @@
 /**
  * Key equality. Strings, numbers, booleans, bigints, null and undefined compare by value, as
  * `Map` does (so NaN equals NaN and -0 equals 0). Arrays compare structurally, as Scala tuples
- * do, through a canonical string; other objects compare by reference. `__proto__` and
+ * do, through a canonical string; other objects compare by reference, and so do symbols (a
+ * registered one, `Symbol.for(key)`, is the same symbol for the same key). `__proto__` and
  * `constructor` are ordinary keys because everything lives in `Map`s, never in plain objects.
  */
 
@@ -65,6 +66,12 @@ export function canonicalKey(key: unknown): string {
       // Array.from reads holes as undefined; map would skip them and make [,] equal [].
       if (Array.isArray(key)) return `[${Array.from(key, canonicalKey).join(",")}]`;
       return `#${objectId(key)}`;
+    case "symbol": {
+      // A registered symbol is one per registry key for the whole runtime (a WeakMap refuses it,
+      // since it can never be collected), so its key names it.
+      const registered = Symbol.keyFor(key);
+      return registered === undefined ? `#${symbolId(key)}` : `$${JSON.stringify(registered)}`;
+    }
     default:
       return `#${objectId(key as object)}`;
   }
@@ -76,6 +83,29 @@ let nextId = 1;
 function objectId(o: object): number {
   let id = ids.get(o);
   if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
+
+/**
+ * Ids of unregistered symbols: weakly held where the runtime takes symbols as WeakMap keys (Node
+ * 20, recent browsers), else in a Map, which keeps each symbol used in a tuple key alive.
+ */
+const symbolIds: Pick<Map<symbol, number>, "get" | "set"> = symbolsAsWeakKeys()
+  ? (new WeakMap<object, number>() as unknown as Pick<Map<symbol, number>, "get" | "set">)
+  : new Map<symbol, number>();
+
+function symbolsAsWeakKeys(): boolean {
+  try {
+    new WeakMap<object, number>().set(Symbol() as unknown as object, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function symbolId(s: symbol): number {
+  let id = symbolIds.get(s);
+  if (id === undefined) symbolIds.set(s, (id = nextId++));
   return id;
 }
 

@@ -231,9 +231,24 @@ describe("Batch.sum and Batch.mean", () => {
     expect(await parts([0.1], [0.2, 0.3]).sum()).toBe(0.1 + (0.2 + 0.3));
   });
 
-  it("give 0 and NaN for an empty batch, as Spark", async () => {
+  it("give 0 for an empty batch, as Spark's fold and StatCounter", async () => {
+    // Spark's mean is stats().mean, and StatCounter's mean starts at 0 (only its variance is NaN
+    // without values).
     expect(await none<number>().sum()).toBe(0);
-    expect(await none<number>().mean()).toBeNaN();
+    expect(await none<number>().mean()).toBe(0);
+  });
+
+  it("mean keeps a running mean, as Spark's StatCounter, when the sum overflows", async () => {
+    const max = Number.MAX_VALUE;
+    expect(await of([max, max], 1).mean()).toBe(max);
+    expect(await parts([max, max], [max]).mean()).toBe(max);
+    // Partitions overflowing both ways make the sum NaN; the mean is still finite.
+    expect(await parts([max, max], [-max, -max], [max, 0]).mean()).toBeCloseTo(max / 6, -300);
+    expect(await parts([max, max, -max]).mean()).toBeCloseTo(max / 3, -300);
+    // Integer means stay exact, and an infinite record gives the sum's answer.
+    expect(await parts([2 ** 53 - 1, 1], [3]).mean()).toBe((2 ** 53 + 3) / 3);
+    expect(await parts([Infinity, 1]).mean()).toBe(Infinity);
+    expect(await parts([Infinity], [-Infinity]).mean()).toBeNaN();
   });
 
   it("compute the batch once", async () => {

@@ -9,15 +9,22 @@ import { ManualClock, MemoryCheckpointStore, Milliseconds, RivuletError, Seconds
 import { sorted } from "../support/spark-suite.ts";
 
 describe("Batch.sortBy", () => {
-  it("orders by key, ascending or descending, stable, cut into contiguous ranges", async () => {
+  it("orders by key, ascending or descending, stable, cut into contiguous key ranges", async () => {
     const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), parallelism: 2 });
     const b = ssc.parallelize([["b", 2], ["a", 3], ["c", 2], ["d", 1]] as [string, number][], 3);
     expect(await b.sortBy(([, n]) => n).collect()).toEqual([["d", 1], ["b", 2], ["c", 2], ["a", 3]]);
     const desc = b.sortBy(([, n]) => n, false, 2);
     expect(desc.numPartitions).toBe(2);
-    expect(await desc.partitions()).toEqual([[["a", 3], ["b", 2]], [["c", 2], ["d", 1]]]);
+    // Both records of sort key 2 in one partition, as Spark's RangePartitioner.
+    expect(await desc.partitions()).toEqual([[["a", 3], ["b", 2], ["c", 2]], [["d", 1]]]);
     expect(await b.sortBy(([k]) => k).collect()).toEqual([["a", 3], ["b", 2], ["c", 2], ["d", 1]]);
     await ssc.stop();
+  });
+
+  it("keeps records with equal sort keys in one partition, as Spark's sortBy (keyBy, then sortByKey)", async () => {
+    const b = Batch.fromRecords(["a1", "a2", "a3", "b1"], 2, new LocalExecutor(2));
+    expect(await b.sortBy((s) => s[0]!, true, 2).partitions()).toEqual([["a1", "a2", "a3"], ["b1"]]);
+    expect(await b.sortBy((s) => s[0]!, false, 2).partitions()).toEqual([["b1"], ["a1", "a2", "a3"]]);
   });
 });
 

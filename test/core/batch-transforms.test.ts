@@ -1,9 +1,12 @@
 // The RDD transformations of a batch that are not set operators: sortByKey, keys, values, keyBy,
 // zipWithIndex, coalesce (src/core/batch-layout.ts) and sample (src/core/sample.ts).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Batch } from "../../src/core/batch.ts";
 import type { Pair } from "../../src/core/executor.ts";
+import { poisson } from "../../src/core/sample.ts";
 import { LocalExecutor } from "../../src/engine/local-executor.ts";
+import { prng } from "../support/random.ts";
 
 const executor = new LocalExecutor(2);
 const of = <T>(records: readonly T[], n = 2): Batch<T> => Batch.fromRecords(records, n, executor);
@@ -20,29 +23,47 @@ describe("Batch.sortByKey", () => {
     expect(await pairs.sortByKey(false).collect()).toEqual([["c", 3], ["b", 1], ["a", 2], ["a", 4], ["__proto__", 5]]);
   });
 
-  it("cuts the order into numPartitions contiguous ranges", async () => {
+  it("cuts the order into numPartitions contiguous key ranges, each key in one partition", async () => {
+    // As Spark's RangePartitioner: a key's records never straddle two partitions, so "a" goes
+    // whole to the first (range bounds are inclusive) rather than being cut at the middle.
     const s = pairs.sortByKey(true, 2);
     expect(s.numPartitions).toBe(2);
-    expect(await s.partitions()).toEqual([[["__proto__", 5], ["a", 2]], [["a", 4], ["b", 1], ["c", 3]]]);
+    expect(await s.partitions()).toEqual([[["__proto__", 5], ["a", 2], ["a", 4]], [["b", 1], ["c", 3]]]);
+    expect(await pairs.sortByKey(false, 2).partitions()).toEqual([[["c", 3], ["b", 1]], [["a", 2], ["a", 4], ["__proto__", 5]]]);
     expect(() => pairs.sortByKey(true, 0)).toThrow(/positive integer/);
   });
 
-  it("orders numbers numerically with NaN last and -0 level with 0, and tuples element by element", async () => {
-    const numbers = of<Pair<number, string>>([[NaN, "nan"], [10, "ten"], [-0, "minus zero"], [2, "two"], [0, "zero"]], 2);
-    expect((await numbers.sortByKey().collect()).map(([, v]) => v)).toEqual(["minus zero", "zero", "two", "ten", "nan"]);
-    expect((await numbers.sortByKey(false).collect()).map(([, v]) => v)).toEqual(["nan", "ten", "two", "minus zero", "zero"]);
-    const tuples = of<Pair<[number, string], number>>([[[1, "b"], 1], [[0, "z"], 2], [[1, "a"], 3]]);
-    expect(await tuples.sortByKey().values().collect()).toEqual([2, 3, 1]);
+  it("keeps every key in one partition, ranges disjoint and as even as the keys allow", async () => {
+    const b = of<Pair<number, string>>([[1, "a"], [1, "b"], [1, "c"], [2, "d"]], 2);
+    expect(await b.sortByKey(true, 2).partitions()).toEqual([[[1, "a"], [1, "b"], [1, "c"]], [[2, "d"]]]);
+    // Distinct keys are cut as fromRecords cuts records; -0 and 0, NaN and NaN are one key each.
+    expect(await of<Pair<number, number>>(range(1, 5).map((k) => [k, k])).sortByKey(true, 2).keys().glom().collect()).toEqual([[1, 2], [3, 4, 5]]);
+    const zeros = of<Pair<number, string>>([[0, "a"], [NaN, "b"], [-0, "c"], [NaN, "d"]]);
+    expect(await zeros.sortByKey(true, 2).values().glom().collect()).toEqual([["a", "c"], ["b", "d"]]);
+    // A key heavier than an even share leaves a partition empty; the count stays as asked.
+    const heavy = of<Pair<string, number>>([["a", 1], ["b", 2], ["b", 3], ["b", 4], ["b", 5], ["b", 6], ["c", 7]]);
+    const s = heavy.sortByKey(true, 3);
+    expect(s.numPartitions).toBe(3);
+    expect(await s.keys().glom().collect()).toEqual([["a"], ["b", "b", "b", "b", "b"], ["c"]]);
+    expect(await heavy.sortByKey(true, 4).keys().glom().collect()).toEqual([["a"], [], ["b", "b", "b", "b", "b"], ["c"]]);
+    expect(await of<Pair<string, number>>([["k", 1], ["k", 2], ["k", 3]]).sortByKey(true, 3).keys().glom().collect()).toEqual([[], ["k", "k", "k"], []]);
   });
 
-  it("keeps the records and their type; empty batches stay empty", async () => {
-    const record = ["k", { deep: true }] as const;
-    const s: Batch<readonly ["k", { deep: boolean }]> = of([record]).sortByKey();
-    expect((await s.collect())[0]).toBe(record);
-    expect(await parts<Pair<string, number>>([], []).sortByKey().collect()).toEqual([]);
-    // @ts-expect-error keys need a natural order
-    const unordered = () => of<Pair<{ id: number }, number>>([]).sortByKey();
-    expect(typeof unordered).toBe("function");
+  it("range-partitions any batch: each key in one partition, the partitions in order (property)", async () => {
+    const records = fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.nat()), { maxLength: 60 });
+    await fc.assert(
+      fc.asyncProperty(records, fc.integer({ min: 1, max: 8 }), fc.boolean(), async (pairs, n, ascending) => {
+        const ps = await of<Pair<number, number>>(pairs, 3).sortByKey(ascending, n).partitions();
+        expect(ps).toHaveLength(n);
+        const stable = pairs.slice().sort((x, y) => (ascending ? x[0] - y[0] : y[0] - x[0]));
+        expect(ps.flat()).toEqual(stable);
+        const partitionOf = new Map<number, number>();
+        ps.forEach((p, i) => {
+          for (const [k] of p) expect(partitionOf.get(k) ?? i).toBe(i);
+          for (const [k] of p) partitionOf.set(k, i);
+        });
+      }),
+    );
   });
 });
 
@@ -144,7 +165,8 @@ describe("Batch.sample", () => {
     expect(new Set(await records.sample(false, 0.3, 1).collect()).size).toBe(bernoulli);
     const poisson = await records.sample(true, 2, 1).count();
     expect(Math.abs(poisson - 2 * n)).toBeLessThan(5 * Math.sqrt(2 * n));
-    // A large mean (drawn as a sum of small ones): mean and variance both near 40.
+    // A mean above the product-of-uniforms range (drawn by transformed rejection): mean and
+    // variance both near 40.
     const copies = new Map<number, number>();
     for (const x of await of(range(1, 1000)).sample(true, 40, 3).collect()) copies.set(x, (copies.get(x) ?? 0) + 1);
     const counts = range(1, 1000).map((x) => copies.get(x) ?? 0);
@@ -152,6 +174,37 @@ describe("Batch.sample", () => {
     const variance = counts.reduce((a, b) => a + (b - mean) ** 2, 0) / counts.length;
     expect(Math.abs(mean - 40)).toBeLessThan(1);
     expect(Math.abs(variance - 40)).toBeLessThan(10);
+  });
+
+  it("draws Poisson counts of a large mean in constant time, with mean and variance the mean", () => {
+    // As Spark's PoissonSampler, whose commons-math PoissonDistribution samples a large mean in
+    // constant time; here Hörmann's PTRS, checked against the Poisson moments.
+    for (const [mean, seed] of [[1e3, 1], [1e6, 2], [1e9, 3]] as const) {
+      const uniform = prng(seed);
+      let calls = 0;
+      const random = (): number => (calls++, uniform());
+      const n = 20_000;
+      let s = 0;
+      let s2 = 0;
+      for (let i = 0; i < n; i++) {
+        const d = poisson(mean, random) - mean;
+        s += d;
+        s2 += d * d;
+      }
+      const m = s / n;
+      const variance = s2 / n - m * m;
+      // Within five standard errors: of the mean, sqrt(mean / n); of the variance, about mean * sqrt(2 / n).
+      expect(Math.abs(m)).toBeLessThan(5 * Math.sqrt(mean / n));
+      expect(Math.abs(variance / mean - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+      // About two uniforms a draw (rejections are rare), however large the mean.
+      expect(calls / n).toBeLessThan(3);
+    }
+  });
+
+  it("samples one record a large number of times with replacement", async () => {
+    const copies = await of([7], 1).sample(true, 1e5, 1).collect();
+    expect(Math.abs(copies.length - 1e5)).toBeLessThan(5 * Math.sqrt(1e5));
+    expect(copies.every((x) => x === 7)).toBe(true);
   });
 
   it("gives nothing for fraction 0 and everything for fraction 1 without replacement", async () => {
@@ -162,7 +215,8 @@ describe("Batch.sample", () => {
   });
 
   it("refuses a fraction outside its range", () => {
-    for (const [withReplacement, fraction] of [[false, -0.1], [false, 1.5], [false, NaN], [true, -1], [true, Infinity]] as const) {
+    // With replacement, at most the largest array length: one record's copies fill a partition.
+    for (const [withReplacement, fraction] of [[false, -0.1], [false, 1.5], [false, NaN], [true, -1], [true, Infinity], [true, 2 ** 32], [true, 1e18]] as const) {
       expect(() => twenty.sample(withReplacement, fraction, 1)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     }
     expect(() => twenty.sample(true, 1.5, 1)).not.toThrow();

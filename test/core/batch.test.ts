@@ -55,6 +55,14 @@ describe("Batch actions", () => {
     expect(await b.take(100)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("take refuses a count that is not a non-negative integer, as top and takeOrdered do", async () => {
+    // Spark's take(num: Int) takes a whole number; 1.5 is not rounded either way.
+    const b = of([1, 2, 3, 4, 5], 3);
+    for (const n of [1.5, -1, NaN, Infinity]) {
+      await expect(b.take(n)).rejects.toThrow(expect.objectContaining({ name: "RivuletError", code: "INVALID_ARGUMENT" }));
+    }
+  });
+
   it("partitions gives the records of each partition; fromRecords slices as Spark's makeRDD", async () => {
     expect(await of([1, 2, 3, 4, 5], 2).partitions()).toEqual([[1, 2], [3, 4, 5]]);
     expect(await of([1, 2, 3, 4, 5], 3).partitions()).toEqual([[1], [2, 3], [4, 5]]);

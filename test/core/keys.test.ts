@@ -1,5 +1,5 @@
 // Key equality (src/core/keys.ts): primitives by value as `Map` does (NaN equals NaN, -0 equals 0),
-// arrays structurally as Scala tuples, objects by reference; `__proto__`, `constructor` and
+// arrays structurally as Scala tuples, objects and symbols by reference; `__proto__`, `constructor` and
 // `hasOwnProperty` are keys like any other, end to end through the shuffles.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -100,6 +100,27 @@ describe("KeyMap", () => {
     expect(m.get([{ a: 1 }])).toBeUndefined();
   });
 
+  it("compares symbols by identity, alone and in tuples; a registered symbol is one per registry key", () => {
+    const m = new KeyMap<number>();
+    const local = Symbol("s");
+    m.set(Symbol.for("s"), 1);
+    m.set(Symbol.for("s"), 2);
+    m.set(local, 3);
+    m.set(Symbol("s"), 4);
+    m.set([Symbol.for("s"), 1], 5);
+    m.set([Symbol.for("s"), 1], 6);
+    m.set([local, 1], 7);
+    m.set([Symbol("s"), 1], 8);
+    expect(m.size).toBe(6);
+    expect(m.get(Symbol.for("s"))).toBe(2);
+    expect(m.get(local)).toBe(3);
+    expect(m.get(Symbol("s"))).toBeUndefined();
+    expect(m.get([Symbol.for("s"), 1])).toBe(6);
+    expect(m.get([local, 1])).toBe(7);
+    expect(m.get([Symbol("s"), 1])).toBeUndefined();
+    expect(m.get(["s", 1])).toBeUndefined();
+  });
+
   it("deletes plain and array keys by the same equality", () => {
     const m = new KeyMap<number>();
     m.set(-0, 1);
@@ -162,6 +183,19 @@ describe("canonicalKey", () => {
     expect(canonicalKey(new Array(1))).not.toBe(canonicalKey([]));
     expect(canonicalKey(new Array(1))).toBe(canonicalKey([undefined]));
     expect(canonicalKey([1, , 2])).toBe(canonicalKey([1, undefined, 2])); // eslint-disable-line no-sparse-arrays
+  });
+
+  it("names a registered symbol by its registry key and an unregistered one by its identity", () => {
+    const local = Symbol("s");
+    expect(canonicalKey([Symbol.for("s")])).toBe(canonicalKey([Symbol.for("s")]));
+    expect(canonicalKey([Symbol.for("s")])).not.toBe(canonicalKey([Symbol.for("t")]));
+    expect(canonicalKey([Symbol.for("__proto__")])).toBe(canonicalKey([Symbol.for("__proto__")]));
+    expect(canonicalKey([local, [local]])).toBe(canonicalKey([local, [local]]));
+    expect(canonicalKey([local])).not.toBe(canonicalKey([Symbol("s")]));
+    expect(canonicalKey(Symbol.for("s"))).toBe(canonicalKey(Symbol.for("s")));
+    // Never equal to a string, a registered symbol or an object of the same name.
+    const forms = [[Symbol.for("s")], [local], ["s"], ['$"s"'], [{}], [Symbol.for("")], [""]].map(canonicalKey);
+    expect(new Set(forms).size).toBe(forms.length);
   });
 
   it("is equal for a key and its structural copy (property)", () => {
@@ -326,6 +360,28 @@ describe("keys through the shuffles", () => {
       .join(batch<Pair<[string, number], string>>([[["k", 1], "one"], [["k", 3], "three"]], 2), 3)
       .collect();
     expect(joined).toEqual([[["k", 1], [10, "one"]]]);
+  });
+
+  it("tuple keys holding symbols go through countByKey and the shuffles", async () => {
+    // As Scala tuples, compared element by element whatever the elements: a registered symbol by
+    // its registry key, an unregistered one by identity.
+    const local = Symbol("s");
+    const counts = await batch<Pair<unknown, number>>([[[Symbol.for("s")], 1], [[Symbol.for("s")], 2]], 1).countByKey();
+    expect([...counts.values()]).toEqual([2]);
+    const out = await batch<Pair<[symbol, number], number>>([
+      [[Symbol.for("s"), 1], 1],
+      [[local, 1], 2],
+      [[Symbol.for("s"), 1], 4],
+      [[Symbol("s"), 1], 8],
+      [[local, 1], 16],
+    ])
+      .reduceByKey(sum, 2)
+      .collect();
+    expect(out.map(([, v]) => v).sort((a, b) => a - b)).toEqual([5, 8, 18]);
+    expect(out.find(([, v]) => v === 5)![0][0]).toBe(Symbol.for("s"));
+    expect(out.find(([, v]) => v === 18)![0][0]).toBe(local);
+    const alone = await batch<Pair<symbol, number>>([[Symbol.for("t"), 1], [local, 2], [Symbol.for("t"), 4]]).reduceByKey(sum, 2).collect();
+    expect(new Map(alone)).toEqual(new Map([[Symbol.for("t"), 5], [local, 2]]));
   });
 
   it("tuple keys of a DStream compare structurally", async () => {
