@@ -735,10 +735,10 @@ export class StreamingContext {
 
   private assertModifiable(what: string): void {
     if (this.currentState === "active") {
-      throw new RivuletError("ILLEGAL_STATE", `Adding new ${what} after the context was started is not supported`);
+      throw new RivuletError("ILLEGAL_STATE", `Setting up ${what} after the context was started is not supported`);
     }
     if (this.currentState === "stopped") {
-      throw new RivuletError("ILLEGAL_STATE", `Adding new ${what} after the context was stopped is not supported`);
+      throw new RivuletError("ILLEGAL_STATE", `Setting up ${what} after the context was stopped is not supported`);
     }
   }
 

@@ -39,7 +39,8 @@ export function perBatchOf<U>(
       const batches: Batch<unknown>[] = [];
       for (const p of parents) {
         const b = p.getOrCompute(time);
-        if (!b) return undefined;
+        // As Spark's UnionDStream: going on without it would drop the other streams' records.
+        if (!b) throw new RivuletError("ILLEGAL_STATE", `${what}: stream ${p.id} (${p.op}) has no batch at ${time} ms`);
         batches.push(b);
       }
       return fn(batches, time);

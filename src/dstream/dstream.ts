@@ -50,6 +50,8 @@ export class DStream<T> implements Upstream<T> {
   private readonly generated = new Map<number, Batch<T>>();
   private zeroTime: number | undefined;
   private rememberMs = 0;
+  /** The widest slide of a reader of this stream (or of a stream it feeds), see `remember`. */
+  private readEveryMs = 0;
   private cached = false;
   /**
    * For a stream that reads its own previous batch (state, incremental windows): the latest time
@@ -62,10 +64,18 @@ export class DStream<T> implements Upstream<T> {
   readonly op: string;
   private checkpointEvery: Duration | undefined;
   private checkpointed: boolean;
+  /** True once `checkpoint(interval)` was called. */
+  private checkpointAsked = false;
 
   /** @internal Streams are made by the context and by operators, never directly. */
   constructor(env: StreamEnvironment, computation: Computation<T>, op: string, kind = "transformations") {
     this.id = env.graph.newStreamId(kind);
+    for (const d of computation.dependencies) {
+      // As Spark: a stream reads only streams of its own context (another's would be driven by this one's clock).
+      if (d instanceof DStream && d.env.graph !== env.graph) {
+        throw new RivuletError("INVALID_ARGUMENT", `${op}: the streams belong to different StreamingContexts; a stream can only read streams of its own context`);
+      }
+    }
     this.env = env;
     this.computation = computation;
     this.op = op;
@@ -84,9 +94,13 @@ export class DStream<T> implements Upstream<T> {
     return this.computation.dependencies;
   }
 
-  /** @internal True for streams whose batches cannot be recomputed after a restart without a checkpoint. */
+  /**
+   * @internal True for streams whose batches cannot be recomputed after a restart without a
+   * checkpoint, and for streams given a checkpoint interval (Spark refuses to start those without
+   * a checkpoint directory, rather than checkpoint nothing).
+   */
   get mustCheckpoint(): boolean {
-    return this.computation.mustCheckpoint ?? false;
+    return (this.computation.mustCheckpoint ?? false) || this.checkpointAsked;
   }
 
   // ---- generation (Spark's DStream internals) ------------------------------------------------
@@ -105,14 +119,18 @@ export class DStream<T> implements Upstream<T> {
   }
 
   /** @internal */
-  remember(duration: Duration): void {
+  remember(duration: Duration, readEvery: Duration = this.slideDuration): void {
     if (duration.milliseconds > this.rememberMs) this.rememberMs = duration.milliseconds;
+    if (readEvery.milliseconds > this.readEveryMs) this.readEveryMs = readEvery.milliseconds;
     const extra = this.computation.parentRememberExtra;
-    // A stream whose batches are kept once computed (cached, checkpointed) is never recomputed
-    // from its parents' older batches, so they need to remember only what it reads per batch.
-    const base = this.cached || this.checkpointed ? this.slideDuration : duration;
+    // A batch is made when a reader first asks for it: by a reader sliding wider than this stream,
+    // that is up to a reader's slide late, and so is every batch it makes of its parents.
+    const late = new Duration(Math.max(this.readEveryMs, this.slideDuration.milliseconds));
+    // A stream whose batches are kept once made (cached, checkpointed) is never made again from its
+    // parents' older batches, so they need to remember only what it may still make late.
+    const base = this.cached || this.checkpointed ? late : duration;
     const forParents = extra ? base.plus(extra) : base;
-    for (const d of this.dependencies) d.remember(forParents);
+    for (const d of this.dependencies) d.remember(forParents, late);
   }
 
   /** @internal */
@@ -176,6 +194,16 @@ export class DStream<T> implements Upstream<T> {
   /** @internal How often this stream's batches are checkpointed, if they are. */
   get checkpointInterval(): Duration | undefined {
     return this.checkpointed ? this.checkpointEvery : undefined;
+  }
+
+  /** @internal See `StreamNode.makeUpTo`. */
+  makeUpTo(time: number): void {
+    if (this.zeroTime === undefined || time <= this.zeroTime) return;
+    const slide = this.slideDuration.milliseconds;
+    const last = this.zeroTime + Math.floor((time - this.zeroTime) / slide) * slide;
+    // Batches older than the widest reader's slide have been read already, or never will be.
+    const from = Math.max(this.zeroTime + slide, last - Math.max(this.readEveryMs, slide) + slide);
+    for (let t = from; t <= last; t += slide) this.getOrCompute(t);
   }
 
   /** @internal The remembered batches up to `time`, materialised, for a checkpoint. */
@@ -275,16 +303,19 @@ export class DStream<T> implements Upstream<T> {
    * checkpointed; by default every 10 s or the first multiple of the slide above.
    */
   checkpoint(interval: Duration): this {
-    if (!interval.isMultipleOf(this.slideDuration)) {
+    this.env.graph.assertModifiable("a checkpoint interval");
+    if (interval.milliseconds <= 0 || !interval.isMultipleOf(this.slideDuration)) {
       throw new RivuletError("INVALID_ARGUMENT", `the checkpoint interval (${interval}) must be a positive multiple of the stream's slide (${this.slideDuration})`);
     }
     this.checkpointed = true;
+    this.checkpointAsked = true;
     this.checkpointEvery = interval;
     return this;
   }
 
   /** Keeps this stream's batches once computed, so several outputs do not recompute them. */
   cache(): this {
+    this.env.graph.assertModifiable("the caching of a stream");
     this.cached = true;
     return this;
   }

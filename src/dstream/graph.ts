@@ -79,6 +79,11 @@ export class DStreamGraph {
     return this.outputs.length;
   }
 
+  /** Fails once the context is started or stopped: `what` may only be set up before. */
+  assertModifiable(what: string): void {
+    this.owner.assertModifiable(what);
+  }
+
   /** A fresh id for a new stream; fails once the context is started or stopped. */
   newStreamId(what: string): number {
     this.owner.assertModifiable(what);
@@ -112,6 +117,10 @@ export class DStreamGraph {
   /** Spark's `remember`: keep every stream's batches at least this long (for `slice`). */
   remember(duration: Duration): void {
     this.owner.assertModifiable("a remember duration");
+    // As Spark: a second call would silently shrink what a first caller relies on for slice().
+    if (this.rememberDuration) {
+      throw new RivuletError("ILLEGAL_STATE", `the remember duration is already set (${this.rememberDuration}); it cannot be set again`);
+    }
     this.rememberDuration = duration;
   }
 
@@ -202,6 +211,8 @@ export class DStreamGraph {
   /** The checkpointed streams' batches up to `time`, materialised, by stream id. */
   async checkpointData(time: number): Promise<[number, [number, Partitions<unknown>][]][]> {
     const out: [number, [number, Partitions<unknown>][]][] = [];
+    // In creation order: a stream is made before the streams that read it ask for it.
+    for (const s of this.streams) if (s.checkpointInterval) s.makeUpTo(time);
     for (const s of this.streams) if (s.checkpointInterval) out.push([s.id, await s.checkpointData(time)]);
     return out;
   }

@@ -11,6 +11,8 @@ export interface TextFileSink {
 
 /** Spark's `print`: a header with the batch time, then the first `num` records, `...` if more. */
 export function printer<T>(num: number, log: (line: string) => void): (batch: Batch<T>, time: number) => Promise<void> {
+  // Checked here, once, rather than failing every batch's output.
+  if (!Number.isSafeInteger(num) || num < 0) throw new RivuletError("INVALID_ARGUMENT", `print(num): num must be a non-negative integer, got ${num}`);
   return async (batch, time) => {
     const first = await batch.take(num + 1);
     const lines = ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------"];
@@ -27,7 +29,7 @@ export function textFileWriter<T>(prefix: string, suffix: string | undefined, si
     const records = await batch.collect();
     let text = "";
     for (const r of records) text += formatRecord(r) + "\n";
-    await sink.writeText(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`, text);
+    await sink.writeText(fileName(prefix, suffix, time), text);
   };
 }
 
@@ -51,18 +53,31 @@ export function jsonLinesWriter<T>(prefix: string, suffix: string | undefined, s
       if (line === undefined) throw new RivuletError("INVALID_INPUT", `saveAsObjectFiles: record ${i} of batch ${time} (${typeof records[i]}) has no JSON form`);
       text += line + "\n";
     }
-    await sink.writeText(suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`, text);
+    await sink.writeText(fileName(prefix, suffix, time), text);
   };
 }
 
-/** A record as Spark would print it: tuples (arrays) as `(a,b)`, strings bare, objects as JSON. */
+/**
+ * A record as Spark would print it: tuples (arrays) as `(a,b)`, strings bare, maps and sets as
+ * Scala's, an object with its own `toString` by it (Spark writes `toString`), other objects as
+ * JSON (which would write a set, a typed array or a class instance with state elsewhere as `{}`).
+ */
 export function formatRecord(record: unknown): string {
   if (Array.isArray(record)) return `(${record.map(formatRecord).join(",")})`;
   if (record === null || typeof record !== "object") return String(record);
   if (record instanceof Map) return `Map(${[...record].map(([k, v]) => `${formatRecord(k)} -> ${formatRecord(v)}`).join(", ")})`;
+  if (record instanceof Set) return `Set(${[...record].map(formatRecord).join(", ")})`;
+  if (ArrayBuffer.isView(record) && !(record instanceof DataView)) return `(${Array.from(record as unknown as ArrayLike<unknown>, formatRecord).join(",")})`;
+  if (typeof record.toString === "function" && record.toString !== Object.prototype.toString) return String(record);
   try {
     return JSON.stringify(record);
   } catch {
     return String(record);
   }
+}
+
+/** Spark's `rddToFileName`: `prefix-<time>.suffix`, without the dash when there is no prefix and without the dot when there is no suffix. */
+export function fileName(prefix: string, suffix: string | undefined, time: number): string {
+  const base = prefix ? `${prefix}-${time}` : `${time}`;
+  return suffix ? `${base}.${suffix}` : base;
 }

@@ -37,8 +37,12 @@ export interface StreamNode {
   readonly dependencies: readonly StreamNode[];
   /** Sets the time origin of this stream and the streams it reads; once, at start. */
   initialize(zeroTime: number): void;
-  /** Keeps generated batches at least this long (more if already asked for more). */
-  remember(duration: Duration): void;
+  /**
+   * Keeps generated batches at least this long (more if already asked for more). `readEvery`: how
+   * often a reader asks for this stream's batches (a wider slide than this stream's means batches
+   * made late, from parents' batches that must still be there).
+   */
+  remember(duration: Duration, readEvery?: Duration): void;
   /** Forgets batches older than the remember duration, here and upstream. */
   clearMetadata(time: number): void;
   getOrCompute(time: number): Batch<unknown> | undefined;
@@ -54,6 +58,11 @@ export interface StreamNode {
   markCheckpointed(): void;
   /** How often the stream's batches are checkpointed, if they are (known once initialized). */
   readonly checkpointInterval: Duration | undefined;
+  /**
+   * Makes the batches up to `time` that a reader sliding wider than this stream has not asked for
+   * yet, so that a checkpoint at `time` holds them (the inputs' positions it saves are past them).
+   */
+  makeUpTo(time: number): void;
   checkpointData(time: number): Promise<[number, Partitions<unknown>][]>;
   restoreCheckpointData(entries: readonly (readonly [number, Partitions<unknown>])[]): void;
 }

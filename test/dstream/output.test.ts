@@ -249,3 +249,35 @@ describe("saveAsObjectFiles", () => {
   });
 });
 
+describe("records as text", () => {
+  it("names files by the time alone when the prefix is empty (Spark: rddToFileName)", async () => {
+    const written: string[] = [];
+    const { ssc, clock } = newContext({ fileSink: { writeText: async (p) => void written.push(p) } });
+    ssc.queueStream<number>([[1]]).saveAsTextFiles("", "txt");
+    ssc.start();
+    await clock.advance(1000);
+    expect(written).toEqual(["1000.txt"]);
+  });
+
+  it("writes sets as Scala's, typed arrays as tuples and objects with their own toString by it; JSON for the rest", async () => {
+    class Point {
+      constructor(readonly x: number, readonly y: number) {}
+      toString(): string {
+        return `Point(${this.x}, ${this.y})`;
+      }
+    }
+    const texts: string[] = [];
+    const { ssc, clock } = newContext({ fileSink: { writeText: async (_p, t) => void texts.push(t) } });
+    ssc.queueStream<unknown>([[new Set([1, "a"]), new Float64Array([1.5, 2]), new Point(1, 2), { a: 1 }, ["k", new Set()]]]).saveAsTextFiles("out");
+    ssc.start();
+    await clock.advance(1000);
+    expect(texts[0]).toBe('Set(1, a)\n(1.5,2)\nPoint(1, 2)\n{"a":1}\n(k,Set())\n');
+  });
+
+  it("print(num) refuses a negative or fractional num when it is called", () => {
+    const { ssc } = newContext();
+    const s = ssc.queueStream<number>([[1]]);
+    expect(() => s.print(-2)).toThrow(/non-negative integer/);
+    expect(() => s.print(1.5)).toThrow(/non-negative integer/);
+  });
+});

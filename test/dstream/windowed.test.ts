@@ -190,4 +190,32 @@ describe("window operations (Spark's WindowOperationsSuite)", () => {
     );
     expect(out).toEqual([[["a", 2]], [["a", 2]]]);
   });
+
+  it("windows sliding 3 batches over a cached, checkpointed or stateful stream see every batch", async () => {
+    const input = [["a"], ["b"], ["c"], ["d"], ["e"], ["f"]];
+    const run = async (op: (s: DStream<string>) => DStream<unknown>) => (await runOperation(input, op)).map((b) => sorted(b));
+    // A kept stream read by a window sliding 3 batches is made only when the window reads it, up to
+    // 2 batches late: its parents must still hold those batches.
+    expect(await run((s) => s.map((x) => x).cache().window(Seconds(3), Seconds(3)))).toEqual([["a", "b", "c"], ["d", "e", "f"]]);
+    expect(await run((s) => s.map((x) => [x, 1] as const).reduceByKeyAndWindow(sum, Seconds(3), Seconds(3)) as DStream<unknown>)).toEqual([
+      [["a", 1], ["b", 1], ["c", 1]],
+      [["d", 1], ["e", 1], ["f", 1]],
+    ]);
+    expect(await run((s) => s.countByValueAndWindow(Seconds(3), Seconds(3)) as DStream<unknown>)).toEqual([
+      [["a", 1], ["b", 1], ["c", 1]],
+      [["d", 1], ["e", 1], ["f", 1]],
+    ]);
+    // A state read every third slide steps through every slide, from its parents' remembered batches.
+    expect(
+      await run((s) =>
+        s
+          .map((x) => [x, 1] as const)
+          .updateStateByKey<string, 1, number>((v, st) => (st ?? 0) + v.length)
+          .window(Seconds(1), Seconds(3)) as DStream<unknown>,
+      ),
+    ).toEqual([
+      [["a", 1], ["b", 1], ["c", 1]],
+      [["a", 1], ["b", 1], ["c", 1], ["d", 1], ["e", 1], ["f", 1]],
+    ]);
+  });
 });
