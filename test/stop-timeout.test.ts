@@ -187,27 +187,12 @@ describe("stop({ timeout })", () => {
     const memory = new MemoryCheckpointStore();
     const gate = deferred();
     const writing = deferred();
-    const store: CheckpointStore = {
-      put: async (name, bytes) => {
-        if (name.endsWith("2000")) writing.resolve(), await gate.promise; // a disk or IndexedDB being slow
-        return memory.put(name, bytes);
-      },
-      get: (name) => memory.get(name),
-      list: () => memory.list(),
-      delete: (name) => memory.delete(name),
-    };
+    const store = slowAt2000(memory, writing, gate.promise); // a disk or IndexedDB being slow
     // The write finishes a little after the stop gave up on processing: timers fire in the order they are due.
     const warn = vi.spyOn(console, "warn").mockImplementation((message: string) => {
       if (/for processing/.test(message)) setTimeout(gate.resolve, 5);
     });
-    const clock = new ManualClock();
-    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
-    ssc.checkpoint(store);
-    ssc.queueStream<number>([[1], [2]]).foreachRDD(() => undefined);
-    ssc.start();
-    await clock.advance(1000);
-    void clock.advance(1000);
-    await writing.promise;
+    const ssc = await checkpointingBatch2000(store, writing.promise);
     await ssc.stop({ timeout: Milliseconds(50) });
     expect(await memory.list()).toContain("checkpoint-0000000000002000");
     expect(warn).toHaveBeenCalledTimes(1);
@@ -216,24 +201,9 @@ describe("stop({ timeout })", () => {
   it("stops waiting for a checkpoint write that never lands after another bound, and says so", async () => {
     const memory = new MemoryCheckpointStore();
     const writing = deferred();
-    const store: CheckpointStore = {
-      put: async (name, bytes) => {
-        if (name.endsWith("2000")) writing.resolve(), await new Promise(() => undefined);
-        return memory.put(name, bytes);
-      },
-      get: (name) => memory.get(name),
-      list: () => memory.list(),
-      delete: (name) => memory.delete(name),
-    };
+    const store = slowAt2000(memory, writing, new Promise(() => undefined));
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const clock = new ManualClock();
-    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
-    ssc.checkpoint(store);
-    ssc.queueStream<number>([[1], [2]]).foreachRDD(() => undefined);
-    ssc.start();
-    await clock.advance(1000);
-    void clock.advance(1000);
-    await writing.promise;
+    const ssc = await checkpointingBatch2000(store, writing.promise);
     await ssc.stop({ timeout: Milliseconds(20) });
     expect(ssc.state).toBe("stopped");
     expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/waited another 20 ms for a checkpoint write in progress/));
@@ -248,3 +218,29 @@ describe("stop({ timeout })", () => {
     return ssc.stop();
   });
 });
+
+/** A store whose write of the checkpoint of batch 2000 says so (`writing`), then waits for `until`. */
+function slowAt2000(memory: MemoryCheckpointStore, writing: { resolve(): void }, until: Promise<unknown>): CheckpointStore {
+  return {
+    put: async (name, bytes) => {
+      if (name === "checkpoint-0000000000002000") writing.resolve(), await until;
+      return memory.put(name, bytes);
+    },
+    get: (name) => memory.get(name),
+    list: () => memory.list(),
+    delete: (name) => memory.delete(name),
+  };
+}
+
+/** A context checkpointing into `store` that has run batch 1000 and begun writing the checkpoint of batch 2000. */
+async function checkpointingBatch2000(store: CheckpointStore, writing: Promise<unknown>): Promise<StreamingContext> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
+  ssc.checkpoint(store);
+  ssc.queueStream<number>([[1], [2]]).foreachRDD(() => undefined);
+  ssc.start();
+  await clock.advance(1000);
+  void clock.advance(1000);
+  await writing;
+  return ssc;
+}

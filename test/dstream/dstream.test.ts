@@ -1,7 +1,7 @@
 // The rules every stream keeps whatever its operator (src/dstream/dstream.ts, derived.ts,
 // transformed.ts, graph.ts), as Spark's DStream, TransformedDStream, UnionDStream and DStreamGraph.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Batch, ManualClock, MemoryCheckpointStore, Milliseconds, RivuletError, Seconds, StreamingContext, type TextFileSink } from "../../src/index.ts";
+import { type Batch, type DStream, ManualClock, MemoryCheckpointStore, Milliseconds, RivuletError, Seconds, StreamingContext, type TextFileSink } from "../../src/index.ts";
 import { testKernels } from "../support/spark-suite.ts";
 
 const contexts: StreamingContext[] = [];
@@ -65,36 +65,18 @@ describe("streams of different contexts", () => {
   // Spark UnionDStream / TransformedDStream: require(parents.map(_.ssc).distinct.size == 1,
   // "Some of the DStreams have different contexts"). Accepted, the started context would drive the
   // other context's inputs.
-  it("union refuses a stream of another context", () => {
-    const { ssc: a } = newContext();
-    const { ssc: b } = newContext();
-    const sa = a.queueStream<number>([[1]]);
-    const sb = b.queueStream<number>([[2]]);
-    expect(() => sa.union(sb)).toThrow(RivuletError);
-  });
-
-  it("transformWith refuses a stream of another context", () => {
-    const { ssc: a } = newContext();
-    const { ssc: b } = newContext();
-    const sa = a.queueStream<number>([[1]]);
-    const sb = b.queueStream<number>([[2]]);
-    expect(() => sa.transformWith(sb, (x) => x)).toThrow(RivuletError);
-  });
-
-  it("join refuses a stream of another context", () => {
+  type Pairs = DStream<[string, number]>;
+  it.each([
+    ["union", (_ssc: StreamingContext, a: Pairs, b: Pairs) => a.union(b)],
+    ["transformWith", (_ssc: StreamingContext, a: Pairs, b: Pairs) => a.transformWith(b, (x) => x)],
+    ["join", (_ssc: StreamingContext, a: Pairs, b: Pairs) => a.join(b)],
+    ["ssc.union", (ssc: StreamingContext, a: Pairs, b: Pairs) => ssc.union(a, b)],
+  ] as const)("%s refuses a stream of another context", (_name, combine) => {
     const { ssc: a } = newContext();
     const { ssc: b } = newContext();
     const sa = a.queueStream<[string, number]>([[["k", 1]]]);
     const sb = b.queueStream<[string, number]>([[["k", 2]]]);
-    expect(() => sa.join(sb)).toThrow(RivuletError);
-  });
-
-  it("ssc.union refuses streams of another context", () => {
-    const { ssc: a } = newContext();
-    const { ssc: b } = newContext();
-    const sa = a.queueStream<number>([[1]]);
-    const sb = b.queueStream<number>([[2]]);
-    expect(() => a.union(sa, sb)).toThrow(RivuletError);
+    expect(() => combine(a, sa, sb)).toThrow(/different StreamingContexts/);
   });
 });
 
