@@ -1,3 +1,5 @@
+import { RivuletError } from "./errors.ts";
+
 /**
  * A span of time in whole milliseconds, Spark's `Duration`. Batch intervals, windows and slides
  * are durations; batch times are plain numbers (milliseconds since the clock's epoch).
@@ -7,7 +9,7 @@ export class Duration {
 
   constructor(milliseconds: number) {
     if (!Number.isSafeInteger(milliseconds) || milliseconds < 0) {
-      throw new RangeError(`a duration must be a non-negative whole number of milliseconds, got ${milliseconds}`);
+      throw new RivuletError("INVALID_ARGUMENT", `a duration must be a non-negative whole number of milliseconds, got ${milliseconds}`);
     }
     this.milliseconds = milliseconds;
   }
