@@ -169,7 +169,11 @@ export interface GetOrCreateOptions {
 export interface RecoveryInfo {
   /** The batch whose state is restored; the job resumes at the batch after it. */
   readonly checkpointTime: number;
-  /** Newer checkpoints that were unreadable (torn, truncated, corrupt) and skipped. */
+  /**
+   * Newer checkpoints that were unreadable (torn, truncated, corrupt) and skipped, then records of
+   * the batches after the restored one (`batch-<time>`) that could not be used: such a batch is
+   * made again from what its inputs hold then, not from where they stood the first time.
+   */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 

@@ -15,6 +15,8 @@ import { type Clock, type ManualClock, SystemClock } from "./scheduler/clock.ts"
 import { JobGenerator } from "./scheduler/job-generator.ts";
 import { JobScheduler } from "./scheduler/job-scheduler.ts";
 import { asCheckpointContent, type CheckpointContent, Checkpointer } from "./scheduler/checkpointer.ts";
+import { readReplayPositions, type RecoveredPositions, type ReplayPositions } from "./scheduler/batch-positions.ts";
+import { awaitReplayInputs, REPLAY_WAIT_MS, type ReplayWait, type ShortInput } from "./scheduler/replay-wait.ts";
 import { ListenerBus, type StreamingListener } from "./scheduler/listener.ts";
 import { type BatchStatistics, type ReceiverStatistics, type StreamingStatistics, StreamingProgress } from "./scheduler/progress.ts";
 import { acquireOriginLock, heldElsewhere, OriginLock } from "./scheduler/origin-lock.ts";
@@ -105,6 +107,11 @@ export class StreamingContext {
   private writeAheadLog = false;
   private removeSettleHook: (() => void) | undefined;
   private recovered: CheckpointContent | undefined;
+  /** After a restart: where the inputs stood once they first took the batches to be made again. */
+  private replayPositions: ReplayPositions | undefined;
+  /** Set while a restart waits for its inputs before making those batches; settles once they are scheduled. */
+  private replaying: Promise<void> | undefined;
+  private replayWait: ReplayWait | undefined;
   private readonly rates: Pick<StreamingContextOptions, "maxRate" | "backpressure">;
   private readonly gracefulOnShutdown: boolean;
   private readonly gracefulStopTimeout: Duration;
@@ -193,9 +200,13 @@ export class StreamingContext {
     try {
       const latest = await readLatestCheckpoint(store);
       const content = latest ? asCheckpointContent(latest.value) : undefined;
-      ssc = await factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: latest.skipped } : undefined);
+      const replay = content ? await readReplayPositions(content, store) : undefined;
+      for (const { name, reason } of replay?.skipped ?? []) {
+        console.warn(`Rivulet: ${name} cannot be used (${reason}): that batch is made again from what its inputs hold then, which may differ from what it first had`);
+      }
+      ssc = await factory(content && latest ? { checkpointTime: content.checkpointTime, skipped: [...latest.skipped, ...(replay?.skipped ?? [])] } : undefined);
       if (!ssc.checkpointStore) ssc.checkpoint(store);
-      if (content) ssc.recover(content);
+      if (content) ssc.recover(content, replay);
       return ssc;
     } catch (error) {
       if (!options.createOnError || !isCheckpointError(error)) throw error;
@@ -505,7 +516,10 @@ export class StreamingContext {
       // A manual clock's advance waits for the lock's answer, so that the first batches do not
       // depend on how fast the lock manager answers; but not for a standby, which may wait forever.
       const ready = standby ? Promise.resolve() : answered;
-      this.removeSettleHook = clock.addSettleHook(() => ready.then(() => Promise.all(this.sources.map(({ source }) => source.settle?.()))));
+      // It waits for a restart's inputs too, so that the batches made again run within the advance.
+      this.removeSettleHook = clock.addSettleHook(() =>
+        ready.then(() => this.replaying).then(() => Promise.all(this.sources.map(({ source }) => source.settle?.()))),
+      );
     }
     if (!lock) this.begin(zeroTime ?? alignedNow());
   }
@@ -515,7 +529,8 @@ export class StreamingContext {
     this.begun = true;
     this.graph.start(zeroTime);
     if (this.checkpointStore) {
-      const checkpointer = new Checkpointer(this.graph, this.checkpointStore, this.sources, this.bus, (e) => this.reportError(e));
+      const fresh = this.recovered === undefined;
+      const checkpointer = new Checkpointer(this.graph, this.checkpointStore, this.sources, this.bus, (e) => this.reportError(e), fresh);
       this.generator.onBatchCompleted((time, pending) => checkpointer.afterBatch(time, pending));
     }
     const starting: Promise<void>[] = [];
@@ -533,8 +548,32 @@ export class StreamingContext {
     }
     this.sourcesStarting = Promise.all(starting).then(() => undefined);
     const interval = this.batchInterval.milliseconds;
-    this.generator.start(zeroTime, this.recovered ? this.recovered.checkpointTime + interval : undefined);
+    const generate = () => this.generator.start(zeroTime, this.recovered ? this.recovered.checkpointTime + interval : undefined);
+    if (this.replayPositions) {
+      this.replaying = this.awaitInputsForReplay(this.replayPositions)
+        .catch((error: unknown) => console.warn("Rivulet: the batches made again after the restart did not wait for their inputs:", error))
+        .then(() => {
+          if (this.currentState === "active") generate();
+        });
+    } else generate();
     this.bus.post("onStreamingStarted", { time: this.clock.now() });
+  }
+
+  /**
+   * Before a restart makes the batches after its checkpoint again: waits (bounded) for the inputs
+   * to hold what those batches first took, and warns of the batches that will have less.
+   */
+  private async awaitInputsForReplay(positions: ReplayPositions): Promise<void> {
+    // `reach` is asked once every source's start() has been called.
+    await this.sourcesStarting;
+    if (this.currentState !== "active") return;
+    const wait = awaitReplayInputs(this.sources, positions);
+    if (!wait) return;
+    this.replayWait = wait;
+    const short = await wait.done;
+    this.replayWait = undefined;
+    if (this.currentState !== "active") return;
+    for (const input of short) console.warn(`Rivulet: ${shortReplayMessage(input)}`);
   }
 
   /**
@@ -594,6 +633,7 @@ export class StreamingContext {
     const wasActive = this.currentState === "active" && this.begun;
     this.currentState = "stopped";
     if (activeContext === this) activeContext = undefined;
+    this.replayWait?.cancel();
     this.graph.interruptOutputs();
     this.stopping = this.shutdown(wasActive, graceful, options.stopEngine ?? true, timeout.milliseconds);
     return this.stopping;
@@ -660,7 +700,7 @@ export class StreamingContext {
     return stream;
   }
 
-  private recover(content: CheckpointContent): void {
+  private recover(content: CheckpointContent, replay?: RecoveredPositions): void {
     if (this.currentState !== "initialized") throw new RivuletError("ILLEGAL_STATE", "a context can only be recovered before it starts");
     if (content.batchIntervalMs !== this.batchInterval.milliseconds) {
       throw new RivuletError(
@@ -681,6 +721,10 @@ export class StreamingContext {
       this.sources.find((s) => s.streamId === streamId)?.source.restore?.(position);
     }
     this.recovered = content;
+    if (replay && replay.positions.size > 0) {
+      this.graph.replayFrom(replay.positions);
+      this.replayPositions = replay.positions;
+    }
   }
 
   private async shutdown(wasActive: boolean, graceful: boolean, stopEngine: boolean, timeoutMs: number): Promise<void> {
@@ -812,6 +856,12 @@ function realTimeout(ms: number): { within(p: Promise<unknown>): Promise<boolean
     within: (p) => Promise.race([p.then(() => true), expired]),
     cancel: () => clearTimeout(timer),
   };
+}
+
+function shortReplayMessage({ streamId, name, times, reason }: ShortInput): string {
+  const batches = times.length === 1 ? `batch ${times[0]} is` : `batches ${times.join(", ")} are`;
+  const why = reason === "ended" ? "it ended, failed or was stopped before it held again" : `it did not hold again within ${REPLAY_WAIT_MS / 1000} s`;
+  return `${name} (input stream ${streamId}): ${batches} made again after the restart with less input than the first time: ${why} what they took then`;
 }
 
 /** A checkpoint that cannot be used: unreadable, from another graph or interval, or a store that fails to read. */

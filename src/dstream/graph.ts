@@ -60,6 +60,8 @@ export class DStreamGraph {
   private readonly inputInfos = new Map<number, StreamInputInfo[]>();
   /** Per batch time not yet forgotten, where each input's source stood after taking it. */
   private readonly positions = new Map<number, Map<number, unknown>>();
+  /** Per batch time to regenerate after a restart, where each input stood once it first took it. */
+  private readonly replayPositions = new Map<number, ReadonlyMap<number, unknown>>();
   private nextStreamId = 0;
   private rememberDuration: Duration | undefined;
   private zeroTime: number | undefined;
@@ -149,6 +151,20 @@ export class DStreamGraph {
     let at = this.positions.get(time);
     if (!at) this.positions.set(time, (at = new Map()));
     at.set(streamId, position);
+  }
+
+  /**
+   * After a restart: where each input stood once it first took the batches to be made again, so
+   * that they take exactly that (`InputSource.takeUntil`).
+   */
+  replayFrom(positions: ReadonlyMap<number, ReadonlyMap<number, unknown>>): void {
+    for (const [time, at] of positions) this.replayPositions.set(time, at);
+  }
+
+  /** Where the input `streamId` stood once it first took the batch at `time`, if recorded. */
+  replayPosition(time: number, streamId: number): { readonly position: unknown } | undefined {
+    const at = this.replayPositions.get(time);
+    return at?.has(streamId) ? { position: at.get(streamId) } : undefined;
   }
 
   /**
@@ -259,6 +275,7 @@ export class DStreamGraph {
   }
 
   clearMetadata(time: number): void {
+    for (const t of this.replayPositions.keys()) if (t <= time) this.replayPositions.delete(t);
     // The latest position at or before `time` stays: a later checkpoint may fall back on it.
     const older = [...this.positions.keys()].filter((t) => t < time).sort((a, b) => b - a);
     for (const t of older) {

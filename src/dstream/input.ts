@@ -102,6 +102,22 @@ export interface InputSource<T> {
   settle?(): Promise<void>;
   /** A checkpoint holding `position` (from `position()`) was written: what it covers can be forgotten. */
   checkpointed?(position: unknown): void | Promise<void>;
+  /**
+   * Takes the batch at `time` again after a restart, as it was first taken: the records up to
+   * `position` (what `position()` gave right after its first take), however much more is held
+   * and whatever the rate limit. Called in place of `take` for the batches after the checkpoint
+   * whose position was recorded; the others, and every batch of a source without it, are taken
+   * with `take`. Takes less when the source holds less (see `reach`).
+   */
+  takeUntil?(time: number, position: unknown): Taken<T>;
+  /**
+   * Resolves with true once the source holds every record up to `position` (a recorded
+   * `position()`), or with false once it never will (it ended, failed or was stopped first).
+   * Asked after `start()` was called, for each batch to be taken with `takeUntil`; the context
+   * waits for the answers (within a bound) before it makes those batches, since a reopened
+   * source receives its data again asynchronously.
+   */
+  reach?(position: unknown): Promise<boolean>;
 }
 
 /** Spark's InputDStream: one batch per batch interval, made of what its source took. */
@@ -123,7 +139,8 @@ export class InputComputation<T> implements Computation<T> {
     // A time already past (a slice into forgotten history) must not take records meant for the next batch.
     if (time <= this.lastTaken) return Batch.fromPartitions<T>([], this.graph.executor);
     this.lastTaken = time;
-    const taken = this.source.take(time);
+    const replay = this.source.takeUntil ? this.graph.replayPosition(time, this.streamId) : undefined;
+    const taken = replay ? this.source.takeUntil!(time, replay.position) : this.source.take(time);
     if (this.source.position) this.graph.recordPosition(time, this.streamId, this.source.position());
     const records = taken.chunked ? ([] as T[]).concat(...(taken.records as readonly (readonly T[])[])) : (taken.records as readonly T[]);
     const lazy = taken.lazy;

@@ -2,9 +2,11 @@ import { RivuletError } from "../core/errors.ts";
 import type { Partitions } from "../core/executor.ts";
 import type { DStreamGraph } from "../dstream/graph.ts";
 import type { InputSource } from "../dstream/input.ts";
+import { deleteBatchRecords, writeBatchRecord } from "../state/batch-record.ts";
 import { writeCheckpoint } from "../state/checkpoint.ts";
 import { EncodingCache, Piece } from "../state/encoding-cache.ts";
 import type { CheckpointStore } from "../state/store.ts";
+import { BATCH_POSITIONS_VERSION, type BatchPositions } from "./batch-positions.ts";
 import type { ListenerBus } from "./listener.ts";
 
 /** Version of what a checkpoint holds (the framing has its own version). */
@@ -35,6 +37,10 @@ export interface CheckpointedSource {
  * Writes a checkpoint after each batch at which one is due: the metadata and the checkpointed
  * streams' batches together, in one atomic write, so a restart always finds a consistent pair of
  * state and source positions. A failed write is reported and leaves the previous one in place.
+ *
+ * After the other batches it writes only where the inputs stood (`BatchPositions`), so that a
+ * restart regenerates the batches after the checkpoint with the input they first had; a
+ * checkpoint makes the records up to it useless, and they are deleted.
  */
 export class Checkpointer {
   private readonly graph: DStreamGraph;
@@ -44,30 +50,45 @@ export class Checkpointer {
   private readonly reportError: (error: unknown) => void;
   /** @internal The encodings of remembered batches, kept between checkpoints. */
   readonly encodings = new EncodingCache();
+  /** Inputs that can take a batch again up to a recorded position: the ones batch records are for. */
+  private readonly replayable: readonly CheckpointedSource[];
+  /** Set while the store may hold batch records; a new run's first batch drops an earlier run's. */
+  private recordsKept: boolean;
+  private fresh: boolean;
+  private fingerprint: string | undefined;
 
+  /** `fresh`: the context did not recover, so batch records in the store are an earlier run's. */
   constructor(
     graph: DStreamGraph,
     store: CheckpointStore,
     sources: readonly CheckpointedSource[],
     bus: ListenerBus,
     reportError: (error: unknown) => void,
+    fresh = false,
   ) {
     this.graph = graph;
     this.store = store;
     this.sources = sources;
     this.bus = bus;
     this.reportError = reportError;
+    this.replayable = sources.filter(({ source }) => typeof source.takeUntil === "function");
+    this.fresh = fresh;
+    this.recordsKept = true;
   }
 
   /** Called once the batch at `time` has completed, before older batches are forgotten. */
   async afterBatch(time: number, pendingTimes: readonly number[]): Promise<void> {
-    if (!this.graph.checkpointDue(time)) return;
+    if (this.fresh) {
+      this.fresh = false;
+      await this.dropRecords(Infinity);
+    }
+    if (!this.graph.checkpointDue(time)) return this.recordPositions(time);
     try {
       const at = this.graph.positionsAt(time);
       const positions = this.sources.map(({ streamId }) => [streamId, at.get(streamId) ?? null] as const);
       const content: CheckpointContent = {
         contentVersion: CHECKPOINT_CONTENT_VERSION,
-        fingerprint: this.graph.fingerprint(),
+        fingerprint: this.graphFingerprint(),
         batchIntervalMs: this.graph.batchInterval.milliseconds,
         zeroTime: this.graph.startTime ?? 0,
         checkpointTime: time,
@@ -89,7 +110,53 @@ export class Checkpointer {
       const error = e instanceof RivuletError ? e : new RivuletError("CHECKPOINT_FAILED", `the checkpoint of batch ${time} failed: ${message(e)}`, { cause: e });
       this.bus.post("onCheckpointFailed", { time, error });
       this.reportError(error);
+      return;
     }
+    await this.dropRecords(time);
+  }
+
+  /**
+   * Writes where the replayable inputs stood once the batch at `time` was taken. A failed write
+   * only costs that batch its exact regeneration after a restart before the next checkpoint, so
+   * it is a warning, not the job's failure.
+   */
+  private async recordPositions(time: number): Promise<void> {
+    const at = this.graph.positionsAt(time);
+    const sources: [number, unknown][] = [];
+    for (const { streamId } of this.replayable) {
+      const position = at.get(streamId);
+      if (position !== undefined && position !== null) sources.push([streamId, position]);
+    }
+    if (sources.length === 0) return;
+    const record: BatchPositions = {
+      contentVersion: BATCH_POSITIONS_VERSION,
+      fingerprint: this.graphFingerprint(),
+      zeroTime: this.graph.startTime ?? 0,
+      batchTime: time,
+      sources,
+    };
+    this.recordsKept = true;
+    try {
+      await writeBatchRecord(time, record, this.store);
+    } catch (e) {
+      console.warn(`Rivulet: where the inputs stood after batch ${time} could not be recorded (${message(e)}); after a restart before the next checkpoint, that batch is made again from what its inputs hold then`);
+    }
+  }
+
+  /** Deletes the batch records up to `time` (all with Infinity): a checkpoint covers them, or an earlier run wrote them. */
+  private async dropRecords(time: number): Promise<void> {
+    if (!this.recordsKept) return;
+    try {
+      this.recordsKept = await deleteBatchRecords(this.store, time);
+    } catch (e) {
+      // They are ignored after a restart from a later checkpoint; the next checkpoint tries again.
+      console.warn(`Rivulet: batch records a checkpoint covers could not be deleted: ${message(e)}`);
+    }
+  }
+
+  /** The graph does not change once started: its fingerprint is worked out once. */
+  private graphFingerprint(): string {
+    return (this.fingerprint ??= this.graph.fingerprint());
   }
 }
 

@@ -108,6 +108,13 @@ class ReceiverSupervisor<T> {
     return records;
   }
 
+  /** A batch made again after a restart: the records up to the log position it first reached. */
+  takeUntil(position: unknown): T[] {
+    const records = this.buffer.takeUntil(position);
+    this.release();
+    return records;
+  }
+
   /**
    * Resolves at once, or, when a full batch's share is already waiting (a rate limit), once a
    * batch has taken it: a receiver that awaits `store()` is slowed to the rate, as Spark's
@@ -178,6 +185,8 @@ export class ReceiverSource<T> implements InputSource<T> {
   private readonly receiver: Receiver<T>;
   private supervisor: ReceiverSupervisor<T> | undefined;
   private restored: unknown;
+  /** Settles once the write-ahead log has been replayed into the buffer. */
+  private replayed: Promise<void> = Promise.resolve();
 
   constructor(receiver: Receiver<T>) {
     this.receiver = receiver;
@@ -188,6 +197,19 @@ export class ReceiverSource<T> implements InputSource<T> {
     const s = this.supervisor;
     if (!s) return { records: [] };
     return { records: s.take(), metadata: { droppedAfterStop: s.dropped } };
+  }
+
+  /** With the write-ahead log: a batch made again after a restart, up to the log position it first reached. */
+  takeUntil(_time: number, position: unknown): Taken<T> {
+    const s = this.supervisor;
+    if (!s?.log) return this.take();
+    return { records: s.takeUntil(position), metadata: { droppedAfterStop: s.dropped } };
+  }
+
+  /** With the write-ahead log: every record a batch took before a restart is back once the log is replayed. */
+  async reach(position: unknown): Promise<boolean> {
+    await this.replayed;
+    return this.supervisor?.buffer.covers(position) ?? false;
   }
 
   /** With the write-ahead log: where the records taken so far reach in it. */
@@ -209,7 +231,9 @@ export class ReceiverSource<T> implements InputSource<T> {
     if (context.writeAheadLog) {
       // Records logged after the last checkpointed batch were received but never processed.
       supervisor.log = context.writeAheadLog;
-      await supervisor.buffer.replay(supervisor.log, this.restored, (message) => context.reportError(message, undefined));
+      const replaying = supervisor.buffer.replay(supervisor.log, this.restored, (message) => context.reportError(message, undefined));
+      this.replayed = replaying.catch(() => undefined);
+      await replaying;
     }
     this.receiver.attach(supervisor);
     return supervisor.start();

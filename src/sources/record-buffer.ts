@@ -89,6 +89,40 @@ export class RecordBuffer<T> {
     return this.skip === 0 ? this.takenSeq : { seq: this.takenSeq, skip: this.skip };
   }
 
+  /** The oldest records up to the log position `position` (a batch's, recorded), removed from the buffer. */
+  takeUntil(position: unknown): T[] {
+    const target = asLogPosition(position);
+    return this.take(target ? this.upTo(target).count : Infinity);
+  }
+
+  /** True when every record up to the log position `position` is taken or held. */
+  covers(position: unknown): boolean {
+    const target = asLogPosition(position);
+    return target === undefined || this.upTo(target).complete;
+  }
+
+  /**
+   * How many held records come before `target`, and whether they are all of them: entries are
+   * numbered in order, so the records up to `target` are those of the entries up to its `seq` and
+   * the first `skip` of the entry after it.
+   */
+  private upTo(target: { seq: number; skip: number }): { count: number; complete: boolean } {
+    if (this.takenSeq > target.seq || (this.takenSeq === target.seq && this.skip >= target.skip)) return { count: 0, complete: true };
+    let count = 0;
+    let newest = this.takenSeq;
+    for (const [i, entry] of this.entries.entries()) {
+      newest = entry.seq;
+      if (entry.seq <= target.seq) {
+        count += entry.left;
+        continue;
+      }
+      // The entry after the target's: the first records of it, less those a batch already took.
+      const wanted = target.skip - (i === 0 ? this.skip : 0);
+      return { count: count + Math.min(Math.max(wanted, 0), entry.left), complete: wanted <= entry.left };
+    }
+    return { count, complete: newest >= target.seq && target.skip === 0 };
+  }
+
   private consumeEntries(n: number): void {
     // Entries of no records are taken as soon as everything before them is.
     while (this.entries.length > 0 && this.entries[0]!.left <= n) {

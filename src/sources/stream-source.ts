@@ -15,7 +15,8 @@ export const DEFAULT_MAX_BUFFERED = 1_000_000;
  * Two ways to survive a restart. A replayable source (one that can reopen its data at an offset)
  * checkpoints the offset its records reached and reopens there. Any other source can use the
  * context's write-ahead log: each chunk's records are logged before the next chunk is pulled,
- * and records logged after the last checkpointed batch are taken again after a restart.
+ * and records logged after the last checkpointed batch are taken again after a restart. Either
+ * way, a batch made again after a restart takes what it first took (`takeUntil`, `reach`).
  *
  * With a rate limit (the context's `maxRate` or backpressure), a batch takes at most its share;
  * the rest waits for the next batch, and the pump stops pulling while a batch's share is waiting.
@@ -36,6 +37,10 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   private drained: (() => void) | undefined;
   /** True while the pump has stepped aside for other tasks with chunks still to read. */
   private yielding = false;
+  /** `reach` calls not yet answered: the pump reads past its bounds until they are. */
+  private reachWaits: { readonly position: unknown; readonly resolve: (reached: boolean) => void }[] = [];
+  /** Set once nothing more will be received: the stream ended, failed, or was never opened. */
+  private ended = false;
 
   /** `open(offset, context)` gives the stream, once started; only a replayable source is ever opened past 0. */
   constructor(open: (offset: number, context: SourceContext) => ReadableStream<C>, replayable: boolean, maxBuffered = DEFAULT_MAX_BUFFERED) {
@@ -58,9 +63,34 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   }
   /** Replayable sources: the stream is reopened at `offset`. */
   protected seek(_offset: number): void {}
+  /** Replayable sources: the offset the records received so far reach, taken or not. */
+  protected received(): number {
+    return 0;
+  }
 
   take(): Taken<T> {
-    const taken = this.takeFrom(this.limit());
+    return this.handOver(this.takeFrom(this.limit()));
+  }
+
+  /** Replayable: the records up to a byte offset; with the log: up to a log position. */
+  takeUntil(_time: number, position: unknown): Taken<T> {
+    if (this.replayable && typeof position === "number") return this.handOver(this.takeThrough(position));
+    if (this.log) return this.handOver({ records: this.buffer.takeUntil(position) });
+    return this.take();
+  }
+
+  reach(position: unknown): Promise<boolean> {
+    if (this.holds(position)) return Promise.resolve(true);
+    if (this.ended) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.reachWaits.push({ position, resolve });
+      // A pump held back by its bounds reads on.
+      this.drained?.();
+    });
+  }
+
+  /** A batch's records with the counters; a pump held back by its bounds reads on. */
+  private handOver(taken: Taken<T>): Taken<T> {
     this.drained?.();
     const metadata = this.metadata();
     return metadata ? { ...taken, metadata } : taken;
@@ -69,6 +99,11 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   /** What a batch takes, at most `limit` records; text sources add the lines they hold as bytes. */
   protected takeFrom(limit: number): Taken<T> {
     return { records: this.buffer.take(limit) };
+  }
+
+  /** Replayable sources: what a batch takes of the records whose bytes end at or before `offset`. */
+  protected takeThrough(_offset: number): Taken<T> {
+    return this.takeFrom(Infinity);
   }
 
   /** True for a source that reopens its data at an offset after a restart. */
@@ -106,15 +141,21 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
 
   async start(context: SourceContext): Promise<void> {
     this.context = context;
-    if (!this.replayable && context.writeAheadLog) {
-      this.log = context.writeAheadLog;
-      await this.buffer.replay(this.log, this.restored, (message) => context.reportError(message, undefined));
+    try {
+      if (!this.replayable && context.writeAheadLog) {
+        this.log = context.writeAheadLog;
+        await this.buffer.replay(this.log, this.restored, (message) => context.reportError(message, undefined));
+        this.answerReach();
+      }
+      if (this.stopping) return this.endReach();
+      const restored = this.restored;
+      const offset = this.replayable && typeof restored === "number" && Number.isSafeInteger(restored) && restored > 0 ? restored : 0;
+      if (offset > 0) this.seek(offset);
+      this.reader = this.open(offset, context).getReader();
+    } catch (error) {
+      this.endReach();
+      throw error;
     }
-    if (this.stopping) return;
-    const restored = this.restored;
-    const offset = this.replayable && typeof restored === "number" && Number.isSafeInteger(restored) && restored > 0 ? restored : 0;
-    if (offset > 0) this.seek(offset);
-    this.reader = this.open(offset, context).getReader();
     context.reportStarted();
     this.pumping = this.pump(this.reader, context);
   }
@@ -127,7 +168,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
   async stop(graceful = false): Promise<void> {
     if (this.stopping) return this.pumping;
     this.stopping = true;
-    if (!this.reader) return;
+    if (!this.reader) return this.endReach();
     // Graceful: let the pump read the chunks already queued in the stream (each read of a queued
     // chunk settles in a microtask, so one macrotask turn takes them all) before cancelling,
     // which would discard them.
@@ -144,8 +185,11 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
       for (let chunks = 1; ; chunks++) {
         // Pulled, not pushed: a full buffer stops the reads (and so the producer) until a batch
         // takes it, and a producer that is always ready still lets the scheduler's timer run.
-        if (this.buffered() >= Math.min(this.maxBuffered, this.limit())) await new Promise<void>((resolve) => (this.drained = resolve));
-        else if (chunks % CHUNKS_PER_TURN === 0) {
+        // Not while a restart waits for what its regenerated batches took the first time: those
+        // batches take it whatever the bounds.
+        if (this.buffered() >= Math.min(this.maxBuffered, this.limit()) && this.reachWaits.length === 0) {
+          await new Promise<void>((resolve) => (this.drained = resolve));
+        } else if (chunks % CHUNKS_PER_TURN === 0) {
           this.yielding = true;
           await yieldToEventLoop();
           this.yielding = false;
@@ -155,6 +199,7 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
         if (done) break;
         if (this.log) await this.logged((out) => this.accept(value, out));
         else this.accept(value, this.buffer.sink);
+        if (this.reachWaits.length > 0) this.answerReach();
       }
       // A cancelled stream's unfinished tail (a line without its newline) is not a record.
       if (!this.cancelled) {
@@ -172,7 +217,29 @@ export abstract class StreamSource<C, T> implements InputSource<T> {
       context.reportStopped(`${this.name} failed: ${message}`, error);
     } finally {
       reader.releaseLock();
+      this.endReach();
     }
+  }
+
+  /** True when every record up to the recorded `position` has been received. */
+  private holds(position: unknown): boolean {
+    if (this.replayable) return typeof position !== "number" || this.received() >= position;
+    return this.log ? this.buffer.covers(position) : true;
+  }
+
+  /** Answers the `reach` calls whose position has been received. */
+  private answerReach(): void {
+    const waiting = this.reachWaits;
+    this.reachWaits = waiting.filter(({ position }) => !this.holds(position));
+    for (const { position, resolve } of waiting) if (this.holds(position)) resolve(true);
+  }
+
+  /** Nothing more will be received: every `reach` call is answered with what is held. */
+  private endReach(): void {
+    this.ended = true;
+    const waiting = this.reachWaits;
+    this.reachWaits = [];
+    for (const { position, resolve } of waiting) resolve(this.holds(position));
   }
 
   /** Records made by `make`, logged before they are buffered (and before the next chunk is pulled). */

@@ -1,7 +1,7 @@
 import { LineSplitter, type LineSplitterOptions } from "./lines.ts";
 import { StreamSource } from "./stream-source.ts";
 import type { Taken } from "../dstream/input.ts";
-import { decodeLines } from "./utf8-lines.ts";
+import { countNewlines, decodeLines } from "./utf8-lines.ts";
 import { decodable } from "../core/shared-memory.ts";
 import { HeldLines } from "./held-lines.ts";
 import type { Duration } from "../core/duration.ts";
@@ -109,6 +109,24 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   }
 
   protected override takeFrom(limit: number): Taken<string> {
+    return this.takeLines(limit, (bytes, lines, room) => (lines > room ? [afterNthNewline(bytes, room), room] : undefined));
+  }
+
+  protected override takeThrough(offset: number): Taken<string> {
+    const wanted = offset - this.offset();
+    return this.takeLines(Infinity, (bytes) => {
+      if (wanted >= bytes.length) return undefined;
+      // The recorded offset is a line end; should it not be one here, the batch ends before it.
+      const cut = wanted <= 0 ? 0 : bytes.lastIndexOf(0x0a, wanted - 1) + 1;
+      return [cut, countNewlines(bytes.subarray(0, cut)).newlines];
+    });
+  }
+
+  /**
+   * A batch: the records held as strings, at most `limit`, then the lines held as bytes up to the
+   * cut `cutAt` gives (where, and how many lines are before it; undefined: all of them).
+   */
+  private takeLines(limit: number, cutAt: (bytes: Uint8Array, lines: number, room: number) => [number, number] | undefined): Taken<string> {
     // A replayable source's lines past a stream-ending '\r' (the only strings it has) have no
     // byte offsets to resume at: they are taken whole.
     const records = this.buffer.take(this.lineByLine && this.replayable ? Infinity : limit);
@@ -116,19 +134,19 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
     if (this.held.length === 0 && records.length === 0 && !this.lineByLine) return { records, lazy: { count: 0, load: () => [], utf8Lines: NO_BYTES } };
     if (this.held.length === 0 || records.length >= limit) return { records };
     let { bytes, scan, segments } = this.held.take();
-    const room = limit - records.length;
-    // Lines over the limit stay held for the next batch. Not when a dropped over-long line left a
+    // Lines past the cut stay held for the next batch. Not when a dropped over-long line left a
     // gap in what is held: the held bytes' offset in the stream would then be unknown.
-    if (scan.lines > room && !(this.replayable && this.heldGap)) {
-      const cut = afterNthNewline(bytes, room);
-      this.held.append(bytes.subarray(cut));
-      bytes = bytes.subarray(0, cut);
-      scan = { lines: room, clean: scan.clean };
+    const cut = this.replayable && this.heldGap ? undefined : cutAt(bytes, scan.lines, limit - records.length);
+    if (cut !== undefined) {
+      this.held.append(bytes.subarray(cut[0]));
+      bytes = bytes.subarray(0, cut[0]);
+      scan = { lines: cut[1], clean: scan.clean };
       segments = undefined;
     }
     if (this.held.length === 0) this.heldGap = false;
     const atStart = this.atStreamStart;
-    this.atStreamStart = false;
+    // A batch that took no bytes leaves a byte order mark where it is, at the start of the next.
+    if (bytes.length > 0) this.atStreamStart = false;
     if (!scan.clean || records.length > 0) {
       // The exact path: replaced, dropped and counted as line by line. The splitter is at a line
       // boundary here (it has seen no bytes since the last switch).
@@ -148,6 +166,10 @@ export class TextSource extends StreamSource<Uint8Array | string, string> {
   protected override offset(): number {
     // Lines still held (over a batch's rate limit) are read again after a restart.
     return this.bytesOfLines - this.held.length;
+  }
+
+  protected override received(): number {
+    return this.bytesOfLines;
   }
 
   protected override seek(offset: number): void {

@@ -124,7 +124,7 @@ async function checkpointTimes(store: CheckpointStore): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-function isCorrupt(error: unknown): error is RivuletError {
+export function isCorrupt(error: unknown): error is RivuletError {
   return error instanceof RivuletError && error.code === "CHECKPOINT_CORRUPT";
 }
 
@@ -133,7 +133,7 @@ function isCorrupt(error: unknown): error is RivuletError {
  * IndexedDB store wraps a DOMException), that platform error becomes the cause, so callers can
  * test `cause.name === "QuotaExceededError"` without knowing which store failed.
  */
-function asFailure(error: unknown, message: string): RivuletError {
+export function asFailure(error: unknown, message: string): RivuletError {
   if (error instanceof RivuletError) {
     const cause = error.code === "CHECKPOINT_FAILED" && error.cause !== undefined ? error.cause : error;
     return new RivuletError("CHECKPOINT_FAILED", `${message}: ${error.message}`, { cause });

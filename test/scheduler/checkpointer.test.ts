@@ -1,11 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Seconds } from "../../src/core/duration.ts";
 import type { Partitions } from "../../src/core/executor.ts";
 import type { DStreamGraph } from "../../src/dstream/graph.ts";
 import { asCheckpointContent, Checkpointer } from "../../src/scheduler/checkpointer.ts";
 import { ListenerBus } from "../../src/scheduler/listener.ts";
+import { batchRecordName, readBatchRecords } from "../../src/state/batch-record.ts";
 import { readLatestCheckpoint } from "../../src/state/checkpoint.ts";
 import { MemoryCheckpointStore } from "../../src/state/memory-store.ts";
+import type { InputSource } from "../../src/dstream/input.ts";
 
 /** A graph remembering one batch per second for the last `window` seconds, checkpointed every batch. */
 function rememberingGraph(window: number): DStreamGraph {
@@ -47,5 +49,43 @@ describe("Checkpointer", () => {
         [3000, 4000, 5000].map((t) => [t, [[[`k${t}`, t]], [["x", t / 1000]]]]),
       ],
     ]);
+  });
+});
+
+describe("Checkpointer between checkpoints", () => {
+  /** A graph checkpointed every third batch, whose one input stood at the batch time / 100. */
+  const graph = {
+    batchInterval: Seconds(1),
+    startTime: 0,
+    checkpointDue: (time: number) => time % 3000 === 0,
+    positionsAt: (time: number) => new Map<number, unknown>([[2, time / 100]]),
+    fingerprint: () => "graph",
+    checkpointData: async () => [],
+  } as unknown as DStreamGraph;
+  const replayable: InputSource<unknown> = { name: "textStream", take: () => ({ records: [] }), takeUntil: () => ({ records: [] }) };
+
+  it("records where the inputs that can take a batch again stood, and a checkpoint deletes those records", async () => {
+    const store = new MemoryCheckpointStore();
+    const plain: InputSource<unknown> = { name: "queueStream", take: () => ({ records: [] }) };
+    const sources = [{ streamId: 2, source: replayable }, { streamId: 5, source: plain }];
+    const checkpointer = new Checkpointer(graph, store, sources, new ListenerBus(), (e) => expect.unreachable(String(e)));
+    for (const t of [1000, 2000]) await checkpointer.afterBatch(t, []);
+    expect((await readBatchRecords(0, store)).records).toEqual([1000, 2000].map((t) => ({ time: t, value: { contentVersion: 1, fingerprint: "graph", zeroTime: 0, batchTime: t, sources: [[2, t / 100]] } })));
+    await checkpointer.afterBatch(3000, []);
+    await checkpointer.afterBatch(4000, []);
+    expect((await store.list()).filter((n) => n.startsWith("batch-"))).toEqual([batchRecordName(4000)]);
+  });
+
+  it("warns when a record cannot be written, and the job goes on", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const store = new MemoryCheckpointStore({ faults: (op, name) => (op === "put" && name?.startsWith("batch-") ? new Error("disk full") : undefined) });
+    const errors: unknown[] = [];
+    const checkpointer = new Checkpointer(graph, store, [{ streamId: 2, source: replayable }], new ListenerBus(), (e) => errors.push(e));
+    await checkpointer.afterBatch(1000, []);
+    await checkpointer.afterBatch(3000, []);
+    expect(errors).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/after batch 1000 could not be recorded \(.*disk full\)/));
+    expect((await readLatestCheckpoint(store))?.time).toBe(3000);
+    warn.mockRestore();
   });
 });

@@ -62,3 +62,42 @@ describe("RecordBuffer", () => {
     expect(asLogPosition(null)).toBeUndefined();
   });
 });
+
+describe("RecordBuffer after a restart", () => {
+  it("takes again, up to each recorded position, exactly the batches first taken", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 5 }), { maxLength: 12 }), fc.array(fc.nat({ max: 7 }), { maxLength: 12 }), (sizes, takes) => {
+        const fill = (buffer: RecordBuffer<number>) => {
+          let next = 0;
+          sizes.forEach((size, seq) => buffer.push(Array.from({ length: size }, () => next++), seq));
+        };
+        const first = new RecordBuffer<number>();
+        fill(first);
+        const batches = takes.map((n) => ({ records: first.take(n), position: first.position() }));
+        // The same log read back: every batch up to the position it reached, in one go each.
+        const again = new RecordBuffer<number>();
+        fill(again);
+        for (const { records, position } of batches) {
+          expect(again.covers(position)).toBe(true);
+          expect(again.takeUntil(position)).toEqual(records);
+          expect(again.position()).toEqual(position);
+        }
+      }),
+    );
+  });
+
+  it("covers a position only once it holds every record up to it", () => {
+    const buffer = new RecordBuffer<string>();
+    buffer.push(["a", "b"], 0);
+    expect(buffer.covers(0)).toBe(true);
+    expect(buffer.covers({ seq: 0, skip: 1 })).toBe(false);
+    expect(buffer.covers(1)).toBe(false);
+    buffer.push(["c", "d"], 1);
+    expect(buffer.covers({ seq: 0, skip: 1 })).toBe(true);
+    expect(buffer.covers({ seq: 0, skip: 3 })).toBe(false);
+    // A position already passed takes nothing.
+    expect(buffer.take()).toEqual(["a", "b", "c", "d"]);
+    expect(buffer.covers(0)).toBe(true);
+    expect(buffer.takeUntil(0)).toEqual([]);
+  });
+});

@@ -80,6 +80,16 @@ export class JsonLinesSource<T> extends StreamSource<Uint8Array | string, T> {
     return taken;
   }
 
+  protected override takeThrough(offset: number): Taken<T> {
+    let n = 0;
+    while (n < this.ends.length && this.ends[n]! <= offset) n++;
+    return this.takeFrom(n);
+  }
+
+  protected override received(): number {
+    return this.bytesOfLines;
+  }
+
   protected override offset(): number {
     // Records left for the next batch (a rate limit) are read again after a restart; blank and
     // invalid lines before them may be too, which only counts them again.

@@ -71,7 +71,21 @@ export abstract class PushedSource<T> implements InputSource<T> {
 
   /** Everything buffered, or as much as the context's rate limit lets this batch take, with the counters. */
   take(): Taken<T> {
-    const records = this.buffer.take(this.sourceContext?.maxRecordsPerBatch() ?? Infinity);
+    return this.handOver(this.buffer.take(this.sourceContext?.maxRecordsPerBatch() ?? Infinity));
+  }
+
+  /** With the write-ahead log: a batch made again after a restart, up to the log position it first reached. */
+  takeUntil(_time: number, position: unknown): Taken<T> {
+    return this.log ? this.handOver(this.buffer.takeUntil(position)) : this.take();
+  }
+
+  /** With the write-ahead log: every record a batch took before a restart is back once the log is replayed. */
+  async reach(position: unknown): Promise<boolean> {
+    await this.starting?.catch(() => undefined);
+    return this.buffer.covers(position);
+  }
+
+  private handOver(records: T[]): Taken<T> {
     if (records.length > 0) this.overflowing = false;
     return { records, metadata: { droppedMessages: this.dropped, unreadableMessages: this.unreadable, ...this.counters() } };
   }
