@@ -329,10 +329,10 @@ describe("failures", () => {
     await expect(termination).rejects.toBe(boom);
     await expect(ssc.awaitTermination()).rejects.toBe(boom);
     expect(await ssc.awaitTerminationOrTimeout(10).catch((e: unknown) => e)).toBe(boom);
-    expect(completed.map((i) => [i.batchTime, i.id, i.failureReason])).toEqual([
+    expect(completed.map((i) => [i.batchTime, i.id, i.failureReason?.split("\n")[0]])).toEqual([
       [1000, 0, undefined],
       [1000, 1, undefined],
-      [2000, 0, "user code failed at 2"],
+      [2000, 0, "Error: user code failed at 2"],
       [2000, 1, undefined],
       [3000, 0, undefined],
       [3000, 1, undefined],
@@ -352,13 +352,13 @@ describe("failures", () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const { ssc, clock } = newContext();
     const reasons: (string | undefined)[] = [];
-    ssc.addStreamingListener({ onOutputOperationCompleted: (e) => void reasons.push(e.outputOperationInfo.failureReason) });
+    ssc.addStreamingListener({ onOutputOperationCompleted: (e) => void reasons.push(e.outputOperationInfo.failureReason?.split("\n")[0]) });
     ssc.queueStream<number>([[1], [2]]).foreachRDD((_b, t) => {
       if (t === 1000) throw new Error("sync failure");
     });
     ssc.start();
     await clock.advance(2000);
-    expect(reasons).toEqual(["sync failure", undefined]);
+    expect(reasons).toEqual(["Error: sync failure", undefined]);
     await expect(ssc.awaitTermination()).rejects.toThrow("sync failure");
   });
 

@@ -37,6 +37,7 @@ export interface Job {
   readonly time: number;
   readonly outputOpId: number;
   readonly name: string;
+  readonly description: string;
   run(): void | Promise<void>;
 }
 
@@ -195,7 +196,7 @@ export class DStreamGraph {
     const jobs: Job[] = [];
     for (const out of this.outputs) {
       const batch = out.stream.getOrCompute(time);
-      if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, run: () => out.run(batch, time) });
+      if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, description: `${out.name} of ${out.stream.op} (stream ${out.stream.id})`, run: () => out.run(batch, time) });
     }
     return jobs;
   }

@@ -30,6 +30,9 @@ export class JobScheduler {
    * `after` runs once they have, still in turn (checkpoint, clean-up), before the next batch.
    */
   submit(time: number, jobs: readonly Job[], inputs: readonly StreamInputInfo[], after?: () => Promise<void> | void): Promise<void> {
+    // As Spark's submitJobSet: a time without jobs (a wider window's off beat) is no batch to
+    // listeners, but what runs after it (checkpoint, clean-up) still runs, in turn.
+    if (jobs.length === 0) return this.enqueue(undefined, [], after);
     const info: Mutable<BatchInfo> = {
       batchTime: time,
       streamIdToInputInfo: new Map(inputs.map((i) => [i.inputStreamId, i])),
@@ -45,9 +48,13 @@ export class JobScheduler {
       totalDelay: undefined,
     };
     this.bus.post("onBatchSubmitted", { batchInfo: { ...info } });
+    return this.enqueue(info, jobs, after);
+  }
+
+  private enqueue(info: Mutable<BatchInfo> | undefined, jobs: readonly Job[], after: (() => Promise<void> | void) | undefined): Promise<void> {
     const run = this.tail.then(async () => {
       if (this.stopped) return;
-      await this.runBatch(info, jobs);
+      if (info) await this.runBatch(info, jobs);
       if (this.abandoned) return;
       const finishing = (this.finishing = after?.());
       try {
@@ -132,9 +139,20 @@ function outputInfo(job: Job, start: number | undefined, end: number | undefined
     batchTime: job.time,
     id: job.outputOpId,
     name: job.name,
+    description: job.description,
     startTime: start,
     endTime: end,
-    failureReason: failure ? (failure.error instanceof Error ? failure.error.message : String(failure.error)) : undefined,
+    duration: start !== undefined && end !== undefined ? end - start : undefined,
+    failureReason: failure ? failureReason(failure.error) : undefined,
     error: failure?.error,
   };
+}
+
+/** Spark's `Utils.exceptionString`: the error as printed, type and message, then its stack. */
+function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const head = String(error);
+  const stack = typeof error.stack === "string" ? error.stack : "";
+  // V8 starts the stack with "Type: message"; other engines give only the frames.
+  return stack.startsWith(head) ? stack : stack ? `${head}\n${stack}` : head;
 }

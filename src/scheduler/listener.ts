@@ -5,9 +5,13 @@ export interface OutputOperationInfo {
   readonly batchTime: number;
   readonly id: number;
   readonly name: string;
+  /** Which output it is: its name and the operator of the stream it reads (Spark: the call site). */
+  readonly description: string;
   readonly startTime: number | undefined;
   readonly endTime: number | undefined;
-  /** The error's message when the operation failed. */
+  /** `endTime - startTime` once both are known. */
+  readonly duration: number | undefined;
+  /** When the operation failed, the error as printed: type and message, then its stack (Spark's exception string). */
   readonly failureReason: string | undefined;
   readonly error: unknown;
 }

@@ -28,7 +28,10 @@ export abstract class Receiver<T> {
     return this.attached("store").store(data);
   }
 
-  /** Stops the receiver (onStop), then starts it again (onStart) after `delayMs` on the context's clock. */
+  /**
+   * Stops the receiver (onStop), then starts it again (onStart) after `delayMs` on the context's
+   * clock. As Spark's, listeners see it stopped (inactive, with `error`) until it has started again.
+   */
   restart(message: string, error?: unknown, delayMs = DEFAULT_RESTART_DELAY_MS): void {
     void this.attached("restart").restart(message, error, delayMs);
   }
@@ -74,6 +77,10 @@ class ReceiverSupervisor<T> {
   readonly context: SourceContext;
   private readonly receiver: Receiver<T>;
   private cancelRestart: (() => void) | undefined;
+  /** Whether listeners were last told this receiver started (Spark's registered with the tracker). */
+  private registered = false;
+  /** The last onStop call, which a stop() arriving during a restart waits for. */
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(receiver: Receiver<T>, context: SourceContext) {
     this.receiver = receiver;
@@ -133,20 +140,30 @@ class ReceiverSupervisor<T> {
 
   async start(): Promise<void> {
     this.state = "started";
+    // As Spark's startReceiver: the receiver is registered before onStart runs, so a failing
+    // onStart is seen as a start followed by a stop.
+    this.register();
     try {
       await this.receiver.onStart();
-      this.context.reportStarted();
     } catch (error) {
-      await this.restart(`onStart failed: ${messageOf(error)}`, error, DEFAULT_RESTART_DELAY_MS);
+      // onStart may have called restart() or stop() itself before failing.
+      if (this.state !== "started") return;
+      // Spark stops a receiver whose onStart fails and its tracker launches it again.
+      await this.stopThenStart(`Error starting receiver ${this.context.streamId}: ${messageOf(error)}`, error, DEFAULT_RESTART_DELAY_MS);
     }
   }
 
   async restart(message: string, error: unknown, delayMs: number): Promise<void> {
     // Only a running receiver restarts; a second restart() while one is pending does nothing.
     if (this.state !== "started") return;
+    await this.stopThenStart(`Restarting receiver with delay ${delayMs}ms: ${message}`, error, delayMs);
+  }
+
+  /** Spark's restartReceiver: stopReceiver (onStop, then deregistered), the delay, startReceiver. */
+  private async stopThenStart(message: string, error: unknown, delayMs: number): Promise<void> {
     this.state = "restarting";
-    this.context.reportError(`restarting receiver: ${message}`, error);
     await this.callOnStop();
+    this.deregister(message, error);
     // stop() may have run while onStop was awaited.
     if (this.stopped()) return;
     this.cancelRestart = this.context.schedule(this.context.now() + delayMs, () => {
@@ -157,12 +174,27 @@ class ReceiverSupervisor<T> {
 
   async stop(message: string, error?: unknown): Promise<void> {
     if (this.state === "stopped") return;
-    // A receiver waiting to restart has already been through onStop.
+    // A receiver waiting to restart has already been through onStop, or is in it.
     const running = this.state === "started";
     this.state = "stopped";
     this.cancelRestart?.();
     this.release();
-    if (running) await this.callOnStop();
+    await (running ? this.callOnStop() : this.stopping);
+    this.deregister(message, error);
+  }
+
+  private register(): void {
+    this.registered = true;
+    this.context.reportStarted();
+  }
+
+  /**
+   * As Spark's stopReceiver, one stop is reported per start: a receiver already deregistered for
+   * a restart is not reported stopped again when stopped during the delay.
+   */
+  private deregister(message: string, error: unknown): void {
+    if (!this.registered) return;
+    this.registered = false;
     this.context.reportStopped(message, error);
   }
 
@@ -170,12 +202,15 @@ class ReceiverSupervisor<T> {
     return this.state === "stopped";
   }
 
-  private async callOnStop(): Promise<void> {
-    try {
-      await this.receiver.onStop();
-    } catch (e) {
-      this.context.reportError(`onStop failed: ${messageOf(e)}`, e);
-    }
+  private callOnStop(): Promise<void> {
+    this.stopping = (async () => {
+      try {
+        await this.receiver.onStop();
+      } catch (e) {
+        this.context.reportError(`onStop failed: ${messageOf(e)}`, e);
+      }
+    })();
+    return this.stopping;
   }
 }
 

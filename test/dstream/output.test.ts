@@ -201,11 +201,11 @@ describe("saveAsTextFiles", () => {
     };
     const { ssc, clock } = newContext({ fileSink });
     const reasons: (string | undefined)[] = [];
-    ssc.addStreamingListener({ onOutputOperationCompleted: (e) => void reasons.push(e.outputOperationInfo.failureReason) });
+    ssc.addStreamingListener({ onOutputOperationCompleted: (e) => void reasons.push(e.outputOperationInfo.failureReason?.split("\n")[0]) });
     ssc.queueStream<number>([[1], [2]]).saveAsTextFiles("p");
     ssc.start();
     await clock.advance(2000);
-    expect(reasons).toEqual(["disk full", undefined]);
+    expect(reasons).toEqual(["Error: disk full", undefined]);
     await expect(ssc.awaitTermination()).rejects.toThrow("disk full");
   });
 });

@@ -143,7 +143,61 @@ describe("listener bus", () => {
       [1000, 0, undefined],
       [1000, 1, undefined],
     ]);
-    expect(infos[0]).toMatchObject({ startTime: 1000, endTime: 1000 });
+    expect(infos[0]).toMatchObject({ startTime: 1000, endTime: 1000, duration: 0, description: "foreachRDD of queueStream (stream 0)" });
+    expect(infos[1]!.description).toBe("foreachRDD of mapped (stream 1)");
+  });
+
+  it("gives each output operation its duration, endTime - startTime (Spark: OutputOperationInfo.duration)", async () => {
+    const clock = new SkewClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    contexts.push(ssc);
+    const infos: OutputOperationInfo[] = [];
+    ssc.addStreamingListener({ onOutputOperationCompleted: (e) => void infos.push(e.outputOperationInfo) });
+    ssc.queueStream<number>([[1]]).foreachRDD(() => {
+      clock.extra += 250;
+    });
+    ssc.start();
+    await clock.advance(1000);
+    expect(infos[0]!.duration).toBe(250);
+    expect(infos[0]!.endTime! - infos[0]!.startTime!).toBe(250);
+  });
+
+  it("gives a failed output operation's failureReason as Spark's exception string: type, message, then the stack", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const clock = new ManualClock();
+    const ssc = newContext(clock);
+    const infos: OutputOperationInfo[] = [];
+    const batches: BatchInfo[] = [];
+    ssc.addStreamingListener({
+      onOutputOperationCompleted: (e) => void infos.push(e.outputOperationInfo),
+      onBatchCompleted: (e) => void batches.push(e.batchInfo),
+    });
+    ssc.queueStream<number>([[1]]).foreachRDD(() => {
+      throw new TypeError("boom");
+    });
+    ssc.start();
+    await clock.advance(1000);
+    expect(batches).toHaveLength(1);
+    expect(infos[0]!.failureReason).toMatch(/^TypeError: boom\n\s+at /);
+  });
+
+  it("posts no batch events for a time without jobs (Spark: submitJobSet), yet runs the batches around it", async () => {
+    // A window sliding 2 s over 1 s batches has no job at the odd times.
+    const clock = new ManualClock();
+    const ssc = newContext(clock);
+    const events: string[] = [];
+    ssc.addStreamingListener({
+      onBatchSubmitted: (e) => void events.push(`submitted ${e.batchInfo.batchTime}`),
+      onBatchStarted: (e) => void events.push(`started ${e.batchInfo.batchTime}`),
+      onBatchCompleted: (e) => void events.push(`completed ${e.batchInfo.batchTime}`),
+    });
+    const windows: number[][] = [];
+    ssc.queueStream<number>([[1], [2], [3], [4]]).window(Seconds(2), Seconds(2)).foreachRDD(async (b) => void windows.push(await b.collect()));
+    ssc.start();
+    await clock.advance(4000);
+    expect(events).toEqual(["submitted 2000", "started 2000", "completed 2000", "submitted 4000", "started 4000", "completed 4000"]);
+    expect(windows).toEqual([[1, 2], [3, 4]]);
+    expect(ssc.statistics().numTotalCompletedBatches).toBe(2);
   });
 
   it("a throwing listener is reported on the console and breaks neither the other listeners nor the context", async () => {

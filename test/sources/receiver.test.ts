@@ -111,14 +111,13 @@ describe("receiverStream", () => {
   });
 
   it("restart(reason) calls onStop, then onStart again after the delay on the context's clock", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
     const { clock, ssc, receiver, receiverEvents, out } = setup(new TestReceiver());
     ssc.start();
     await tick();
     receiver.restart("connection lost", undefined, 500);
     await tick();
     expect(receiver.events).toEqual(["start", "stop"]);
-    expect(receiverEvents.some((e) => e.startsWith("error") && e.includes("connection lost"))).toBe(true);
+    expect(receiverEvents).toEqual(["started TestReceiver", "stopped Restarting receiver with delay 500ms: connection lost"]);
     await clock.advance(400);
     expect(receiver.events).toEqual(["start", "stop"]);
     await clock.advance(200); // past 500
@@ -127,6 +126,34 @@ describe("receiverStream", () => {
     receiver.store("after restart");
     await clock.advance(400);
     expect(out).toEqual([[1000, ["after restart"]]]);
+  });
+
+  it("restart() reports the receiver stopped (inactive) until it starts again, not an error while active", async () => {
+    // Spark's ReceiverSupervisor.restartReceiver: stopReceiver("Restarting receiver with delay ...", error),
+    // which deregisters it (StreamingListenerReceiverStopped, INACTIVE), then startReceiver after the
+    // delay (StreamingListenerReceiverStarted). No ReceiverError is posted.
+    const { clock, ssc, receiver } = setup(new TestReceiver());
+    const events: [string, ReceiverInfo][] = [];
+    ssc.addStreamingListener({
+      onReceiverStarted: (e) => void events.push(["started", e.receiverInfo]),
+      onReceiverError: (e) => void events.push(["error", e.receiverInfo]),
+      onReceiverStopped: (e) => void events.push(["stopped", e.receiverInfo]),
+    });
+    ssc.start();
+    await tick();
+    const cause = new Error("reset by peer");
+    receiver.restart("connection lost", cause, 500);
+    await tick();
+    expect(events.map(([k, i]) => [k, i.active])).toEqual([
+      ["started", true],
+      ["stopped", false],
+    ]);
+    expect(events[1]![1]).toMatchObject({ lastErrorMessage: "Restarting receiver with delay 500ms: connection lost", lastError: cause });
+    expect(ssc.statistics().numActiveReceivers).toBe(0);
+    expect(ssc.receiverStatistics()[0]).toMatchObject({ active: false, lastError: cause });
+    await clock.advance(600);
+    expect(events.map(([k]) => k)).toEqual(["started", "stopped", "started"]);
+    expect(ssc.statistics().numActiveReceivers).toBe(1);
   });
 
   it("restart uses a default delay of 2000 ms", async () => {
@@ -152,7 +179,7 @@ describe("receiverStream", () => {
   });
 
   it("stop() of the context cancels a pending restart", async () => {
-    const { clock, ssc, receiver } = setup(new TestReceiver());
+    const { clock, ssc, receiver, receiverEvents } = setup(new TestReceiver());
     ssc.start();
     await tick();
     receiver.restart("flaky", undefined, 500);
@@ -160,6 +187,8 @@ describe("receiverStream", () => {
     await ssc.stop();
     await clock.advance(1000);
     expect(receiver.events).toEqual(["start", "stop"]);
+    // As Spark's stopReceiver, a receiver already deregistered for the restart is not reported again.
+    expect(receiverEvents).toEqual(["started TestReceiver", "stopped Restarting receiver with delay 500ms: flaky"]);
   });
 
   it("reportError reaches listeners and the receiver keeps running", async () => {
@@ -218,8 +247,7 @@ describe("receiverStream", () => {
     expect(infos.map((i) => i.metadata.droppedAfterStop)).toEqual([0, 3]);
   });
 
-  it("an onStart that throws is reported and restarted after the delay", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
+  it("an onStart that throws is reported stopped and started again after the delay", async () => {
     class Failing extends Receiver<string> {
       attempts = 0;
       onStart(): void {
@@ -228,14 +256,42 @@ describe("receiverStream", () => {
       }
       onStop(): void {}
     }
-    const { clock, ssc, receiver, errors } = setup(new Failing());
+    const { clock, ssc, receiver, receiverEvents } = setup(new Failing());
     ssc.start();
     await tick();
     expect(receiver.attempts).toBe(1);
-    expect(errors[0]!.lastErrorMessage).toContain("cannot connect");
+    expect(receiverEvents).toEqual(["started Failing", `stopped Error starting receiver 0: cannot connect`]);
     await clock.advance(2000);
     expect(receiver.attempts).toBe(2);
     expect(receiver.isStarted()).toBe(true);
+    expect(receiverEvents.at(-1)).toBe("started Failing");
+  });
+
+  it("a receiver whose onStart throws was registered (onReceiverStarted) and is then reported stopped, inactive", async () => {
+    // Spark's ReceiverSupervisor.startReceiver registers the receiver (StreamingListenerReceiverStarted)
+    // before receiver.onStart(); a NonFatal failure there calls stop("Error starting receiver ...", Some(t)),
+    // which deregisters it (StreamingListenerReceiverStopped, INACTIVE, with the error).
+    class Broken extends Receiver<string> {
+      onStart(): void {
+        throw new Error("cannot connect");
+      }
+      onStop(): void {}
+    }
+    const { ssc } = setup(new Broken());
+    const events: [string, ReceiverInfo][] = [];
+    ssc.addStreamingListener({
+      onReceiverStarted: (e) => void events.push(["started", e.receiverInfo]),
+      onReceiverError: (e) => void events.push(["error", e.receiverInfo]),
+      onReceiverStopped: (e) => void events.push(["stopped", e.receiverInfo]),
+    });
+    ssc.start();
+    await tick();
+    expect(events.map(([k, i]) => [k, i.active])).toEqual([
+      ["started", true],
+      ["stopped", false],
+    ]);
+    expect((events[1]![1].lastError as Error).message).toBe("cannot connect");
+    expect(ssc.receiverStatistics()[0]!.active).toBe(false);
   });
 
   it("stop({ graceful: true }) puts records already stored into a last batch", async () => {

@@ -23,9 +23,14 @@ export class RateLimiter {
     return this.rate;
   }
 
-  /** Takes a new estimate, never above `maxRate`; non-positive estimates are ignored, as Spark does. */
+  /**
+   * Takes a new estimate, never above `maxRate`, in whole records per second as Spark publishes
+   * it (`rateLimit.set(s.toLong)`); an estimate below one record a second is ignored, as Spark
+   * ignores a non-positive rate.
+   */
   update(rate: number): void {
-    if (rate > 0) this.rate = Math.min(rate, this.maxRate);
+    const whole = Math.trunc(rate);
+    if (whole > 0) this.rate = Math.min(whole, this.maxRate);
   }
 
   /**

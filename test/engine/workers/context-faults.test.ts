@@ -213,9 +213,9 @@ describe("a task failing on every attempt", () => {
     const failedOutputs = seen.outputs.filter((o) => o.error !== undefined);
     expect(failedOutputs.map((o) => o.batchTime)).toEqual([2000]);
     expect(failedOutputs[0]!.error).toBe(failed);
-    expect(failedOutputs[0]!.failureReason).toBe(failed.message);
+    expect(failedOutputs[0]!.failureReason!.startsWith(`TaskFailedError: ${failed.message}\n`)).toBe(true);
     const batch2 = seen.batches.find((b) => b.batchTime === 2000)!;
-    expect([...batch2.outputOperationInfos.values()].map((o) => o.failureReason)).toEqual([failed.message]);
+    expect([...batch2.outputOperationInfos.values()].map((o) => o.failureReason)).toEqual([failedOutputs[0]!.failureReason]);
     expect(seen.batches.map((b) => b.batchTime)).toEqual([1000, 2000, 3000]);
 
     // The batches around it are exact; the failed one output nothing.

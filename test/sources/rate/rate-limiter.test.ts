@@ -27,6 +27,15 @@ describe("RateLimiter", () => {
     expect(new RateLimiter(10, 1000).currentRate).toBe(10);
   });
 
+  it("takes an estimate in whole records per second, as Spark publishes it (s.toLong), and ignores one below 1", () => {
+    const limiter = new RateLimiter(Infinity, 1000);
+    limiter.update(666.67);
+    expect(limiter.currentRate).toBe(666);
+    expect(limiter.recordsPerBatch(2000)).toBe(1332);
+    limiter.update(0.9);
+    expect(limiter.currentRate).toBe(666);
+  });
+
   it("refuses rates that are not positive", () => {
     expect(() => new RateLimiter(0)).toThrow(RivuletError);
     expect(() => new RateLimiter(Number.NaN)).toThrow(/maxRate/);
