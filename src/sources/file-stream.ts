@@ -11,12 +11,16 @@
  * ahead waits in memory until the first batch at or after its modification time. Modification
  * times and batch times are compared as they are: with the system clock both are milliseconds
  * since the Unix epoch; a `ManualClock` drives a real directory when started at a real time.
+ *
+ * After a restart, the batches between the checkpoint and the stop are made again with the files
+ * they first took (the position recorded after each batch lists them), as Spark's
+ * FileInputDStream restores `batchTimeToSelectedFiles`: files that arrived since go to later batches.
  */
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { InputSource, SourceContext, Taken } from "../dstream/input.ts";
 import type { Directory, DirectoryEntry } from "./directory.ts";
-import { FileWindow, type FileStreamPosition } from "./file-window.ts";
+import { FileWindow, selectionAt, type FileStreamPosition } from "./file-window.ts";
 import type { FileRecords } from "./file-records.ts";
 import type { LineSplitterOptions } from "./lines.ts";
 
@@ -72,6 +76,11 @@ export class FileSource<T> implements InputSource<T> {
   /** Files read ahead of their batch, by name. */
   private readonly found = new Map<string, Found>();
   private readonly failed = new Map<string, Failed>();
+  /**
+   * Files that batches made again after a restart took the first time: read whatever the window
+   * says of their modification time, since they were taken under it once already.
+   */
+  private readonly wanted = new Set<string>();
   /** Names (and modification times) of the last listing: a name not in it has just appeared. */
   private listed: Map<string, number> | undefined;
   private scanning: Promise<void> | undefined;
@@ -84,6 +93,7 @@ export class FileSource<T> implements InputSource<T> {
   private lastInvalid = 0;
   private unreadableFiles = 0;
   private lateFiles = 0;
+  private readonly report = (message: string, error: unknown): void => this.context?.reportError(message, error);
 
   /** `batchInterval` is the context's: background polls are timed by it and selections remembered in whole batches of it. */
   /** `records` makes a file's records; `name` is the stream's, as listeners see it. */
@@ -120,17 +130,66 @@ export class FileSource<T> implements InputSource<T> {
     }
     due.sort(byName);
     const records: T[] = [];
-    const report = (message: string, error: unknown) => this.context?.reportError(message, error);
     for (const name of due) {
       const file = this.found.get(name)!;
       this.found.delete(name);
-      this.records.decode(name, file.bytes, records, report);
+      this.records.decode(name, file.bytes, records, this.report);
     }
     this.window.record(time, due);
+    return this.taken(records, due.length);
+  }
+
+  /**
+   * The batch at `time` made again after a restart: exactly the files it first took, as
+   * `position` (recorded right after that take) lists them, in the same order, whatever else
+   * has been read since. A file gone since (`reach` answered false) is left out and counted as
+   * unreadable: the batch is made with what is left. A position that does not list the batch
+   * leaves it to `take`.
+   */
+  takeUntil(time: number, position: unknown): Taken<T> {
+    const names = selectionAt(position, time);
+    if (!names) return this.take(time);
+    const records: T[] = [];
+    let files = 0;
+    for (const name of names) {
+      this.wanted.delete(name);
+      const file = this.found.get(name);
+      if (!file) {
+        // One that failed to read was counted then.
+        if (!this.failed.has(name)) this.unreadableFiles++;
+        continue;
+      }
+      this.found.delete(name);
+      this.records.decode(name, file.bytes, records, this.report);
+      files++;
+    }
+    // The missing ones too: should one come back, it must not go to a later batch.
+    this.window.record(time, names);
+    return this.taken(records, files);
+  }
+
+  /**
+   * Resolves with true once every file the batch of `position` first took has been read ahead,
+   * after listing the directory again if needed. False when one is no longer listed, cannot be
+   * read, or the listing fails (or the stream stopped first): the file is not coming back, and
+   * the batch is then made again with the files that are left (`takeUntil`).
+   */
+  async reach(position: unknown): Promise<boolean> {
+    const names = selectionAt(position);
+    if (!names) return true;
+    for (const name of names) this.wanted.add(name);
+    const held = () => names.every((name) => this.found.has(name));
+    if (held()) return true;
+    // scan() never answers with a listing begun before this call, which might have skipped them.
+    await this.scan();
+    return held();
+  }
+
+  private taken(records: T[], files: number): Taken<T> {
     return {
       records,
       metadata: {
-        files: due.length,
+        files,
         ...this.records.counters(),
         unreadableFiles: this.unreadableFiles,
         lateFiles: this.lateFiles,
@@ -259,7 +318,7 @@ export class FileSource<T> implements InputSource<T> {
       if (listed.has(name) || !this.accepts(name)) continue;
       listed.set(name, modifiedTime);
       if (this.window.remembered(name)) continue;
-      if (modifiedTime <= floor) {
+      if (modifiedTime <= floor && !this.wanted.has(name)) {
         // Already there at the first listing: an old file, ignored as Spark does. Appearing
         // later with such a time: moved in too late to be taken, which must not go unnoticed.
         if (this.listed && !this.listed.has(name)) this.late(entry, floor, context);

@@ -101,6 +101,21 @@ export class FileWindow {
   }
 }
 
+/**
+ * The files the batch at `time` took, as a recorded position lists them (its own batch when
+ * `time` is omitted); undefined when the position does not list that batch or cannot be read.
+ */
+export function selectionAt(position: unknown, time?: number): readonly string[] | undefined {
+  let p: FileStreamPosition;
+  try {
+    p = asPosition(position);
+  } catch {
+    return undefined;
+  }
+  const at = time ?? p.batchTime;
+  return p.selected.find(([batch]) => batch === at)?.[1];
+}
+
 function asPosition(value: unknown): FileStreamPosition {
   const fail = (what: string): never => {
     throw new RivuletError("CHECKPOINT_CORRUPT", `the checkpointed position of a textFileStream is not one this version can read: ${what}`);
