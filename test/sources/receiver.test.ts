@@ -133,12 +133,7 @@ describe("receiverStream", () => {
     // which deregisters it (StreamingListenerReceiverStopped, INACTIVE), then startReceiver after the
     // delay (StreamingListenerReceiverStarted). No ReceiverError is posted.
     const { clock, ssc, receiver } = setup(new TestReceiver());
-    const events: [string, ReceiverInfo][] = [];
-    ssc.addStreamingListener({
-      onReceiverStarted: (e) => void events.push(["started", e.receiverInfo]),
-      onReceiverError: (e) => void events.push(["error", e.receiverInfo]),
-      onReceiverStopped: (e) => void events.push(["stopped", e.receiverInfo]),
-    });
+    const events = receiverEvents(ssc);
     ssc.start();
     await tick();
     const cause = new Error("reset by peer");
@@ -278,12 +273,7 @@ describe("receiverStream", () => {
       onStop(): void {}
     }
     const { ssc } = setup(new Broken());
-    const events: [string, ReceiverInfo][] = [];
-    ssc.addStreamingListener({
-      onReceiverStarted: (e) => void events.push(["started", e.receiverInfo]),
-      onReceiverError: (e) => void events.push(["error", e.receiverInfo]),
-      onReceiverStopped: (e) => void events.push(["stopped", e.receiverInfo]),
-    });
+    const events = receiverEvents(ssc);
     ssc.start();
     await tick();
     expect(events.map(([k, i]) => [k, i.active])).toEqual([
@@ -314,3 +304,14 @@ describe("receiverStream", () => {
     expect(receiver.isStarted()).toBe(false);
   });
 });
+
+/** The receiver events listeners see, in order, with the receiver's info at each. */
+function receiverEvents(ssc: StreamingContext): [string, ReceiverInfo][] {
+  const events: [string, ReceiverInfo][] = [];
+  ssc.addStreamingListener({
+    onReceiverStarted: (e) => void events.push(["started", e.receiverInfo]),
+    onReceiverError: (e) => void events.push(["error", e.receiverInfo]),
+    onReceiverStopped: (e) => void events.push(["stopped", e.receiverInfo]),
+  });
+  return events;
+}
