@@ -1,7 +1,6 @@
-import { RivuletError } from "../core/errors.ts";
-import { asFailure, isCorrupt } from "./checkpoint.ts";
-import { decodeValue, encodeValue } from "./codec.ts";
-import { frame, unframe } from "./format.ts";
+import { encodeValue } from "./codec.ts";
+import { frame } from "./format.ts";
+import { asFailure, entryName, entryTimes, readEntry } from "./numbered-entries.ts";
 import type { CheckpointStore } from "./store.ts";
 
 /**
@@ -10,7 +9,6 @@ import type { CheckpointStore } from "./store.ts";
  * corrupt record is detected. They live beside the checkpoints in the same store.
  */
 const PREFIX = "batch-";
-const NAME = /^batch-(\d{16})$/;
 
 export interface ReadBatchRecords {
   /** The readable records, oldest first. */
@@ -20,10 +18,7 @@ export interface ReadBatchRecords {
 }
 
 export function batchRecordName(time: number): string {
-  if (!Number.isSafeInteger(time) || time < 0) {
-    throw new RivuletError("INVALID_ARGUMENT", `A batch time must be a non-negative safe integer, got ${time}`);
-  }
-  return PREFIX + String(time).padStart(16, "0");
+  return entryName(PREFIX, time, "batch");
 }
 
 /** Writes `value` as the record of the batch at `time` (one atomic put; an older one is replaced). */
@@ -47,25 +42,9 @@ export async function readBatchRecords(afterTime: number, store: CheckpointStore
   for (const time of await recordTimes(store)) {
     if (time <= afterTime) continue;
     const name = batchRecordName(time);
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = await store.get(name);
-    } catch (error) {
-      if (isCorrupt(error)) {
-        out.skipped.push({ name, reason: error.message });
-        continue;
-      }
-      throw asFailure(error, `Could not read ${name}`);
-    }
-    if (bytes === undefined) {
-      out.skipped.push({ name, reason: "deleted while reading" });
-      continue;
-    }
-    try {
-      out.records.push({ time, value: decodeValue(unframe(bytes)) });
-    } catch (error) {
-      out.skipped.push({ name, reason: error instanceof Error ? error.message : String(error) });
-    }
+    const read = await readEntry(store, name, `Could not read ${name}`);
+    if ("value" in read) out.records.push({ time, value: read.value });
+    else out.skipped.push({ name, reason: read.skipped });
   }
   return out;
 }
@@ -88,19 +67,9 @@ export async function deleteBatchRecords(store: CheckpointStore, throughTime = I
 }
 
 async function recordTimes(store: CheckpointStore): Promise<number[]> {
-  let names: string[];
   try {
-    names = await store.list();
+    return await entryTimes(store, PREFIX);
   } catch (error) {
     throw asFailure(error, "Could not list the batch records");
   }
-  const times: number[] = [];
-  for (const name of names) {
-    const match = NAME.exec(name);
-    if (match === null) continue;
-    const time = Number(match[1]);
-    if (Number.isSafeInteger(time)) times.push(time);
-  }
-  return times.sort((a, b) => a - b);
 }
-

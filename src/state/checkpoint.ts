@@ -1,16 +1,12 @@
 import { RivuletError } from "../core/errors.ts";
-import { decodeValue, encodeValue } from "./codec.ts";
+import { encodeValue } from "./codec.ts";
 import type { EncodingCache } from "./encoding-cache.ts";
-import { frame, unframe } from "./format.ts";
+import { frame } from "./format.ts";
+import { asFailure, entryName, entryTimes, readEntry } from "./numbered-entries.ts";
 import type { CheckpointStore } from "./store.ts";
 
-/**
- * Checkpoints as numbered entries of a store: `checkpoint-<time, 16 digits>`. Zero-padding makes
- * name order time order in any listing, and 16 digits hold every safe integer. Other names in the
- * same store (a write-ahead log, say) are left alone.
- */
+/** Checkpoints as numbered entries of a store: `checkpoint-<time, 16 digits>` (see numbered-entries.ts). */
 const PREFIX = "checkpoint-";
-const NAME = /^checkpoint-(\d{16})$/;
 
 export interface RecoveredCheckpoint {
   time: number;
@@ -20,10 +16,7 @@ export interface RecoveredCheckpoint {
 }
 
 export function checkpointName(time: number): string {
-  if (!Number.isSafeInteger(time) || time < 0) {
-    throw new RivuletError("INVALID_ARGUMENT", `A checkpoint time must be a non-negative safe integer, got ${time}`);
-  }
-  return PREFIX + String(time).padStart(16, "0");
+  return entryName(PREFIX, time, "checkpoint");
 }
 
 /**
@@ -79,26 +72,9 @@ export async function readLatestCheckpoint(store: CheckpointStore): Promise<Reco
   for (let i = times.length - 1; i >= 0; i--) {
     const time = times[i]!;
     const name = checkpointName(time);
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = await store.get(name);
-    } catch (error) {
-      if (isCorrupt(error)) {
-        skipped.push({ name, reason: error.message });
-        continue;
-      }
-      throw asFailure(error, `Could not read checkpoint ${name}`);
-    }
-    if (bytes === undefined) {
-      // Listed, then gone: deleted by a concurrent cleanup.
-      skipped.push({ name, reason: "deleted while reading" });
-      continue;
-    }
-    try {
-      return { time, value: decodeValue(unframe(bytes)), skipped };
-    } catch (error) {
-      skipped.push({ name, reason: error instanceof Error ? error.message : String(error) });
-    }
+    const read = await readEntry(store, name, `Could not read checkpoint ${name}`);
+    if ("value" in read) return { time, value: read.value, skipped };
+    skipped.push({ name, reason: read.skipped });
   }
   return undefined;
 }
@@ -112,32 +88,7 @@ export async function listCheckpoints(store: CheckpointStore): Promise<number[]>
   }
 }
 
-async function checkpointTimes(store: CheckpointStore): Promise<number[]> {
-  const times: number[] = [];
-  for (const name of await store.list()) {
-    const match = NAME.exec(name);
-    if (match !== null) {
-      const time = Number(match[1]);
-      if (Number.isSafeInteger(time)) times.push(time);
-    }
-  }
-  return times.sort((a, b) => a - b);
+function checkpointTimes(store: CheckpointStore): Promise<number[]> {
+  return entryTimes(store, PREFIX);
 }
 
-export function isCorrupt(error: unknown): error is RivuletError {
-  return error instanceof RivuletError && error.code === "CHECKPOINT_CORRUPT";
-}
-
-/**
- * One flat cause chain whatever the store: when the store already wrapped its platform error (the
- * IndexedDB store wraps a DOMException), that platform error becomes the cause, so callers can
- * test `cause.name === "QuotaExceededError"` without knowing which store failed.
- */
-export function asFailure(error: unknown, message: string): RivuletError {
-  if (error instanceof RivuletError) {
-    const cause = error.code === "CHECKPOINT_FAILED" && error.cause !== undefined ? error.cause : error;
-    return new RivuletError("CHECKPOINT_FAILED", `${message}: ${error.message}`, { cause });
-  }
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new RivuletError("CHECKPOINT_FAILED", `${message}: ${detail}`, { cause: error });
-}
