@@ -18,6 +18,8 @@ export interface StreamInputInfo {
 export interface OutputOperation {
   readonly id: number;
   readonly name: string;
+  /** The output and the stream it reads, for listeners (Spark's call site). */
+  readonly description: string;
   readonly stream: StreamNode;
   run(batch: Batch<unknown>, time: number): void | Promise<void>;
   /** For outputs that hold a stream open until the context ends (`writeTo`, `toReadableStream`). */
@@ -104,7 +106,8 @@ export class DStreamGraph {
 
   addOutput(stream: StreamNode, name: string, run: OutputOperation["run"], ending?: OutputEnding): void {
     this.owner.assertModifiable("output operations");
-    this.outputs.push({ id: this.outputs.length, name, stream, run, ...(ending ? { ending } : {}) });
+    const description = `${name} of ${stream.op} (stream ${stream.id})`;
+    this.outputs.push({ id: this.outputs.length, name, description, stream, run, ...(ending ? { ending } : {}) });
   }
 
   /** The context is stopping: outputs waiting on a consumer stop waiting. */
@@ -196,7 +199,7 @@ export class DStreamGraph {
     const jobs: Job[] = [];
     for (const out of this.outputs) {
       const batch = out.stream.getOrCompute(time);
-      if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, description: `${out.name} of ${out.stream.op} (stream ${out.stream.id})`, run: () => out.run(batch, time) });
+      if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, description: out.description, run: () => out.run(batch, time) });
     }
     return jobs;
   }
@@ -228,7 +231,8 @@ export class DStreamGraph {
   /** The checkpointed streams' batches up to `time`, materialised, by stream id. */
   async checkpointData(time: number): Promise<[number, [number, Partitions<unknown>][]][]> {
     const out: [number, [number, Partitions<unknown>][]][] = [];
-    // In creation order: a stream is made before the streams that read it ask for it.
+    // First the batches up to `time` that wider-sliding readers have not asked for yet: the
+    // inputs' positions this checkpoint saves are past them.
     for (const s of this.streams) if (s.checkpointInterval) s.makeUpTo(time);
     for (const s of this.streams) if (s.checkpointInterval) out.push([s.id, await s.checkpointData(time)]);
     return out;

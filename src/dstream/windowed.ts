@@ -60,7 +60,6 @@ export interface IncrementalWindowOptions<K, V> {
 
 const keepAll = (): boolean => true;
 
-
 /**
  * Spark's ReducedWindowedDStream: the window's value per key is the previous window's value with
  * the batches that left subtracted (`invFn`) and the batches that arrived added (`fn`), instead of
@@ -86,6 +85,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   private readonly length: Duration;
   private readonly fn: (a: V, b: V) => V;
   private readonly options: IncrementalWindowOptions<K, V>;
+  private readonly keepEmpty: (key: K, value: V) => boolean;
   private readonly executor: Executor;
   /** The last window made in place, and its partitions to update into the next one. */
   private lastWindow: { readonly window: Batch<[K, WindowEntry<V>]>; readonly parts: WindowPartition<K, V>[] } | undefined;
@@ -107,6 +107,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
     this.slideDuration = slide;
     this.parentRememberExtra = length;
     this.options = options;
+    this.keepEmpty = options.keepEmpty ?? keepAll;
     this.executor = executor;
   }
 
@@ -133,7 +134,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
     }
     const { fn } = this;
     const inv = this.options.invFn;
-    const keepEmpty = this.options.keepEmpty ?? keepAll;
+    const keepEmpty = this.keepEmpty;
     const numOld = old.length;
     const grouped = Batch.cogroupAll<K>([previous, ...old, ...fresh], this.options.numPartitions ?? this.executor.parallelism);
     return flatMapKeepingKeys(grouped, ([k, groups]): [K, WindowEntry<V>][] => {
@@ -174,7 +175,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   ): Batch<[K, WindowEntry<V>]> {
     const { fn } = this;
     const inv = this.options.invFn;
-    const keepEmpty = this.options.keepEmpty ?? keepAll;
+    const keepEmpty = this.keepEmpty;
     const out: Batch<[K, WindowEntry<V>]> = Batch.deferred<[K, WindowEntry<V>]>(n, this.executor, async () => {
       const [olds, news] = await Promise.all([Promise.all(old.map((b) => b.partitions())), Promise.all(fresh.map((b) => b.partitions()))]);
       // The previous window may not be made yet (nothing read it): made first, its partitions are reused.
