@@ -823,15 +823,24 @@ export class StreamingContext {
     });
     const limiter = this.rateLimiter(streamId);
     const interval = this.batchInterval.milliseconds;
+    let active = true;
     return {
       streamId,
       writeAheadLog: this.writeAheadLog && this.checkpointStore ? new WriteAheadLog(this.checkpointStore, streamId) : undefined,
       maxRecordsPerBatch: () => limiter.recordsPerBatch(interval),
       now: () => this.clock.now(),
       schedule: (time, fn) => this.clock.schedule(time, fn),
-      reportStarted: () => this.bus.post("onReceiverStarted", { receiverInfo: info(true) }),
-      reportError: (message, error) => this.bus.post("onReceiverError", { receiverInfo: info(true, message, error) }),
-      reportStopped: (message, error) => this.bus.post("onReceiverStopped", { receiverInfo: info(false, message, error) }),
+      reportStarted: () => {
+        active = true;
+        this.bus.post("onReceiverStarted", { receiverInfo: info(true) });
+      },
+      // As Spark's tracker, an error reported while the receiver is deregistered (waiting to
+      // restart) shows it inactive.
+      reportError: (message, error) => this.bus.post("onReceiverError", { receiverInfo: info(active, message, error) }),
+      reportStopped: (message, error) => {
+        active = false;
+        this.bus.post("onReceiverStopped", { receiverInfo: info(false, message, error) });
+      },
     };
   }
 }

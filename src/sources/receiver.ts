@@ -92,8 +92,10 @@ class ReceiverSupervisor<T> {
 
   store(data: T | readonly T[]): Promise<void> {
     const records: readonly T[] = Array.isArray(data) ? (data as readonly T[]) : [data as T];
-    // After stop there is no batch left to take records: count them rather than lose them silently.
-    if (this.state !== "started") {
+    // As Spark's, whose block generator lives as long as the supervisor, records stored while a
+    // restart waits are kept. After stop there is no batch left to take them: they are counted
+    // rather than lost silently.
+    if (!this.accepting()) {
       this.dropped += records.length;
       return Promise.resolve();
     }
@@ -128,8 +130,12 @@ class ReceiverSupervisor<T> {
    * `store` blocks. The records themselves are kept either way.
    */
   private room(): Promise<void> {
-    if (this.state !== "started" || this.buffer.length <= this.context.maxRecordsPerBatch()) return Promise.resolve();
+    if (!this.accepting() || this.buffer.length <= this.context.maxRecordsPerBatch()) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private accepting(): boolean {
+    return this.state === "started" || this.state === "restarting";
   }
 
   private release(): void {

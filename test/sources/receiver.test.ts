@@ -151,6 +151,42 @@ describe("receiverStream", () => {
     expect(ssc.statistics().numActiveReceivers).toBe(1);
   });
 
+  it("keeps records stored while a restart waits (Spark's block generator outlives the receiver's restart)", async () => {
+    const { clock, ssc, receiver, out, infos } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.store("before");
+    receiver.restart("connection lost", undefined, 1500);
+    await tick();
+    receiver.store(["during", "the delay"]);
+    await clock.advance(1000);
+    receiver.store("still waiting");
+    await clock.advance(1000); // restarted at 1500
+    expect(receiver.events).toEqual(["start", "stop", "start"]);
+    expect(out).toEqual([
+      [1000, ["before", "during", "the delay"]],
+      [2000, ["still waiting"]],
+    ]);
+    expect(infos.map((i) => i.metadata.droppedAfterStop)).toEqual([0, 0]);
+  });
+
+  it("an error reported while a restart waits shows the receiver inactive, as Spark's tracker", async () => {
+    const { clock, ssc, receiver, errors } = setup(new TestReceiver());
+    ssc.start();
+    await tick();
+    receiver.reportError("while running", undefined);
+    receiver.restart("connection lost", undefined, 500);
+    await tick();
+    receiver.reportError("while waiting", undefined);
+    await clock.advance(600);
+    receiver.reportError("started again", undefined);
+    expect(errors.map((e) => [e.lastErrorMessage, e.active])).toEqual([
+      ["while running", true],
+      ["while waiting", false],
+      ["started again", true],
+    ]);
+  });
+
   it("restart uses a default delay of 2000 ms", async () => {
     const { clock, ssc, receiver } = setup(new TestReceiver());
     ssc.start();
