@@ -531,7 +531,7 @@ export class StreamingContext {
     if (this.checkpointStore) {
       const fresh = this.recovered === undefined;
       const checkpointer = new Checkpointer(this.graph, this.checkpointStore, this.sources, this.bus, (e) => this.reportError(e), fresh);
-      this.generator.onBatchCompleted((time, pending) => checkpointer.afterBatch(time, pending));
+      this.generator.onBatchCompleted((time, pending, failed) => checkpointer.afterBatch(time, pending, failed));
     }
     const starting: Promise<void>[] = [];
     for (const { source, streamId } of this.sources) {

@@ -36,11 +36,16 @@ interface Options {
   maxRate?: number;
   /** Bytes a chunk at most (default: all there are). */
   chunk?: number;
+  /** The batch whose per-batch output fails (a sink that is down). */
+  failAt?: number;
 }
 
 /** Each batch of `words` into `perBatch`, and a running count of them (checkpointed every 3 batches) into `states`. */
-function counting(words: DStream<string>, perBatch: Map<number, unknown[]>, states: Map<number, unknown[]>): void {
-  words.foreachRDD(async (b, t) => void perBatch.set(t, sorted(await b.collect())));
+function counting(words: DStream<string>, perBatch: Map<number, unknown[]>, states: Map<number, unknown[]>, failAt?: number): void {
+  words.foreachRDD(async (b, t) => {
+    if (t === failAt) throw new Error("the sink is down");
+    perBatch.set(t, sorted(await b.collect()));
+  });
   const counts = words.map((w) => [w, 1] as const).updateStateByKey<string, 1, number>((vs, s) => (s ?? 0) + vs.length);
   counts.checkpoint(Seconds(3));
   counts.foreachRDD(async (b, t) => void states.set(t, sorted(await b.collect())));
@@ -83,7 +88,7 @@ async function run(store: CheckpointStore, from: number, to: number, options: Op
   const ssc = await StreamingContext.getOrCreate(store, (info) => {
     recovery = info;
     const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, ...(options.maxRate ? { maxRate: options.maxRate } : {}) });
-    counting(options.json ? ctx.jsonLinesStream<string>(source) : ctx.textStream(source), perBatch, states);
+    counting(options.json ? ctx.jsonLinesStream<string>(source) : ctx.textStream(source), perBatch, states, options.failAt);
     return ctx;
   });
   ssc.start();
@@ -146,6 +151,30 @@ describe("a replayable byte source", () => {
     expect(await batchNames(store)).toEqual([at(4000), at(5000)]);
     await run(store, 5, 7); // checkpoint 6000 covers 4000 and 5000
     expect(await batchNames(store)).toEqual([at(7000)]);
+  });
+
+  it("a batch whose output failed stays pending: no checkpoint covers it, and a restart runs it and the batches after it again", async () => {
+    // Spark keeps a batch with a failed job pending and runs it again after a restart. Batch
+    // 4000's output fails; the checkpoint due at 6000 is not written, so the restart goes back to
+    // 3000 and makes 4000 to 7000 again with what they first took: the failed output runs again,
+    // the others at least once, and the state counts every line once.
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const reference = await run(new MemoryCheckpointStore(), 0, 8);
+    const store = new MemoryCheckpointStore();
+    const first = await run(store, 0, 7, { failAt: 4000 });
+    expect([...first.perBatch.keys()]).toEqual([1000, 2000, 3000, 5000, 6000, 7000]);
+    expect(first.states.get(7000)).toEqual(reference.states.get(7000));
+    expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes("batch 4000 failed"))).toHaveLength(1);
+    expect(await batchNames(store)).toEqual([at(4000), at(5000), at(6000), at(7000)]);
+
+    const second = await run(store, 7, 8);
+    expect(second.recovery?.checkpointTime).toBe(3000);
+    expect([...second.perBatch.keys()]).toEqual([4000, 5000, 6000, 7000, 8000]);
+    for (const t of second.perBatch.keys()) expect(second.perBatch.get(t), `batch ${t}`).toEqual(reference.perBatch.get(t));
+    for (const t of second.states.keys()) expect(second.states.get(t), `state at ${t}`).toEqual(reference.states.get(t));
+    // Once the batch has run, checkpoints go on: 6000's is written, the records it covers go.
+    expect(await batchNames(store)).toEqual([at(7000), at(8000)]);
   });
 
   it("a torn batch record is skipped and reported; recovery goes on from the checkpoint", async () => {

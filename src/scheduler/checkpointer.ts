@@ -41,6 +41,12 @@ export interface CheckpointedSource {
  * After the other batches it writes only where the inputs stood (`BatchPositions`), so that a
  * restart regenerates the batches after the checkpoint with the input they first had; a
  * checkpoint makes the records up to it useless, and they are deleted.
+ *
+ * A batch one of whose jobs failed is not done: Spark keeps it pending, and a restart runs it
+ * again. Here no checkpoint is written past it for the rest of the run (only the positions of
+ * the batches after it), so a restart goes back to the checkpoint before it and makes it, and
+ * every batch after it, again with the input they first had: at-least-once outputs, state
+ * exactly once.
  */
 export class Checkpointer {
   private readonly graph: DStreamGraph;
@@ -56,6 +62,8 @@ export class Checkpointer {
   private recordsKept: boolean;
   private fresh: boolean;
   private fingerprint: string | undefined;
+  /** The first batch of this run one of whose jobs failed: no checkpoint may cover it. */
+  private failedAt: number | undefined;
 
   /** `fresh`: the context did not recover, so batch records in the store are an earlier run's. */
   constructor(
@@ -76,13 +84,22 @@ export class Checkpointer {
     this.recordsKept = true;
   }
 
-  /** Called once the batch at `time` has completed, before older batches are forgotten. */
-  async afterBatch(time: number, pendingTimes: readonly number[]): Promise<void> {
+  /**
+   * Called once the jobs of the batch at `time` have run, before older batches are forgotten;
+   * `failed` when one of them failed.
+   */
+  async afterBatch(time: number, pendingTimes: readonly number[], failed = false): Promise<void> {
     if (this.fresh) {
       this.fresh = false;
       await this.dropRecords(Infinity);
     }
-    if (!this.graph.checkpointDue(time)) return this.recordPositions(time);
+    if (failed && this.failedAt === undefined) {
+      this.failedAt = time;
+      console.warn(
+        `Rivulet: a job of batch ${time} failed; as Spark keeps such a batch pending, no checkpoint is written past it for the rest of this run, so that a restart runs it again`,
+      );
+    }
+    if (this.failedAt !== undefined || !this.graph.checkpointDue(time)) return this.recordPositions(time);
     try {
       const at = this.graph.positionsAt(time);
       const positions = this.sources.map(({ streamId }) => [streamId, at.get(streamId) ?? null] as const);

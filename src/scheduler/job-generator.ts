@@ -16,7 +16,7 @@ export class JobGenerator {
   private readonly interval: number;
   private lastTime: number | undefined;
   private readonly pending = new Set<number>();
-  private afterBatch: ((time: number, pending: readonly number[]) => Promise<void>) | undefined;
+  private afterBatch: AfterBatch | undefined;
 
   constructor(graph: DStreamGraph, clock: Clock, scheduler: JobScheduler, reportError: (error: unknown) => void) {
     this.graph = graph;
@@ -26,8 +26,11 @@ export class JobGenerator {
     this.timer = new RecurringTimer(clock, this.interval, (time) => this.generate(time));
   }
 
-  /** Runs after each batch's jobs, in turn, before old batches are forgotten (checkpoints). */
-  onBatchCompleted(fn: (time: number, pending: readonly number[]) => Promise<void>): void {
+  /**
+   * Runs after each batch's jobs, in turn, before old batches are forgotten (checkpoints); told
+   * the batches generated but not yet run, and whether one of this batch's jobs failed.
+   */
+  onBatchCompleted(fn: AfterBatch): void {
     this.afterBatch = fn;
   }
 
@@ -61,10 +64,12 @@ export class JobGenerator {
       this.reportError(error);
       return Promise.resolve();
     }
-    return this.scheduler.submit(time, jobs, this.graph.takeInputInfo(time), async () => {
+    return this.scheduler.submit(time, jobs, this.graph.takeInputInfo(time), async (failed) => {
       this.pending.delete(time);
-      await this.afterBatch?.(time, [...this.pending]);
+      await this.afterBatch?.(time, [...this.pending], failed);
       this.graph.clearMetadata(time);
     });
   }
 }
+
+type AfterBatch = (time: number, pending: readonly number[], failed: boolean) => Promise<void>;

@@ -27,9 +27,10 @@ export class JobScheduler {
 
   /**
    * Queues the jobs of one batch; resolves when they have all run (or were dropped by `stop`).
-   * `after` runs once they have, still in turn (checkpoint, clean-up), before the next batch.
+   * `after` runs once they have, still in turn (checkpoint, clean-up), before the next batch;
+   * it is told whether one of them failed.
    */
-  submit(time: number, jobs: readonly Job[], inputs: readonly StreamInputInfo[], after?: () => Promise<void> | void): Promise<void> {
+  submit(time: number, jobs: readonly Job[], inputs: readonly StreamInputInfo[], after?: After): Promise<void> {
     // As Spark's submitJobSet: a time without jobs (a wider window's off beat) is no batch to
     // listeners, but what runs after it (checkpoint, clean-up) still runs, in turn.
     if (jobs.length === 0) return this.enqueue(undefined, [], after);
@@ -51,12 +52,12 @@ export class JobScheduler {
     return this.enqueue(info, jobs, after);
   }
 
-  private enqueue(info: Mutable<BatchInfo> | undefined, jobs: readonly Job[], after: (() => Promise<void> | void) | undefined): Promise<void> {
+  private enqueue(info: Mutable<BatchInfo> | undefined, jobs: readonly Job[], after: After | undefined): Promise<void> {
     const run = this.tail.then(async () => {
       if (this.stopped) return;
-      if (info) await this.runBatch(info, jobs);
+      const failed = info ? await this.runBatch(info, jobs) : false;
       if (this.abandoned) return;
-      const finishing = (this.finishing = after?.());
+      const finishing = (this.finishing = after?.(failed));
       try {
         await finishing;
       } finally {
@@ -102,8 +103,10 @@ export class JobScheduler {
     );
   }
 
-  private async runBatch(info: Mutable<BatchInfo>, jobs: readonly Job[]): Promise<void> {
+  /** Runs the jobs of one batch; true when one of them failed. */
+  private async runBatch(info: Mutable<BatchInfo>, jobs: readonly Job[]): Promise<boolean> {
     this.runningTime = info.batchTime;
+    let failed = false;
     info.processingStartTime = this.clock.now();
     info.schedulingDelay = info.processingStartTime - info.submissionTime;
     this.bus.post("onBatchStarted", { batchInfo: { ...info } });
@@ -117,11 +120,14 @@ export class JobScheduler {
       } catch (error) {
         failure = { error };
       }
-      if (this.abandoned) return;
+      if (this.abandoned) return failed;
       const done = outputInfo(job, start, this.clock.now(), failure);
       outputs.set(job.outputOpId, done);
       this.bus.post("onOutputOperationCompleted", { outputOperationInfo: done });
-      if (failure) this.reportError(failure.error);
+      if (failure) {
+        failed = true;
+        this.reportError(failure.error);
+      }
     }
     info.outputOperationInfos = outputs;
     info.processingEndTime = this.clock.now();
@@ -129,8 +135,12 @@ export class JobScheduler {
     info.totalDelay = info.processingEndTime - info.submissionTime;
     this.runningTime = undefined;
     this.bus.post("onBatchCompleted", { batchInfo: { ...info } });
+    return failed;
   }
 }
+
+/** What runs after a batch's jobs, told whether one of them failed. */
+type After = (failed: boolean) => Promise<void> | void;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

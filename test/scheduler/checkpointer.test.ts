@@ -76,6 +76,20 @@ describe("Checkpointer between checkpoints", () => {
     expect((await store.list()).filter((n) => n.startsWith("batch-"))).toEqual([batchRecordName(4000)]);
   });
 
+  it("writes no checkpoint past a batch whose job failed, only records, so a restart runs it again", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const store = new MemoryCheckpointStore();
+    const checkpointer = new Checkpointer(graph, store, [{ streamId: 2, source: replayable }], new ListenerBus(), (e) => expect.unreachable(String(e)));
+    await checkpointer.afterBatch(1000, []);
+    await checkpointer.afterBatch(2000, [], true);
+    for (const t of [3000, 4000, 5000, 6000]) await checkpointer.afterBatch(t, []);
+    expect(await readLatestCheckpoint(store)).toBeUndefined();
+    expect((await readBatchRecords(0, store)).records.map((r) => r.time)).toEqual([1000, 2000, 3000, 4000, 5000, 6000]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/batch 2000 failed/));
+    warn.mockRestore();
+  });
+
   it("warns when a record cannot be written, and the job goes on", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const store = new MemoryCheckpointStore({ faults: (op, name) => (op === "put" && name?.startsWith("batch-") ? new Error("disk full") : undefined) });
