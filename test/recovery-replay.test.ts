@@ -272,43 +272,60 @@ const logged: Logged[] = [
   },
 ];
 
+/** Lines `from` to `to` pushed one a batch into `source` on the write-ahead log, each batch's lines kept by time (the output fails at `failAt`). */
+async function runLogged(source: Logged, store: CheckpointStore, from: number, to: number, failAt?: number): Promise<Map<number, unknown[]>> {
+  const clock = new ManualClock(from * 1000);
+  const perBatch = new Map<number, unknown[]>();
+  let push!: (line: string) => Promise<void>;
+  const ssc = await StreamingContext.getOrCreate(store, () => {
+    const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
+    ctx.checkpoint(store, { writeAheadLog: true });
+    const made = source.make(ctx);
+    push = made.push;
+    made.stream.foreachRDD(async (b, t) => {
+      if (t === failAt) throw new Error("the sink is down");
+      perBatch.set(t, sorted(await b.collect()));
+    });
+    made.stream
+      .map((w) => [w, 1] as const)
+      .updateStateByKey<string, 1, number>((vs, s) => (s ?? 0) + vs.length)
+      .checkpoint(Seconds(3))
+      .foreachRDD(() => undefined);
+    return ctx;
+  });
+  ssc.start();
+  await clock.advance(0); // after a restart: the batches since the checkpoint, from the log
+  for (let i = from; i < to; i++) {
+    await push(letters[i]!);
+    await clock.advance(1000);
+  }
+  await ssc.stop();
+  return perBatch;
+}
+
 describe("the write-ahead log", () => {
   for (const source of logged) {
     it(`${source.name}: the batches after a sparse checkpoint are made again from the log with the content they first had`, async () => {
       const store = new MemoryCheckpointStore();
-      const runLogged = async (from: number, to: number) => {
-        const clock = new ManualClock(from * 1000);
-        const perBatch = new Map<number, unknown[]>();
-        let push!: (line: string) => Promise<void>;
-        const ssc = await StreamingContext.getOrCreate(store, () => {
-          const ctx = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 });
-          ctx.checkpoint(store, { writeAheadLog: true });
-          const made = source.make(ctx);
-          push = made.push;
-          made.stream.foreachRDD(async (b, t) => void perBatch.set(t, sorted(await b.collect())));
-          made.stream
-            .map((w) => [w, 1] as const)
-            .updateStateByKey<string, 1, number>((vs, s) => (s ?? 0) + vs.length)
-            .checkpoint(Seconds(3))
-            .foreachRDD(() => undefined);
-          return ctx;
-        });
-        ssc.start();
-        await clock.advance(0); // after a restart: the batches since the checkpoint, from the log
-        for (let i = from; i < to; i++) {
-          await push(letters[i]!);
-          await clock.advance(1000);
-        }
-        await ssc.stop();
-        return perBatch;
-      };
-      const first = await runLogged(0, 5);
+      const first = await runLogged(source, store, 0, 5);
       expect(first.get(4000)).toEqual(["d"]);
-      const second = await runLogged(5, 6);
+      const second = await runLogged(source, store, 5, 6);
       expect([...second.keys()]).toEqual([4000, 5000, 6000]);
       expect(second.get(4000)).toEqual(["d"]);
       expect(second.get(5000)).toEqual(["e"]);
       expect(second.get(6000)).toEqual(["f"]);
+    });
+
+    it(`${source.name}: the log keeps a failed batch's records until a restart has run it again`, async () => {
+      vi.spyOn(console, "error").mockImplementation(() => undefined);
+      vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      const store = new MemoryCheckpointStore();
+      const first = await runLogged(source, store, 0, 7, 2000);
+      expect(first.has(2000)).toBe(false);
+      // No checkpoint covers 2000 (none at 3000 or 6000): the restart makes every batch again.
+      const second = await runLogged(source, store, 7, 8);
+      expect([...second.keys()]).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000]);
+      for (const [i, t] of [...second.keys()].entries()) expect(second.get(t), `batch ${t}`).toEqual([letters[i]]);
     });
   }
 });

@@ -64,6 +64,8 @@ export class Checkpointer {
   private fingerprint: string | undefined;
   /** The first batch of this run one of whose jobs failed: no checkpoint may cover it. */
   private failedAt: number | undefined;
+  /** Whether the store holds a checkpoint of this run, or of the one it recovered from. */
+  private lineage: boolean;
 
   /** `fresh`: the context did not recover, so batch records in the store are an earlier run's. */
   constructor(
@@ -81,6 +83,7 @@ export class Checkpointer {
     this.reportError = reportError;
     this.replayable = sources.filter(({ source }) => typeof source.takeUntil === "function");
     this.fresh = fresh;
+    this.lineage = !fresh;
     this.recordsKept = true;
   }
 
@@ -98,8 +101,16 @@ export class Checkpointer {
       console.warn(
         `Rivulet: a job of batch ${time} failed; as Spark keeps such a batch pending, no checkpoint is written past it for the rest of this run, so that a restart runs it again`,
       );
+      // A restart must find a checkpoint to go back to, or it would start afresh without the
+      // batches since the start: the start itself is one (no state, inputs where they began).
+      if (!this.lineage) await this.write(this.graph.startTime ?? 0, [], false);
     }
     if (this.failedAt !== undefined || !this.graph.checkpointDue(time)) return this.recordPositions(time);
+    if (await this.write(time, pendingTimes, true)) await this.dropRecords(time);
+  }
+
+  /** Writes the checkpoint of `time` (with the streams' data, or none); false when it failed (reported). */
+  private async write(time: number, pendingTimes: readonly number[], withData: boolean): Promise<boolean> {
     try {
       const at = this.graph.positionsAt(time);
       const positions = this.sources.map(({ streamId }) => [streamId, at.get(streamId) ?? null] as const);
@@ -111,7 +122,7 @@ export class Checkpointer {
         checkpointTime: time,
         pendingTimes,
         sources: positions,
-        streams: await this.graph.checkpointData(time),
+        streams: withData ? await this.graph.checkpointData(time) : [],
       };
       // A stream's remembered batches no longer change: each is encoded for the first checkpoint
       // holding it, and those bytes are reused by the next ones.
@@ -123,13 +134,14 @@ export class Checkpointer {
       // Only now may sources forget what the checkpoint covers (write-ahead log entries).
       for (const [i, { source }] of this.sources.entries()) await source.checkpointed?.(positions[i]![1]);
       this.bus.post("onCheckpointCompleted", { time });
+      this.lineage = true;
+      return true;
     } catch (e) {
       const error = e instanceof RivuletError ? e : new RivuletError("CHECKPOINT_FAILED", `the checkpoint of batch ${time} failed: ${message(e)}`, { cause: e });
       this.bus.post("onCheckpointFailed", { time, error });
       this.reportError(error);
-      return;
+      return false;
     }
-    await this.dropRecords(time);
   }
 
   /**

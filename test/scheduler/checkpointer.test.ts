@@ -90,6 +90,21 @@ describe("Checkpointer between checkpoints", () => {
     warn.mockRestore();
   });
 
+  it("a run that has written no checkpoint yet writes one of its start when a job fails, for a restart to go back to", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const store = new MemoryCheckpointStore();
+    const fresh = true;
+    const checkpointer = new Checkpointer(graph, store, [{ streamId: 2, source: replayable }], new ListenerBus(), (e) => expect.unreachable(String(e)), fresh);
+    await checkpointer.afterBatch(1000, []);
+    await checkpointer.afterBatch(2000, [], true);
+    await checkpointer.afterBatch(3000, []);
+    const latest = await readLatestCheckpoint(store);
+    expect(latest?.time).toBe(0);
+    expect(latest?.value).toMatchObject({ checkpointTime: 0, streams: [] });
+    expect((await readBatchRecords(0, store)).records.map((r) => r.time)).toEqual([1000, 2000, 3000]);
+    vi.mocked(console.warn).mockRestore();
+  });
+
   it("warns when a record cannot be written, and the job goes on", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const store = new MemoryCheckpointStore({ faults: (op, name) => (op === "put" && name?.startsWith("batch-") ? new Error("disk full") : undefined) });
