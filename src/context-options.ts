@@ -120,8 +120,8 @@ export interface StopOptions {
   /** Stop receiving, then process everything already received before stopping; default false. */
   graceful?: boolean;
   /**
-   * How long (real time) `stop()` waits for processing: the running batch, and when graceful,
-   * what was received. Past it the context stops anyway, as Spark's does: batches not started
+   * How long (real time) `stop()` waits for processing: the batches already generated, and when
+   * graceful, what was received. Past it the context stops anyway, as Spark's does: batches not started
    * are dropped; the running one is abandoned (an output operation already running goes on,
    * since a promise cannot be cancelled, but no later one runs, no checkpoint is written for it
    * and no event is posted); outputs held open (`writeTo`, `toReadableStream`) are aborted or

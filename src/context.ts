@@ -198,7 +198,7 @@ export class StreamingContext {
   ): Promise<StreamingContext> {
     let ssc: StreamingContext | undefined;
     try {
-      const latest = await readLatestCheckpoint(store);
+      const latest = await readLatestCheckpoint(store, true);
       const content = latest ? asCheckpointContent(latest.value) : undefined;
       const replay = content ? await readReplayPositions(content, store) : undefined;
       for (const { name, reason } of replay?.skipped ?? []) {
@@ -483,22 +483,14 @@ export class StreamingContext {
     if (this.currentState === "stopped") {
       throw new RivuletError("ILLEGAL_STATE", "StreamingContext.start(): the context has already been stopped and cannot be restarted; create a new one");
     }
-    if (this.graph.numOutputs === 0) {
-      throw new RivuletError(
-        "NO_OUTPUT_OPERATIONS",
-        "No output operations registered, so nothing to execute: call print(), foreachRDD() or saveAsTextFiles() on a stream before start()",
-      );
-    }
     if (activeContext) {
       throw new RivuletError("ANOTHER_CONTEXT_ACTIVE", "another StreamingContext is active in this realm; stop it before starting a new one");
     }
-    if (this.engine.closed) throw new RivuletError("ILLEGAL_STATE", "the engine of this context has been closed");
-    const needing = this.graph.streamsNeedingCheckpoint();
-    if (needing.length > 0 && !this.checkpointStore) {
-      throw new RivuletError(
-        "CHECKPOINT_REQUIRED",
-        `${[...new Set(needing)].join(", ")} needs checkpointing: call ssc.checkpoint(store) before start() (a MemoryCheckpointStore in tests, an IndexedDBCheckpointStore or FileCheckpointStore to survive restarts)`,
-      );
+    const invalid = this.startError();
+    if (invalid) {
+      // As Spark's start(), a context that fails to start is marked stopped.
+      this.currentState = "stopped";
+      throw invalid;
     }
     activeContext = this;
     this.currentState = "active";
@@ -522,6 +514,25 @@ export class StreamingContext {
       );
     }
     if (!lock) this.begin(zeroTime ?? alignedNow());
+  }
+
+  /** Why this context cannot start (Spark's `validate()`), if it cannot. */
+  private startError(): RivuletError | undefined {
+    if (this.graph.numOutputs === 0) {
+      return new RivuletError(
+        "NO_OUTPUT_OPERATIONS",
+        "No output operations registered, so nothing to execute: call print(), foreachRDD() or saveAsTextFiles() on a stream before start()",
+      );
+    }
+    if (this.engine.closed) return new RivuletError("ILLEGAL_STATE", "the engine of this context has been closed");
+    const needing = this.graph.streamsNeedingCheckpoint();
+    if (needing.length > 0 && !this.checkpointStore) {
+      return new RivuletError(
+        "CHECKPOINT_REQUIRED",
+        `${[...new Set(needing)].join(", ")} needs checkpointing: call ssc.checkpoint(store) before start() (a MemoryCheckpointStore in tests, an IndexedDBCheckpointStore or FileCheckpointStore to survive restarts)`,
+      );
+    }
+    return undefined;
   }
 
   /** Starts the graph, the sources and the batch clock: at `start()`, or once the origin's lock is held. */
@@ -622,17 +633,18 @@ export class StreamingContext {
   }
 
   /**
-   * Stops the context. By default jobs not yet started are dropped (the running one finishes) and
-   * the engine is released. Calling it again is harmless.
+   * Stops the context. By default no batch is generated any more, those already generated run
+   * within the stop's bound (2 s), and the engine is released. Calling it again waits for the
+   * first call, and releases the engine unless told not to.
    */
   stop(options: StopOptions = {}): Promise<void> {
-    if (this.stopping) return this.stopping;
+    // As Spark's, a stop of a stopped context still stops the engine when asked to.
+    if (this.stopping) return options.stopEngine ?? true ? this.stopping.then(() => this.engine.close()) : this.stopping;
     const graceful = options.graceful ?? false;
     const timeout = options.timeout ?? (graceful ? this.gracefulStopTimeout : NON_GRACEFUL_STOP_TIMEOUT);
     checkStopTimeout(timeout, "stop: timeout");
     const wasActive = this.currentState === "active" && this.begun;
     this.currentState = "stopped";
-    if (activeContext === this) activeContext = undefined;
     this.replayWait?.cancel();
     this.graph.interruptOutputs();
     this.stopping = this.shutdown(wasActive, graceful, options.stopEngine ?? true, timeout.milliseconds);
@@ -741,7 +753,9 @@ export class StreamingContext {
         const processed = graceful
           ? // Stop receiving first, then let one last batch take everything already received.
             stopSources().then(() => this.generator.stop(true)).then(() => this.scheduler.idle())
-          : this.generator.stop(false).then(() => this.scheduler.stop());
+          : // As Spark's jobExecutor.shutdown(): no batch is generated any more, but those already
+            // submitted run, within the stop's bound (2 s by default), before shutdownNow().
+            this.generator.stop(false).then(() => this.scheduler.idle());
         if (!(await deadline.within(processed))) {
           abandoned = true;
           void this.generator.stop(false);
@@ -772,6 +786,9 @@ export class StreamingContext {
       this.removeShutdownHook?.();
       // Last, so that a context taking the lock next finds this one's work (its last checkpoint) done.
       await this.originLock?.release();
+      // As in Spark, the context is the active one until it has stopped: another cannot start
+      // while this one still runs its last batches.
+      if (activeContext === this) activeContext = undefined;
     }
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();
@@ -788,7 +805,8 @@ export class StreamingContext {
 
   private reportError(error: unknown): void {
     console.error("Rivulet: a streaming job failed:", error);
-    this.error ??= { error };
+    // As Spark's ContextWaiter, the latest error is the one a later awaitTermination() throws.
+    this.error = { error };
     for (const w of this.waiters) w.reject(error);
     this.waiters.clear();
   }
@@ -845,7 +863,7 @@ export class StreamingContext {
   }
 }
 
-/** Spark's `jobExecutor.awaitTermination(2, SECONDS)` after `shutdownNow()` on a stop that is not graceful. */
+/** Spark's `jobExecutor.awaitTermination(2, SECONDS)` before `shutdownNow()` on a stop that is not graceful. */
 const NON_GRACEFUL_STOP_TIMEOUT = Seconds(2);
 
 function checkStopTimeout(timeout: Duration, name: string): void {

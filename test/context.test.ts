@@ -194,8 +194,10 @@ describe("lifecycle", () => {
     expect((e as RivuletError).code).toBe("NO_OUTPUT_OPERATIONS");
     expect((e as Error).message).toMatch(/no output operations registered/i);
     expect((e as Error).message).toMatch(/print\(\)|foreachRDD\(\)/);
-    expect(ssc.state).toBe("initialized");
+    // As Spark's start(), a context that fails to start is marked stopped: it cannot start again.
+    expect(ssc.state).toBe("stopped");
     expect(StreamingContext.getActive()).toBeUndefined();
+    expect(() => ssc.start()).toThrow(/already been stopped/);
   });
 
   it("refuses an invalid batch interval and an invalid master", () => {

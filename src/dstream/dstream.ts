@@ -66,6 +66,8 @@ export class DStream<T> implements Upstream<T> {
   private checkpointed: boolean;
   /** True once `checkpoint(interval)` was called. */
   private checkpointAsked = false;
+  /** Slides between checkpoints by default, when not Spark's "at least 10 s" (mapWithState's 10). */
+  private defaultCheckpointSlides: number | undefined;
 
   /** @internal Streams are made by the context and by operators, never directly. */
   constructor(env: StreamEnvironment, computation: Computation<T>, op: string, kind = "transformations") {
@@ -113,7 +115,7 @@ export class DStream<T> implements Upstream<T> {
     if (this.checkpointed && !this.checkpointEvery) {
       // Spark's default: the smallest multiple of the slide that is at least 10 seconds.
       const slide = this.slideDuration.milliseconds;
-      this.checkpointEvery = new Duration(slide * Math.max(1, Math.ceil(10_000 / slide)));
+      this.checkpointEvery = new Duration(slide * (this.defaultCheckpointSlides ?? Math.max(1, Math.ceil(10_000 / slide))));
     }
     for (const d of this.dependencies) d.initialize(zeroTime);
   }
@@ -525,9 +527,19 @@ export class DStream<T> implements Upstream<T> {
    */
   mapWithState<K, V, S, U>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, U>): MapWithStateDStream<K, S, U> {
     const internal = this.derive("mapWithState", new MapWithStateComputation<K, V, S, U>(this, spec, this.env.graph.executor));
+    // Spark's InternalMapWithStateDStream: checkpointed every 10 slides unless told otherwise.
+    internal.defaultCheckpointSlides = 10;
     const mappedStream = internal.flatMap(([, record]) => record.mapped);
     const snapshots = internal.filter(([, record]) => record.present).map(([k, record]): [K, S] => [k, record.state as S]);
-    return Object.assign(mappedStream, { stateSnapshots: () => snapshots });
+    return Object.assign(mappedStream, {
+      stateSnapshots: () => snapshots,
+      // As Spark's MapWithStateDStreamImpl, the interval is the state's: the mapped values are
+      // made again from it.
+      checkpoint(this: DStream<U>, interval: Duration) {
+        internal.checkpoint(interval);
+        return this;
+      },
+    });
   }
 
   // ---- output operations ---------------------------------------------------------------------

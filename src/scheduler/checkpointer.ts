@@ -9,6 +9,9 @@ import type { CheckpointStore } from "../state/store.ts";
 import { BATCH_POSITIONS_VERSION, type BatchPositions } from "./batch-positions.ts";
 import type { ListenerBus } from "./listener.ts";
 
+/** Spark's checkpoint writer's `MAX_ATTEMPTS`: a write the store refuses is tried this many times. */
+const WRITE_ATTEMPTS = 3;
+
 /** Version of what a checkpoint holds (the framing has its own version). */
 export const CHECKPOINT_CONTENT_VERSION = 1;
 
@@ -130,7 +133,7 @@ export class Checkpointer {
         ...content,
         streams: content.streams.map(([id, batches]) => [id, batches.map(([t, partitions]) => [t, new Piece(partitions)])]),
       };
-      await writeCheckpoint(time, written, this.store, undefined, this.encodings);
+      await writeCheckpoint(time, written, this.store, undefined, this.encodings, WRITE_ATTEMPTS);
       // Only now may sources forget what the checkpoint covers (write-ahead log entries).
       for (const [i, { source }] of this.sources.entries()) await source.checkpointed?.(positions[i]![1]);
       this.bus.post("onCheckpointCompleted", { time });

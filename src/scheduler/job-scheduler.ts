@@ -73,12 +73,6 @@ export class JobScheduler {
     return this.tail;
   }
 
-  /** Drops the batches not yet started; the running one finishes. Resolves when it has. */
-  stop(): Promise<void> {
-    this.stopped = true;
-    return this.tail;
-  }
-
   /**
    * Stops waiting for the running batch (Spark's `shutdownNow`, which interrupts it): a promise
    * cannot be cancelled, so its current output operation goes on, but no later one runs, no

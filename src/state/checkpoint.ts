@@ -33,16 +33,22 @@ export async function writeCheckpoint(
   store: CheckpointStore,
   keep = 2,
   cache?: EncodingCache,
+  attempts = 1,
 ): Promise<void> {
   const name = checkpointName(time);
   if (!Number.isSafeInteger(keep) || keep < 1) {
     throw new RivuletError("INVALID_ARGUMENT", `keep must be a positive integer, got ${keep}`);
   }
   const bytes = frame(encodeValue(value, cache));
-  try {
-    await store.put(name, bytes);
-  } catch (error) {
-    throw asFailure(error, `Could not write checkpoint ${name}`);
+  // The value is encoded once; only the store's write is tried again (Spark's checkpoint writer
+  // makes up to 3 attempts): a put is atomic, so a failed one leaves nothing half written.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.put(name, bytes);
+      break;
+    } catch (error) {
+      if (attempt >= attempts) throw asFailure(error, `Could not write checkpoint ${name}${attempts > 1 ? ` (${attempts} attempts)` : ""}`);
+    }
   }
   try {
     const times = await checkpointTimes(store);
@@ -59,9 +65,11 @@ export async function writeCheckpoint(
  * The newest checkpoint that reads back whole. A corrupt one (bad frame, bad payload) is skipped
  * in favour of the one before it and reported in `skipped`; a failure of the store itself is not
  * skipped but rejected, since falling back to older state because of an I/O error would be silent
- * data loss. Undefined when there is no valid checkpoint.
+ * data loss. Undefined when there is no valid checkpoint; with `strict`, a store whose every
+ * checkpoint is unreadable is refused with `CHECKPOINT_CORRUPT` naming them (Spark's
+ * "Failed to read checkpoint from directory"), rather than taken for an empty one.
  */
-export async function readLatestCheckpoint(store: CheckpointStore): Promise<RecoveredCheckpoint | undefined> {
+export async function readLatestCheckpoint(store: CheckpointStore, strict = false): Promise<RecoveredCheckpoint | undefined> {
   let times: number[];
   try {
     times = await checkpointTimes(store);
@@ -75,6 +83,13 @@ export async function readLatestCheckpoint(store: CheckpointStore): Promise<Reco
     const read = await readEntry(store, name, `Could not read checkpoint ${name}`);
     if ("value" in read) return { time, value: read.value, skipped };
     skipped.push({ name, reason: read.skipped });
+  }
+  if (strict && skipped.length > 0) {
+    throw new RivuletError(
+      "CHECKPOINT_CORRUPT",
+      `Failed to read a checkpoint from the store: ${skipped.map(({ name, reason }) => `${name} (${reason})`).join(", ")}; ` +
+        "getOrCreate(store, factory, { createOnError: true }) starts afresh instead, without their state",
+    );
   }
   return undefined;
 }

@@ -87,6 +87,7 @@ describe("originLock: one active context per origin", () => {
     expect((error as Error).message).toContain(`another tab, window or worker holds the Web Lock "${LOCK}"`);
     expect(errors).toHaveBeenCalledWith(expect.any(String), error);
     expect(refused.ssc.state).toBe("stopped");
+    await refused.ssc.stop(); // the stop it began: the context is active until that ends, as in Spark
     expect(StreamingContext.getActive()).toBeUndefined();
 
     await refused.clock.advance(3000);
