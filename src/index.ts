@@ -18,6 +18,7 @@ export type { StreamInputInfo } from "./dstream/graph.ts";
 
 export { Accumulator } from "./core/accumulator.ts";
 export { Batch } from "./core/batch.ts";
+export type { StatCounter } from "./core/stat-counter.ts";
 export type { Pair, Partitions } from "./core/executor.ts";
 export type { Comparator, Orderable } from "./core/order.ts";
 export { Duration, Milliseconds, Minutes, Seconds } from "./core/duration.ts";

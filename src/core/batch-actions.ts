@@ -10,6 +10,7 @@ import type { Pair, Partitions } from "./executor.ts";
 import { KeyMap, keyEquals } from "./keys.ts";
 import { type Comparator, naturalOrder, smallest } from "./order.ts";
 import { HashPartitioner } from "./partitioner.ts";
+import { StatCounter } from "./stat-counter.ts";
 
 export async function first<T>(batch: Batch<T>): Promise<T> {
   const head = await batch.take(1);
@@ -94,6 +95,13 @@ export async function mean(batch: Batch<number>): Promise<number> {
   return runningMean(parts) ?? s / n;
 }
 
+export async function stats(batch: Batch<number>): Promise<StatCounter> {
+  // As Spark's stats(): a counter per partition, merged in partition order.
+  const total = new StatCounter();
+  for (const p of await batch.partitions()) total.merge(new StatCounter(p));
+  return total;
+}
+
 /** The sum and the count; the sum as Spark's fold(0)(_ + _): per partition, then of those, in order. */
 function sumOf(parts: Partitions<number>): [number, number] {
   let total = 0;
@@ -153,6 +161,30 @@ export async function countByKey<K>(batch: Batch<Pair<K, unknown>>): Promise<Map
   return counts.toMap();
 }
 
+export async function countByValue<T>(batch: Batch<T>): Promise<Map<T, number>> {
+  // Spark's is map(v => (v, null)).countByKey(); counted here directly, under the same key rules.
+  const counts = keyedEntries<T, number>();
+  for (const p of await batch.partitions()) {
+    for (let i = 0; i < p.length; i++) {
+      const entry = counts.entry(p[i]!);
+      entry[1] = (entry[1] ?? 0) + 1;
+    }
+  }
+  return counts.toMap();
+}
+
+export async function reduceByKeyLocally<K, V>(batch: Batch<Pair<K, V>>, fn: (a: V, b: V) => V): Promise<Map<K, V>> {
+  // As Spark: each partition reduced into its own map, then the maps merged in partition order,
+  // so `fn` sees the same groupings as in Spark.
+  const out = keyedEntries<K, V>();
+  for (const p of await batch.partitions()) {
+    const local = keyedEntries<K, V>();
+    for (let i = 0; i < p.length; i++) local.fold(p[i]![0], p[i]![1], fn);
+    for (const [k, v] of local.entries) out.fold(k, v as V, fn);
+  }
+  return out.toMap();
+}
+
 export async function collectAsMap<K, V>(batch: Batch<Pair<K, V>>): Promise<Map<K, V>> {
   const out = keyedEntries<K, V>();
   for (const p of await batch.partitions()) {
@@ -193,19 +225,33 @@ function empty(action: string, hint = ""): RivuletError {
  * Entries by key under the key rules, in order of each key's first appearance (a `KeyMap` alone
  * would put tuple keys after the others); a tuple key keeps its first-seen array.
  */
-function keyedEntries<K, V>(): { entry(key: K): [K, V | undefined]; toMap(): Map<K, V> } {
+function keyedEntries<K, V>(): {
+  entry(key: K): [K, V | undefined];
+  /** Sets a new key's value to `value`, or an existing key's to `fn(its value, value)`. */
+  fold(key: K, value: V, fn: (a: V, b: V) => V): void;
+  readonly entries: readonly [K, V | undefined][];
+  toMap(): Map<K, V>;
+} {
   const index = new KeyMap<[K, V | undefined]>();
   const entries: [K, V | undefined][] = [];
+  const entry = (key: K): [K, V | undefined] => {
+    let e = index.get(key);
+    if (e === undefined) {
+      e = [key, undefined];
+      index.set(key, e);
+      entries.push(e);
+    }
+    return e;
+  };
   return {
-    entry(key) {
-      let e = index.get(key);
-      if (e === undefined) {
-        e = [key, undefined];
-        index.set(key, e);
-        entries.push(e);
-      }
-      return e;
+    entry,
+    fold(key, value, fn) {
+      // A value may itself be undefined, so a new key is told by the entry count, not by its value.
+      const before = entries.length;
+      const e = entry(key);
+      e[1] = entries.length > before ? value : fn(e[1] as V, value);
     },
+    entries,
     toMap: () => new Map(entries as [K, V][]),
   };
 }

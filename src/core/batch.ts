@@ -1,14 +1,18 @@
 import * as actions from "./batch-actions.ts";
+import * as byKey from "./batch-by-key.ts";
 import * as joins from "./batch-joins.ts";
 import * as layout from "./batch-layout.ts";
+import * as partitioning from "./batch-partitioning.ts";
+import * as sampling from "./batch-sampling.ts";
 import * as sets from "./batch-sets.ts";
 import type { Aggregator, BatchOrigin, Executor, Pair, Partitions, ShuffleStage } from "./executor.ts";
 import { type Comparator, naturalOrder, type Orderable } from "./order.ts";
 import { checkPartitions, HashPartitioner } from "./partitioner.ts";
 import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline } from "./pipeline.ts";
-import { reducerTagOf, sum } from "./reducers.ts";
-import { isPairWithOne, pairWithOne } from "./pair-with-one.ts";
+import { reducerTagOf } from "./reducers.ts";
+import { isPairWithOne } from "./pair-with-one.ts";
 import { randomSeed, sample } from "./sample.ts";
+import type { StatCounter } from "./stat-counter.ts";
 import { isWordsTokenizer } from "./words.ts";
 
 type Source = () => Promise<Partitions<unknown>>;
@@ -81,6 +85,15 @@ export class Batch<T> {
   /** A batch whose partitions come from `compute`, run at most once. */
   static deferred<T>(numPartitions: number, executor: Executor, compute: () => Promise<Partitions<T>>): Batch<T> {
     return new Batch<T>(executor, numPartitions, compute, true);
+  }
+
+  /**
+   * @internal The engine's parallelism (Spark's `sc.defaultParallelism`). A batch's own shuffles
+   * default to its inputs' partitions instead; the DStream operators pass this, Spark's default
+   * for streams.
+   */
+  get engineParallelism(): number {
+    return this.executor.parallelism;
   }
 
   // ---- actions -------------------------------------------------------------------------------
@@ -284,6 +297,50 @@ export class Batch<T> {
   }
 
   /**
+   * The count, mean, variance, largest and smallest of a batch of numbers in one pass, as Spark's
+   * `stats()`: a `StatCounter` per partition (Welford's update), merged in partition order with
+   * the pairwise formula, so the variance does not cancel when the mean dwarfs the spread.
+   * @returns For an empty batch: count 0, mean 0, variances NaN, max -Infinity, min Infinity.
+   */
+  stats(this: Batch<number>): Promise<StatCounter> {
+    return actions.stats(this);
+  }
+
+  /**
+   * The population variance of a batch of numbers (divided by the count), as Spark's `variance`:
+   * `stats().variance`.
+   * @returns NaN for an empty batch.
+   */
+  async variance(this: Batch<number>): Promise<number> {
+    return (await actions.stats(this)).variance;
+  }
+
+  /**
+   * The population standard deviation of a batch of numbers, as Spark's `stdev`: `stats().stdev`.
+   * @returns NaN for an empty batch.
+   */
+  async stdev(this: Batch<number>): Promise<number> {
+    return (await actions.stats(this)).stdev;
+  }
+
+  /**
+   * The sample variance of a batch of numbers (divided by the count minus 1), as Spark's
+   * `sampleVariance`.
+   * @returns NaN for fewer than two records.
+   */
+  async sampleVariance(this: Batch<number>): Promise<number> {
+    return (await actions.stats(this)).sampleVariance;
+  }
+
+  /**
+   * The sample standard deviation of a batch of numbers, as Spark's `sampleStdev`.
+   * @returns NaN for fewer than two records.
+   */
+  async sampleStdev(this: Batch<number>): Promise<number> {
+    return (await actions.stats(this)).sampleStdev;
+  }
+
+  /**
    * How many records each key has, as Spark's `countByKey`, computed here rather than shuffled.
    * @returns Keys in order of first appearance. Keys follow the key rules: NaN is one key, -0 is
    *   0, and a tuple key is the first array seen for it (a `Map` looks arrays up by reference, so
@@ -291,6 +348,26 @@ export class Batch<T> {
    */
   countByKey<K>(this: Batch<Pair<K, unknown>>): Promise<Map<K, number>> {
     return actions.countByKey(this);
+  }
+
+  /**
+   * How many times each distinct record occurs, as Spark's `countByValue`, computed here rather
+   * than shuffled. (A stream's `countByValue()` stays a transformation, as in Spark.)
+   * @returns Records in order of first appearance, compared by the key rules (see `countByKey`).
+   */
+  countByValue(): Promise<Map<T, number>> {
+    return actions.countByValue(this);
+  }
+
+  /**
+   * The values of each key reduced with `fn` into a `Map`, as Spark's `reduceByKeyLocally`: each
+   * partition reduced on its own, then the partitions' results merged in partition order, with no
+   * shuffle.
+   * @param fn Associative and commutative.
+   * @returns Keys in order of first appearance, under the key rules (see `countByKey`).
+   */
+  reduceByKeyLocally<K, V>(this: Batch<Pair<K, V>>, fn: (a: V, b: V) => V): Promise<Map<K, V>> {
+    return actions.reduceByKeyLocally(this, fn);
   }
 
   /**
@@ -372,11 +449,40 @@ export class Batch<T> {
   }
 
   /**
+   * The records grouped by `f(record)`, as Spark's `groupBy`: `keyBy(f).groupByKey()`, records in
+   * arrival order per partition. Keys compare by the key rules.
+   * @param numPartitions Output partitions; by default this batch's.
+   */
+  groupBy<K>(f: (record: T) => K, numPartitions?: number): Batch<[K, T[]]> {
+    return byKey.groupBy(this, f, numPartitions);
+  }
+
+  /**
    * Each record with its position in the batch (partition order, from 0), as Spark's
    * `zipWithIndex`. Partitions are unchanged.
    */
   zipWithIndex(): Batch<[T, number]> {
     return layout.zipWithIndex(this);
+  }
+
+  /**
+   * Each record with an id unique in the batch, as Spark's `zipWithUniqueId`: the k-th record
+   * (from 0) of partition p gets `k * numPartitions + p`. Unlike `zipWithIndex` no partition
+   * depends on the others, but the ids leave gaps. Partitions are unchanged.
+   */
+  zipWithUniqueId(): Batch<[T, number]> {
+    return layout.zipWithUniqueId(this);
+  }
+
+  /**
+   * Each record paired with the record at the same place in `other`, as Spark's `zip`:
+   * partition by partition, position by position.
+   * @param other A batch with as many partitions, and as many records in each partition.
+   * @throws RivuletError `INVALID_ARGUMENT` at once when the partition counts differ; the
+   *   batch's actions reject with it when a partition's record counts differ.
+   */
+  zip<U>(other: Batch<U>): Batch<[T, U]> {
+    return layout.zip(this, other);
   }
 
   /**
@@ -393,6 +499,35 @@ export class Batch<T> {
    */
   sample(withReplacement: boolean, fraction: number, seed: number = randomSeed()): Batch<T> {
     return sample(this, withReplacement, fraction, seed);
+  }
+
+  /**
+   * `num` records picked at random, as Spark's `takeSample`, in random order: the whole batch
+   * shuffled when it holds no more than `num` records (without replacement); otherwise a
+   * `sample` with a fraction that gives at least `num` records all but always (drawn again if
+   * not), shuffled and cut to `num`.
+   * @param withReplacement Whether a record may be picked more than once.
+   * @param num How many; a non-negative integer (`INVALID_ARGUMENT` otherwise).
+   * @param seed Makes the pick reproducible (the same on every runtime); without one, a seed is
+   *   drawn now.
+   * @returns Fewer than `num` records only without replacement from a smaller batch; none from
+   *   an empty one.
+   */
+  takeSample(withReplacement: boolean, num: number, seed: number = randomSeed()): Promise<T[]> {
+    return sampling.takeSample(this, withReplacement, num, seed);
+  }
+
+  /**
+   * The records split at random into one batch per weight, as Spark's `randomSplit`: each record
+   * in exactly one split, the splits disjoint, each about its weight's share of the records.
+   * Records stay in their partitions, in order. Each split computes this batch again, so `cache()`
+   * it first when it is costly.
+   * @param weights Finite, non-negative, with a positive sum; normalized by it
+   *   (`INVALID_ARGUMENT` otherwise).
+   * @param seed Makes the split reproducible; without one, a seed is drawn now.
+   */
+  randomSplit(weights: readonly number[], seed: number = randomSeed()): Batch<T>[] {
+    return sampling.randomSplit(this, weights, seed);
   }
 
   /**
@@ -428,7 +563,7 @@ export class Batch<T> {
   /**
    * The records in both batches, once each (its first occurrence in this batch), as Spark's
    * `intersection`. Records compare by the key rules, through a cogroup.
-   * @param numPartitions Output partitions; by default the engine's parallelism, as `cogroup`.
+   * @param numPartitions Output partitions; by default as `cogroup` (the larger batch's count).
    */
   intersection(other: Batch<T>, numPartitions?: number): Batch<T> {
     return sets.intersection(this, other, numPartitions);
@@ -513,17 +648,18 @@ export class Batch<T> {
     });
   }
 
-  /**
-   * Each distinct record with the number of times it occurs. On `flatMap(words)` of a text
-   * batch kept as bytes, the engine counts the words from the bytes in one kernel.
-   */
-  countByValue(numPartitions?: number): Batch<[T, number]> {
-    return this.map(pairWithOne).reduceByKey(sum, numPartitions);
-  }
-
   // ---- key-value operators -------------------------------------------------------------------
 
-  /** Spark's `combineByKey`: values of each key folded into a combiner, after a hash shuffle. */
+  /**
+   * Spark's `combineByKey`: values of each key folded into a combiner, after a hash shuffle. A
+   * batch already hash-partitioned into `numPartitions` partitions (a shuffle's output) is folded
+   * partition by partition instead, with no shuffle, as Spark does for an equal partitioner.
+   * @param numPartitions Output partitions. By default, as Spark's `defaultPartitioner` with one
+   *   input, this batch's count (so a shuffled batch is not shuffled again); the same default
+   *   holds for `reduceByKey`, `groupByKey`, `aggregateByKey` and `foldByKey`. A stream's operators
+   *   default to the engine's parallelism instead, as Spark's streams do.
+   * @param mapSideCombine Fold each input partition before the shuffle (default), as Spark.
+   */
   combineByKey<K, V, C>(
     this: Batch<Pair<K, V>>,
     createCombiner: (value: V) => C,
@@ -538,7 +674,8 @@ export class Batch<T> {
   /**
    * The values of each key reduced with `fn` (associative and commutative). With `sum` over
    * `flatMap(words).map(w => [w, 1])` of a text batch kept as bytes, the engine counts the words
-   * from the bytes in one kernel, as for `countByValue()`.
+   * from the bytes in one kernel, as for a stream's `countByValue()`.
+   * @param numPartitions Output partitions; by default this batch's (see `combineByKey`).
    */
   reduceByKey<K, V>(this: Batch<Pair<K, V>>, fn: (a: V, b: V) => V, numPartitions?: number): Batch<[K, V]> {
     const aggregator: Aggregator<V, V> = {
@@ -576,7 +713,10 @@ export class Batch<T> {
     return out;
   }
 
-  /** The values of each key, in arrival order per partition. */
+  /**
+   * The values of each key, in arrival order per partition.
+   * @param numPartitions Output partitions; by default this batch's (see `combineByKey`).
+   */
   groupByKey<K, V>(this: Batch<Pair<K, V>>, numPartitions?: number): Batch<[K, V[]]> {
     // As in Spark, no map-side combine: it would only copy the arrays.
     return this.shuffle<K, V, V[]>(
@@ -588,6 +728,50 @@ export class Batch<T> {
       numPartitions,
       false,
     );
+  }
+
+  /**
+   * The values of each key folded into an accumulator of another type, as Spark's
+   * `aggregateByKey`: `seqOp` adds a value to an accumulator starting from a copy of `zero`,
+   * within each input partition, and `combOp` merges the accumulators of one key after the shuffle.
+   * @param zero The starting accumulator, copied once per key and input partition as Spark
+   *   deserializes a copy of it, so `seqOp` and `combOp` may change their first argument in place
+   *   and return it (`(set, v) => set.add(v)` with `new Set()`). Primitives are used as they are;
+   *   objects are copied with `structuredClone` (plain objects, arrays, `Map`, `Set`, `Date`, typed
+   *   arrays). A function or a class instance is refused (`INVALID_ARGUMENT`), as it would come
+   *   back as a plain object; instances nested inside a zero lose their class silently.
+   * @param numPartitions Output partitions; by default this batch's (see `combineByKey`).
+   */
+  aggregateByKey<K, V, U>(
+    this: Batch<Pair<K, V>>,
+    zero: U,
+    seqOp: (acc: U, value: V) => U,
+    combOp: (a: U, b: U) => U,
+    numPartitions?: number,
+  ): Batch<[K, U]> {
+    return byKey.aggregateByKey(this, zero, seqOp, combOp, numPartitions);
+  }
+
+  /**
+   * The values of each key folded with `fn` from `zero`, as Spark's `foldByKey`: `zero` starts
+   * each key once per input partition, so it must be neutral for `fn` (0 for a sum).
+   * @param zero Copied per key as in `aggregateByKey`, so `fn` may change its first argument.
+   * @param fn Associative; folds values and merges the partitions' results.
+   * @param numPartitions Output partitions; by default this batch's (see `combineByKey`).
+   */
+  foldByKey<K, V>(this: Batch<Pair<K, V>>, zero: V, fn: (a: V, b: V) => V, numPartitions?: number): Batch<[K, V]> {
+    return byKey.foldByKey(this, zero, fn, numPartitions);
+  }
+
+  /**
+   * The pairs hash-partitioned by key, as Spark's `partitionBy(new HashPartitioner(n))`: each
+   * key in the partition `HashPartitioner` names, records in their batch order within it. A
+   * batch already hash-partitioned into `numPartitions` partitions is returned as it is. The
+   * result's cogroups, joins and by-key shuffles into as many partitions read it in place.
+   * @param numPartitions A positive integer (`INVALID_ARGUMENT` otherwise).
+   */
+  partitionBy<P extends Pair<unknown, unknown>>(this: Batch<P>, numPartitions: number): Batch<P> {
+    return partitioning.partitionBy(this, numPartitions);
   }
 
   /**
@@ -636,9 +820,15 @@ export class Batch<T> {
     );
   }
 
-  /** For each key in either batch, its values in this batch and in `other`. */
+  /**
+   * For each key in either batch, its values in this batch and in `other`. A side already
+   * hash-partitioned into the output's partitions is read in place, not shuffled again.
+   * @param numPartitions Output partitions. By default, as Spark's `defaultPartitioner`: the
+   *   partition count of a hash-partitioned side (the one with more partitions) unless the other
+   *   side has ten times as many or more, else the larger partition count of the two.
+   */
   cogroup<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions?: number): Batch<[K, [V[], W[]]]> {
-    const n = numPartitions ?? this.executor.parallelism;
+    const n = numPartitions ?? partitioning.defaultPartitions([this, other]);
     checkPartitions(n);
     return Batch.cogroupAll<K>([this, other as Batch<Pair<K, unknown>>], n) as unknown as Batch<[K, [V[], W[]]]>;
   }
@@ -699,8 +889,10 @@ export class Batch<T> {
   }
 
   private shuffle<K, V, C>(this: Batch<Pair<K, V>>, aggregator: Aggregator<V, C>, numPartitions: number | undefined, mapSideCombine: boolean): Batch<[K, C]> {
-    const n = numPartitions ?? this.executor.parallelism;
+    const n = numPartitions ?? partitioning.defaultPartitions([this]);
     checkPartitions(n);
+    // Keys already in the partitions the shuffle would send them to: Spark folds them in place.
+    if (this.hashPartitioned && this.numPartitions === n) return partitioning.combineInPlace(this, aggregator);
     const partitioner = new HashPartitioner(n);
     const executor = this.executor;
     const out: Batch<[K, C]> = Batch.deferred(n, executor, async () => {

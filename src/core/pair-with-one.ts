@@ -1,7 +1,7 @@
 /**
  * The pairing step of a word count, `map(w => [w, 1])` (Spark's `map(w => (w, 1))`), recognised
  * so that `flatMap(words).map(w => [w, 1]).reduceByKey(sum)` runs as the fused word-count kernel,
- * as `countByValue()` does.
+ * as a stream's `countByValue()` does.
  *
  * A user's arrow function carries no tag, so its source text is read (`Function.prototype
  * .toString`, never evaluated). Only forms whose meaning that text fixes are recognised: an arrow
@@ -20,7 +20,7 @@ const IDENT = String.raw`[A-Za-z_$][\w$]*`;
 const ARROW = new RegExp(String.raw`^(?:(${IDENT})|\(\s*(${IDENT})\s*\))\s*=>\s*\[\s*(${IDENT})\s*,\s*1\s*\]$`);
 const FUNCTION = new RegExp(String.raw`^function\s*(?:${IDENT})?\s*\(\s*(${IDENT})\s*\)\s*\{\s*return\s*\[\s*(${IDENT})\s*,\s*1\s*\]\s*;?\s*\}$`);
 
-/** The planner's own pairing (`countByValue` is `map(pairWithOne).reduceByKey(sum)`). */
+/** The planner's own pairing (a stream's `countByValue` is `map(pairWithOne).reduceByKey(sum)`). */
 export function pairWithOne<T>(record: T): [T, number] {
   return [record, 1];
 }

@@ -24,9 +24,17 @@ export function sample<T>(batch: Batch<T>, withReplacement: boolean, fraction: n
   return batch.mapPartitions((records, index) => {
     if (fraction === 0) return [];
     if (!withReplacement && fraction === 1) return records;
-    const random = generator(murmur3Bytes(canonicalNumberBytes(seed), index));
+    const random = seededRandom(seed, index);
     return withReplacement ? poissonSample(records, fraction, random) : bernoulliSample(records, fraction, random);
   }, true);
+}
+
+/**
+ * @internal The random numbers in [0, 1) of `stream` (a partition's index) under `seed`: the same
+ * on every runtime, so whatever draws from it (a sample, a split, a shuffle) is reproducible.
+ */
+export function seededRandom(seed: number, stream: number): () => number {
+  return generator(murmur3Bytes(canonicalNumberBytes(seed), stream));
 }
 
 /** A seed for a sample asked without one: drawn once, so recomputing the batch gives the same sample. */

@@ -84,6 +84,8 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
       return [[k, { state: value, present, updatedAt: time, mapped }]];
     };
     const empty = Batch.fromPartitions<[K, StateRecord<S, U>]>([], this.executor);
-    return flatMapKeepingKeys(input.cogroup(previous ?? empty, this.numPartitions), step).cache();
+    // Spark's InternalMapWithStateDStream partitions by the spec's count, else the engine's parallelism.
+    const n = this.numPartitions ?? this.executor.parallelism;
+    return flatMapKeepingKeys(input.cogroup(previous ?? empty, n), step).cache();
   }
 }

@@ -1,11 +1,20 @@
+import type { Batch } from "../core/batch.ts";
 import type { Pair } from "../core/executor.ts";
+import { pairWithOne } from "../core/pair-with-one.ts";
+import { sum } from "../core/reducers.ts";
 import { perBatch } from "./derived.ts";
 import type { Computation, Upstream } from "./upstream.ts";
 
 // The shuffle family: operators that regroup records by key or into new partitions.
 
+/**
+ * The partitions of a stream's shuffle: `numPartitions`, else the engine's parallelism, as
+ * Spark's `PairDStreamFunctions.defaultPartitioner` (a batch alone would take its input's count).
+ */
+export const partitionsOf = (batch: Batch<unknown>, numPartitions: number | undefined): number => numPartitions ?? batch.engineParallelism;
+
 export const reducedByKey = <K, V>(parent: Upstream<Pair<K, V>>, fn: (a: V, b: V) => V, numPartitions?: number): Computation<[K, V]> =>
-  perBatch(parent, (b) => b.reduceByKey(fn, numPartitions));
+  perBatch(parent, (b) => b.reduceByKey(fn, partitionsOf(b, numPartitions)));
 
 export const combinedByKey = <K, V, C>(
   parent: Upstream<Pair<K, V>>,
@@ -14,13 +23,19 @@ export const combinedByKey = <K, V, C>(
   mergeCombiners: (a: C, b: C) => C,
   numPartitions?: number,
   mapSideCombine = true,
-): Computation<[K, C]> => perBatch(parent, (b) => b.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine));
+): Computation<[K, C]> =>
+  perBatch(parent, (b) => b.combineByKey(createCombiner, mergeValue, mergeCombiners, partitionsOf(b, numPartitions), mapSideCombine));
 
 export const groupedByKey = <K, V>(parent: Upstream<Pair<K, V>>, numPartitions?: number): Computation<[K, V[]]> =>
-  perBatch(parent, (b) => b.groupByKey(numPartitions));
+  perBatch(parent, (b) => b.groupByKey(partitionsOf(b, numPartitions)));
 
+/**
+ * Spark's `DStream.countByValue`: `map((_, 1)).reduceByKey(_ + _)`, a transformation (a batch's
+ * `countByValue` is an action). Spelled with the planner's own pairing and `sum`, so that after
+ * `flatMap(words)` on a text stream it runs as the fused word-count kernel.
+ */
 export const countedByValue = <T>(parent: Upstream<T>, numPartitions?: number): Computation<[T, number]> =>
-  perBatch(parent, (b) => b.countByValue(numPartitions));
+  perBatch(parent, (b) => b.map(pairWithOne).reduceByKey(sum, partitionsOf(b, numPartitions)));
 
 /** One record per batch, the count, 0 for an empty batch (Spark unions in a zero). */
 export const counted = <T>(parent: Upstream<T>): Computation<number> => perBatch(parent, (b) => b.countBatch());

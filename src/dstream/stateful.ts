@@ -60,14 +60,16 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
     if (!previous && input && this.initial) previous = this.initial;
     if (input) this.initial = undefined;
     const update = this.update;
+    // Spark's StateDStream keeps one partitioner, the engine's parallelism unless told.
+    const n = this.numPartitions ?? input?.engineParallelism;
     let next: Batch<[K, S]>;
     if (input && previous) {
-      next = flatMapKeepingKeys(input.cogroup(previous, this.numPartitions), ([k, [values, states]]) => {
+      next = flatMapKeepingKeys(input.cogroup(previous, n), ([k, [values, states]]) => {
         const s = update(values, states.length > 0 ? states[0] : undefined);
         return s === undefined ? [] : [[k, s] as [K, S]];
       });
     } else if (input) {
-      next = flatMapKeepingKeys(input.groupByKey(this.numPartitions), ([k, values]) => {
+      next = flatMapKeepingKeys(input.groupByKey(n), ([k, values]) => {
         const s = update(values, undefined);
         return s === undefined ? [] : [[k, s] as [K, S]];
       });

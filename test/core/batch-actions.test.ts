@@ -1,6 +1,6 @@
 // The RDD actions of a batch beyond collect/count/take (src/core/batch-actions.ts): first, reduce,
-// fold, aggregate, top, takeOrdered, min, max, sum, mean, countByKey, collectAsMap, lookup,
-// foreach, foreachPartition.
+// fold, aggregate, top, takeOrdered, min, max, sum, mean, countByKey, countByValue,
+// reduceByKeyLocally, collectAsMap, lookup, foreach, foreachPartition.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Batch } from "../../src/core/batch.ts";
@@ -284,6 +284,59 @@ describe("Batch.countByKey", () => {
     expect([...counts]).toEqual([["__proto__", 2], [NaN, 2], [0, 2], [[1, "x"], 2], ["constructor", 1]]);
     expect([...counts.keys()][3]).toBe(tuple);
     expect(counts.get(-0)).toBe(2);
+  });
+});
+
+describe("Batch.countByValue", () => {
+  it("counts each distinct record into a Map, records in order of first appearance", async () => {
+    const b = parts(["b", "a"], [], ["a", "c", "a"]);
+    const counts = await b.countByValue();
+    expect(counts).toBeInstanceOf(Map);
+    expect([...counts]).toEqual([["b", 1], ["a", 3], ["c", 1]]);
+    expect((await none<string>().countByValue()).size).toBe(0);
+  });
+
+  it("follows the key rules", async () => {
+    const tuple = [1, "x"] as const;
+    const counts = await parts<unknown>([NaN, -0, tuple, "__proto__"], [0, NaN, [1, "x"], "constructor"]).countByValue();
+    expect([...counts]).toEqual([[NaN, 2], [0, 2], [[1, "x"], 2], ["__proto__", 1], ["constructor", 1]]);
+    expect([...counts.keys()][2]).toBe(tuple);
+  });
+
+  it("equals countByKey of the records paired with anything, as Spark defines it (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(partitioned(fc.array(fc.oneof(fc.constantFrom<unknown>("a", "b", NaN, -0, 0, "__proto__"), fc.tuple(fc.nat(1), fc.constantFrom("x"))), { maxLength: 20 })), async (ps) => {
+        const b = parts<unknown>(...ps);
+        expect([...(await b.countByValue())]).toEqual([...(await b.map((x): Pair<unknown, null> => [x, null]).countByKey())]);
+      }),
+    );
+  });
+});
+
+describe("Batch.reduceByKeyLocally", () => {
+  it("reduces each key's values into a Map, partition by partition, then across partitions in order", async () => {
+    const b = parts<Pair<string, string>>([["a", "1"], ["b", "2"], ["a", "3"]], [], [["a", "4"], ["c", "5"], ["a", "6"]]);
+    // A non-commutative fn shows the grouping: (1+3) within partition 0, (4+6) within partition 2, then merged.
+    const calls: string[] = [];
+    const out = await b.reduceByKeyLocally((x, y) => (calls.push(`${x}+${y}`), `(${x}${y})`));
+    expect([...out]).toEqual([["a", "((13)(46))"], ["b", "2"], ["c", "5"]]);
+    expect(calls).toEqual(["1+3", "4+6", "(13)+(46)"]);
+    expect((await none<Pair<string, number>>().reduceByKeyLocally(sum)).size).toBe(0);
+  });
+
+  it("keeps undefined values as values, and follows the key rules", async () => {
+    const b = parts<Pair<unknown, number | undefined>>([[NaN, undefined], [-0, 1]], [[NaN, 2], [0, 3], [[1], 4], [[1], 5]]);
+    const out = await b.reduceByKeyLocally((x, y) => (x ?? 100) + (y ?? 100));
+    expect([...out]).toEqual([[NaN, 102], [0, 4], [[1], 9]]);
+  });
+
+  it("equals reduceByKey's collected pairs for a sum (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(partitioned(fc.array(fc.tuple(fc.constantFrom("a", "b", "c", "__proto__"), fc.integer({ min: -9, max: 9 })), { maxLength: 30 })), async (ps) => {
+        const b = parts<Pair<string, number>>(...ps);
+        expect(await b.reduceByKeyLocally(sum)).toEqual(new Map(await b.reduceByKey(sum).collect()));
+      }),
+    );
   });
 });
 

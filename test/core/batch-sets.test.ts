@@ -133,7 +133,7 @@ describe("Batch.subtractByKey", () => {
 describe("Batch.intersection", () => {
   it("keeps records present in both batches once each", async () => {
     const i = of([1, 2, 2, 3, 5], 3).intersection(of([2, 3, 3, 4], 2));
-    expect(i.numPartitions).toBe(2); // the engine's parallelism, as cogroup
+    expect(i.numPartitions).toBe(3); // the larger batch's, as Spark's defaultPartitioner
     expect((await i.collect()).sort()).toEqual([2, 3]);
     await expectHashPlaced(i);
     expect(of([1]).intersection(of([1]), 5).numPartitions).toBe(5);
