@@ -856,6 +856,9 @@ export class StreamingContext {
       // restart) shows it inactive.
       reportError: (message, error) => this.bus.post("onReceiverError", { receiverInfo: info(active, message, error) }),
       reportStopped: (message, error) => {
+        // One stop per start, as Spark's tracker: a source already stopped for a restart is not
+        // reported stopped again when the context stops during the delay.
+        if (!active) return;
         active = false;
         this.bus.post("onReceiverStopped", { receiverInfo: info(false, message, error) });
       },

@@ -135,7 +135,9 @@ class Connections<C> {
       return false;
     }
     const context = this.context;
-    context.reportError(`${name}: ${what}${detail}; connecting again in ${this.reconnectMs} ms`, error);
+    // As Spark's socket receiver, which restart()s: listeners see it stopped (inactive, with the
+    // reason) during the delay, and started again when it connects again.
+    context.reportStopped(`Restarting receiver with delay ${this.reconnectMs}ms: ${name}: ${what}${detail}`, error);
     await new Promise<void>((resolve) => {
       const cancelTimer = context.schedule(context.now() + this.reconnectMs!, resolve);
       this.wake = () => {
@@ -144,7 +146,9 @@ class Connections<C> {
       };
     });
     this.wake = undefined;
-    return !this.cancelled;
+    if (this.cancelled) return false;
+    context.reportStarted();
+    return true;
   }
 }
 

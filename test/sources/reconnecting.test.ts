@@ -35,7 +35,7 @@ describe("textStream over a connect function", () => {
     const live = endpoint<Uint8Array>();
     live.serve(enc.encode("a b\nc"));
     live.serve(enc.encode("d\n"));
-    const { clock, out, errors } = run((ssc) => ssc.textStream(live.connect));
+    const { clock, out, stopped } = run((ssc) => ssc.textStream(live.connect));
     await tick();
     await clock.advance(1000);
     expect(live.opened()).toBe(1);
@@ -45,18 +45,18 @@ describe("textStream over a connect function", () => {
     await clock.advance(1000);
     expect(out.map(([, r]) => r)).toEqual([["a b", "c"], ["d"], []]);
     // Both responses ended, each reported.
-    expect(errors.map((e) => e.lastErrorMessage)).toEqual(Array(2).fill("textStream: the stream ended; connecting again in 2000 ms"));
+    expect(stopped.map((e) => e.lastErrorMessage)).toEqual(Array(2).fill("Restarting receiver with delay 2000ms: textStream: the stream ended"));
   });
 
   it("ends a line of string chunks with a string, and retries a connect that throws", async () => {
     const live = endpoint<string>();
-    const { clock, out, errors } = run((ssc) => ssc.textStream(live.connect, { reconnectDelay: Seconds(1) }));
+    const { clock, out, stopped } = run((ssc) => ssc.textStream(live.connect, { reconnectDelay: Seconds(1) }));
     await tick();
     live.serve("x\ny");
     await clock.advance(1000);
     await clock.advance(1000);
     expect(out.flatMap(([, r]) => r)).toEqual(["x", "y"]);
-    expect(errors[0]!.lastErrorMessage).toBe("textStream: could not open the stream: 503 Service Unavailable; connecting again in 1000 ms");
+    expect(stopped[0]!.lastErrorMessage).toBe("Restarting receiver with delay 1000ms: textStream: could not open the stream: 503 Service Unavailable");
   });
 
   it("with reconnectDelay: false, ends at the first end; reconnectDelay is refused on a plain stream", async () => {

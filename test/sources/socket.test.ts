@@ -93,12 +93,13 @@ describe("socketTextStream", () => {
     second.send("c\n");
     await clock.advance(1000);
     expect(out.map(([, records]) => records)).toEqual([["a", "b"], [], [], ["c"]]);
-    expect(events).toEqual(["started", "error socketTextStream: the connection to localhost:9999 was closed by the server; connecting again in 3000 ms"]);
+    // As Spark's socket receiver restart()s: stopped (inactive) during the delay, then started.
+    expect(events).toEqual(["started", "stopped Restarting receiver with delay 3000ms: socketTextStream: the connection to localhost:9999 was closed by the server", "started"]);
   });
 
   it("reports a refused connection and tries again every 2 s by default (Spark's receiver restart delay)", async () => {
     const server = fakeServer();
-    const { clock, out, errors } = socketRun(server.connect);
+    const { clock, out, stopped } = socketRun(server.connect);
     await tick();
     expect(server.calls).toHaveLength(1);
     await clock.advance(2000);
@@ -109,18 +110,19 @@ describe("socketTextStream", () => {
     conn.send("up\n");
     await clock.advance(1000);
     expect(out.flatMap(([, r]) => r)).toEqual(["up"]);
-    expect(errors.map((e) => e.lastErrorMessage)).toEqual([
-      "socketTextStream: could not connect to localhost:9999: connection refused; connecting again in 2000 ms",
-      "socketTextStream: could not connect to localhost:9999: connection refused; connecting again in 2000 ms",
+    expect(stopped.map((e) => e.lastErrorMessage)).toEqual([
+      "Restarting receiver with delay 2000ms: socketTextStream: could not connect to localhost:9999: connection refused",
+      "Restarting receiver with delay 2000ms: socketTextStream: could not connect to localhost:9999: connection refused",
     ]);
-    expect(errors[0]!.lastError).toBeInstanceOf(Error);
+    expect(stopped[0]!.lastError).toBeInstanceOf(Error);
+    expect(stopped[0]!.active).toBe(false);
   });
 
   it("after a failed connection, goes on with the next one (the failed one's last line ended)", async () => {
     const server = fakeServer();
     const first = server.accept();
     const second = server.accept();
-    const { clock, out, errors } = socketRun(server.connect, { reconnectDelay: Seconds(1) });
+    const { clock, out, stopped } = socketRun(server.connect, { reconnectDelay: Seconds(1) });
     await tick();
     first.send("x\npartial");
     first.fail("connection reset");
@@ -128,8 +130,8 @@ describe("socketTextStream", () => {
     second.send("y\n");
     await clock.advance(1000);
     expect(out.flatMap(([, r]) => r)).toEqual(["x", "partial", "y"]);
-    expect(errors.map((e) => e.lastErrorMessage)).toEqual([
-      "socketTextStream: the connection to localhost:9999 failed: connection reset; connecting again in 1000 ms",
+    expect(stopped.map((e) => e.lastErrorMessage)).toEqual([
+      "Restarting receiver with delay 1000ms: socketTextStream: the connection to localhost:9999 failed: connection reset",
     ]);
   });
 
@@ -246,7 +248,7 @@ describe("socketStream (a converter for protocols other than lines)", () => {
     sendCut(second, frame("again"));
     await clock.advance(1000);
     expect(out.map(([, r]) => r)).toEqual([["ok"], [], ["again"]]);
-    expect(events).toEqual(["started", "error socketStream: the connection to localhost:9999 failed: empty frame at byte 3; connecting again in 2000 ms"]);
+    expect(events).toEqual(["started", "stopped Restarting receiver with delay 2000ms: socketStream: the connection to localhost:9999 failed: empty frame at byte 3", "started"]);
     expect(server.calls).toHaveLength(2);
   });
 

@@ -197,7 +197,8 @@ export class WebSocketSource extends PushedSource<string | Uint8Array> {
     const normal = event.wasClean !== false && NORMAL_CLOSE.has(code);
     const context = this.context;
     if (this.reconnectMs !== undefined && this.target instanceof URL && context && !this.disconnected) {
-      context.reportError(`${message}; connecting again in ${this.reconnectMs} ms`, normal ? undefined : new RivuletError("SOURCE_FAILED", message));
+      // As a restarting receiver: stopped (inactive, with the reason) until it is open again.
+      context.reportStopped(`Restarting receiver with delay ${this.reconnectMs}ms: ${message}`, normal ? undefined : new RivuletError("SOURCE_FAILED", message));
       this.reconnect(context, this.target, this.reconnectMs);
       return;
     }

@@ -37,11 +37,11 @@ describe("web sources in Chromium", () => {
 
   it("jsonLinesStream over a connect function fetches a live endpoint again after each response ends", async () => {
     const url = `${server}/live/${Date.now()}`;
-    const { clock, out, infos, errors } = run((c) => c.jsonLinesStream<{ response: number }>(() => fetch(url).then((r) => r.body!), { reconnectDelay: Seconds(1) }));
+    const { clock, out, infos, stopped } = run((c) => c.jsonLinesStream<{ response: number }>(() => fetch(url).then((r) => r.body!), { reconnectDelay: Seconds(1) }));
     await advanceUntil(clock, () => expect(out.flatMap(([, r]) => r).slice(0, 3)).toEqual([{ response: 1 }, { response: 2 }, { response: 3 }]));
     // The first response's last line, cut by its end, is not JSON.
     expect(infos.at(-1)!.metadata["invalidJson"]).toBe(1);
-    expect(errors.map((e) => e.lastErrorMessage)).toContain("jsonLinesStream: the stream ended; connecting again in 1000 ms");
+    expect(stopped.map((e) => e.lastErrorMessage)).toContain("Restarting receiver with delay 1000ms: jsonLinesStream: the stream ended");
   });
 
   it("jsonLinesStream reads a Blob URL's fetch body, and a File through a replayable source", async () => {

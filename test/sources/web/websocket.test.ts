@@ -329,7 +329,7 @@ describe("webSocketStream with reconnectDelay", () => {
     ]);
     expect(events).toEqual([
       "started",
-      "error the WebSocket to wss://example.test/ticks closed (code 1006); connecting again in 2000 ms",
+      "stopped Restarting receiver with delay 2000ms: the WebSocket to wss://example.test/ticks closed (code 1006)",
       "started",
     ]);
     await ssc.stop();
