@@ -790,6 +790,8 @@ export class StreamingContext {
       // while this one still runs its last batches.
       if (activeContext === this) activeContext = undefined;
     }
+    // As Spark's, listeners hear nothing once the context has stopped.
+    this.bus.stop();
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();
   }

@@ -66,28 +66,45 @@ export interface StreamingListener {
 type EventName = keyof StreamingListener;
 type EventOf<N extends EventName> = Parameters<NonNullable<StreamingListener[N]>>[0];
 
-/** Delivers events to listeners synchronously, in registration order. */
+/**
+ * Delivers events to listeners synchronously, in registration order. As Spark's bus, an event
+ * goes to the listeners registered when it is posted (one added or removed by a handler counts
+ * from the next event), a failing listener is logged and the others still hear it, and nothing
+ * is delivered once the bus is stopped (the context has stopped).
+ */
 export class ListenerBus {
-  private readonly listeners: StreamingListener[] = [];
+  private listeners: readonly StreamingListener[] = [];
+  private stopped = false;
 
   add(listener: StreamingListener): void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
   }
 
   remove(listener: StreamingListener): void {
-    const i = this.listeners.indexOf(listener);
-    if (i >= 0) this.listeners.splice(i, 1);
+    this.listeners = this.listeners.filter((l) => l !== listener);
+  }
+
+  stop(): void {
+    this.stopped = true;
   }
 
   post<N extends EventName>(name: N, event: EventOf<N>): void {
+    if (this.stopped) return;
+    // A copy-on-write list: handlers that add or remove listeners replace it, not this loop's.
     for (const l of this.listeners) {
-      const handler = l[name] as ((e: EventOf<N>) => void) | undefined;
+      const handler = l[name] as ((e: EventOf<N>) => unknown) | undefined;
       if (!handler) continue;
       try {
-        handler.call(l, event);
+        const result = handler.call(l, event);
+        // An async handler fails by rejecting: logged like a throw, never an unhandled rejection.
+        if (isThenable(result)) result.then(undefined, (e: unknown) => console.error(`StreamingListener.${name} failed`, e));
       } catch (e) {
         console.error(`StreamingListener.${name} threw`, e);
       }
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

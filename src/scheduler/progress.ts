@@ -129,7 +129,7 @@ export class StreamingProgress implements StreamingListener {
   }
 
   // As Spark's receiver tracker: a (re)start clears the last error; an error sets it and its time;
-  // a stop keeps its message, and takes a new time only when it carries an error.
+  // a stop keeps its message, with a time only when it carries an error.
   onReceiverStarted(event: { readonly receiverInfo: ReceiverInfo }): void {
     this.receivers.set(event.receiverInfo.streamId, { info: event.receiverInfo, lastErrorTime: undefined });
   }
@@ -140,7 +140,7 @@ export class StreamingProgress implements StreamingListener {
 
   onReceiverStopped(event: { readonly receiverInfo: ReceiverInfo }): void {
     const info = event.receiverInfo;
-    const lastErrorTime = info.lastError !== undefined ? this.now() : this.receivers.get(info.streamId)?.lastErrorTime;
+    const lastErrorTime = info.lastError !== undefined ? this.now() : undefined;
     this.receivers.set(info.streamId, { info, lastErrorTime });
   }
 
@@ -223,9 +223,9 @@ function withStatus(info: BatchInfo, status: BatchStatus, outputs: ReadonlyMap<n
   let failedOps = 0;
   let firstFailureReason: string | undefined;
   for (const op of [...outputs.values()].sort((a, b) => a.id - b.id)) {
-    if (op.endTime === undefined) {
-      if (op.startTime !== undefined) activeOps++;
-    } else if (op.failureReason !== undefined) {
+    // As Spark's BatchUIData, an operation is active until it ends, whether or not it started.
+    if (op.endTime === undefined) activeOps++;
+    else if (op.failureReason !== undefined) {
       failedOps++;
       firstFailureReason ??= op.failureReason;
     } else {

@@ -143,7 +143,8 @@ describe("StreamingContext.statistics", () => {
       [1000, "processing"],
     ]);
     expect(during[1]).toMatchObject({ numTotalOutputOps: 2, numCompletedOutputOps: 1, numActiveOutputOps: 1, numFailedOutputOps: 0 });
-    expect(during[0]).toMatchObject({ numTotalOutputOps: 2, numCompletedOutputOps: 0, numActiveOutputOps: 0 });
+    // As Spark's BatchUIData, an operation not yet ended is active, started or not.
+    expect(during[0]).toMatchObject({ numTotalOutputOps: 2, numCompletedOutputOps: 0, numActiveOutputOps: 2 });
     expect(ssc.statistics()).toMatchObject({ numActiveBatches: 2, numTotalCompletedBatches: 0, numReceivedRecords: 2, numProcessedRecords: 0 });
     gate.resolve();
     await secondDone.promise;
@@ -212,8 +213,8 @@ describe("StreamingContext.statistics", () => {
     receiver.stop("source closed");
     await clock.advance(0);
     expect(ssc.statistics()).toMatchObject({ numReceivers: 1, numActiveReceivers: 0, numInactiveReceivers: 1 });
-    // A stop without an error keeps the time of the last error, as Spark's receiver tracker does.
-    expect(ssc.receiverStatistics()[0]).toMatchObject({ active: false, lastErrorMessage: "source closed", lastErrorTime: 1500 });
+    // A stop without an error has no error time, as Spark's deregisterReceiver (-1), only its message.
+    expect(ssc.receiverStatistics()[0]).toMatchObject({ active: false, lastErrorMessage: "source closed", lastErrorTime: undefined, lastError: undefined });
   });
 
   it("rejects a retainedBatches that is not a positive integer", () => {
