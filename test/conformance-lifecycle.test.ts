@@ -17,6 +17,7 @@ import {
   StreamingContext,
 } from "../src/index.ts";
 import { sorted } from "./support/spark-suite.ts";
+import { deferred } from "./support/ticking-clock.ts";
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -32,12 +33,6 @@ function track(ssc: StreamingContext): StreamingContext {
 
 function newContext(clock: Clock = new ManualClock()): StreamingContext {
   return track(new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2 }));
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 function thrown(f: () => unknown): unknown {

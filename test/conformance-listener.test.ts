@@ -20,6 +20,7 @@ import {
   type StreamingContextOptions,
   type StreamingListener,
 } from "../src/index.ts";
+import { deferred, TickingClock } from "./support/ticking-clock.ts";
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -31,38 +32,6 @@ function newContext(clock: Clock, options: Partial<StreamingContextOptions> = {}
   const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, ...options });
   contexts.push(ssc);
   return ssc;
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/**
- * Fires what falls due only when told and does not wait for it, as the system clock: a batch
- * still running when the next interval ends leaves the next one queued behind it.
- */
-class TickingClock implements Clock {
-  private time = 0;
-  private pending: { time: number; fn: () => void | Promise<void> }[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  schedule(time: number, fn: () => void | Promise<void>): () => void {
-    const entry = { time, fn };
-    this.pending.push(entry);
-    return () => void (this.pending = this.pending.filter((p) => p !== entry));
-  }
-
-  tick(time: number): void {
-    this.time = time;
-    const due = this.pending.filter((p) => p.time <= time);
-    this.pending = this.pending.filter((p) => p.time > time);
-    for (const p of due) void p.fn();
-  }
 }
 
 class IdleReceiver extends Receiver<string> {

@@ -5,17 +5,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CheckpointStore, ManualClock, MemoryCheckpointStore, Milliseconds, Receiver, RivuletError, Seconds, StreamingContext } from "../src/index.ts";
 import { FakeLockManager } from "./support/fake-lock-manager.ts";
 import { runningWordCount } from "./support/spark-suite.ts";
+import { deferred } from "./support/ticking-clock.ts";
 
 afterEach(async () => {
   await StreamingContext.getActive()?.stop();
   vi.restoreAllMocks();
 });
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe("stop({ timeout })", () => {
   it("abandons a batch whose output never finishes: no later output, no checkpoint, no event; stream outputs error", async () => {

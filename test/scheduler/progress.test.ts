@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Clock, ManualClock, Receiver, RivuletError, Seconds, StreamingContext, type StreamingContextOptions } from "../../src/index.ts";
+import { ManualClock, Receiver, RivuletError, Seconds, StreamingContext, type StreamingContextOptions } from "../../src/index.ts";
 import { SkewClock } from "../support/skew-clock.ts";
+import { deferred, TickingClock } from "../support/ticking-clock.ts";
 
 const contexts: StreamingContext[] = [];
 function newContext(clock: ManualClock, options: Partial<StreamingContextOptions> = {}): StreamingContext {
@@ -12,35 +13,6 @@ afterEach(async () => {
   for (const ssc of contexts.splice(0)) await ssc.stop();
   vi.restoreAllMocks();
 });
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** Fires what falls due only when told, like a system clock: without waiting for it to finish. */
-class TickingClock implements Clock {
-  private time = 0;
-  private pending: { time: number; fn: () => void | Promise<void> }[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  schedule(time: number, fn: () => void | Promise<void>): () => void {
-    const entry = { time, fn };
-    this.pending.push(entry);
-    return () => void (this.pending = this.pending.filter((p) => p !== entry));
-  }
-
-  tick(time: number): void {
-    this.time = time;
-    const due = this.pending.filter((p) => p.time <= time);
-    this.pending = this.pending.filter((p) => p.time > time);
-    for (const p of due) void p.fn();
-  }
-}
 
 class IdleReceiver extends Receiver<string> {
   onStart(): void {}
