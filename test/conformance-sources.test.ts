@@ -3,31 +3,26 @@
 // whose behaviour it asserts. Batch interval 1 s under a ManualClock, as Spark's TestSuiteBase.
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  type Batch,
   type Clock,
   type Directory,
-  type DStream,
   ManualClock,
   Milliseconds,
   Receiver,
-  type ReceiverInfo,
   Seconds,
   StreamingContext,
   type StreamingContextOptions,
-  type StreamInputInfo,
   type TcpConnect,
   type TextFileStreamOptions,
 } from "../src/index.ts";
 import { PIDRateEstimator } from "../src/sources/rate/pid-estimator.ts";
 import { MemoryDirectory } from "./sources/memory-directory.ts";
+import { run, tick } from "./sources/web/harness.ts";
+import { WorkClock } from "./support/work-clock.ts";
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
   for (const ssc of contexts.splice(0)) await ssc.stop();
 });
-
-/** Lets a source's start (a microtask or a macrotask after ssc.start()) run. */
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 function newContext(clock: Clock, options: Partial<StreamingContextOptions> = {}): StreamingContext {
   const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, workers: false, ...options });
@@ -35,48 +30,8 @@ function newContext(clock: Clock, options: Partial<StreamingContextOptions> = {}
   return ssc;
 }
 
-interface Run<T> {
-  clock: ManualClock;
-  ssc: StreamingContext;
-  stream: DStream<T>;
-  /** Batch time and records, per batch. */
-  out: [number, T[]][];
-  /** The input's StreamInputInfo, per completed batch. */
-  infos: StreamInputInfo[];
-  /** "started", "error <message>", "stopped <message>", in order. */
-  events: string[];
-  receiverInfos: ReceiverInfo[];
-}
 
-/** A started context (unless `start` is false) with one input built by `make`, recording what it gives. */
-function runInput<T>(make: (ssc: StreamingContext) => DStream<T>, clock = new ManualClock(), start = true): Run<T> {
-  const ssc = newContext(clock);
-  const stream = make(ssc);
-  const r: Run<T> = { clock, ssc, stream, out: [], infos: [], events: [], receiverInfos: [] };
-  ssc.addStreamingListener({
-    onReceiverStarted: (e) => {
-      r.events.push("started");
-      r.receiverInfos.push(e.receiverInfo);
-    },
-    onReceiverError: (e) => {
-      r.events.push(`error ${e.receiverInfo.lastErrorMessage}`);
-      r.receiverInfos.push(e.receiverInfo);
-    },
-    onReceiverStopped: (e) => {
-      r.events.push(`stopped ${e.receiverInfo.lastErrorMessage}`);
-      r.receiverInfos.push(e.receiverInfo);
-    },
-    onBatchCompleted: (e) => {
-      const info = e.batchInfo.streamIdToInputInfo.get(stream.id);
-      if (info) r.infos.push(info);
-    },
-  });
-  stream.foreachRDD(async (b: Batch<T>, t) => void r.out.push([t, await b.collect()]));
-  if (start) ssc.start();
-  return r;
-}
-
-const fileRun = (dir: Directory, options: TextFileStreamOptions = {}, clock = new ManualClock()) => runInput((ssc) => ssc.textFileStream(dir, options), clock);
+const fileRun = (dir: Directory, options: TextFileStreamOptions = {}, clock = new ManualClock()) => run((ssc) => ssc.textFileStream(dir, options), { clock, context: { workers: false } });
 
 // ---------------------------------------------------------------------------------------------
 
@@ -85,7 +40,7 @@ describe("queueStream (Spark's QueueInputDStream)", () => {
     // QueueInputDStream.compute: `if (oneAtATime && queue.nonEmpty) buffer += queue.dequeue()`;
     // the defaultRDD is used only when the buffer is empty, i.e. when the queue itself is empty.
     // A queued empty RDD is dequeued like any other.
-    const r = runInput((ssc) => ssc.queueStream<string>([[], ["a"]], { defaultBatch: ["d"] }));
+    const r = run((ssc) => ssc.queueStream<string>([[], ["a"]], { defaultBatch: ["d"] }));
     await r.clock.advance(3000);
     expect(r.out).toEqual([
       [1000, []],
@@ -98,7 +53,7 @@ describe("queueStream (Spark's QueueInputDStream)", () => {
     // QueueInputDStream.compute, oneAtATime = false: `buffer ++= queue; queue.clear()`, then
     // `if (buffer.nonEmpty) Some(new UnionRDD(...))`: two queued empty RDDs make an empty union;
     // only an empty queue gives the defaultRDD.
-    const r = runInput((ssc) => ssc.queueStream<string>([[], []], { oneAtATime: false, defaultBatch: ["d"] }));
+    const r = run((ssc) => ssc.queueStream<string>([[], []], { oneAtATime: false, defaultBatch: ["d"] }));
     await r.clock.advance(2000);
     expect(r.out).toEqual([
       [1000, []],
@@ -173,7 +128,7 @@ function fakeServer() {
   return { connect, accept, calls: () => calls };
 }
 
-const socketRun = (connect: TcpConnect) => runInput((ssc) => ssc.socketTextStream("localhost", 9999, { connect }));
+const socketRun = (connect: TcpConnect) => run((ssc) => ssc.socketTextStream("localhost", 9999, { connect }));
 
 describe("socketTextStream (Spark's SocketReceiver)", () => {
   it("restarts the receiver when the server closes: reported stopped ('Socket data stream had no more data'), inactive, then started again", async () => {
@@ -209,7 +164,7 @@ describe("socketTextStream (Spark's SocketReceiver)", () => {
     await r.clock.advance(1000);
     // The reason names the source and the error, where Spark says "Error connecting to localhost:9999".
     expect(r.events).toEqual(["started", "stopped Restarting receiver with delay 2000ms: socketTextStream: could not connect to localhost:9999: Connection refused"]);
-    expect(r.receiverInfos.at(-1)!.active).toBe(false);
+    expect(r.stopped.at(-1)!.active).toBe(false);
   });
 });
 
@@ -236,7 +191,7 @@ describe("receiverStream (Spark's ReceiverInputDStream)", () => {
       }
       onStop(): void {}
     }
-    const r = runInput((ssc) => ssc.receiverStream(new MultiThread()));
+    const r = run((ssc) => ssc.receiverStream(new MultiThread()));
     await tick();
     await r.clock.advance(2000);
     expect(r.out.flatMap(([, records]) => records).sort((a, b) => a - b)).toEqual(Array.from({ length: threads * perThread }, (_, i) => i));
@@ -316,27 +271,6 @@ describe("PIDRateEstimator (Spark's PIDRateEstimatorSuite)", () => {
     expect(p.compute(30, 1, 1000, 0)).toBe(100);
   });
 });
-
-/**
- * A manual clock whose readings also move while a batch is processed, by what the job says it
- * took (processing time is what backpressure measures); batches still fire at their times.
- */
-class WorkClock implements Clock {
-  readonly manual = new ManualClock();
-  private worked = 0;
-  now(): number {
-    return this.manual.now() + this.worked;
-  }
-  schedule(time: number, fn: () => void | Promise<void>): () => void {
-    return this.manual.schedule(time, fn);
-  }
-  addSettleHook(hook: () => Promise<unknown>): () => void {
-    return this.manual.addSettleHook(hook);
-  }
-  work(ms: number): void {
-    this.worked += ms;
-  }
-}
 
 describe("backpressure (Spark's RateController, ReceiverRateController, RateLimiter)", () => {
   it("with spark.streaming.backpressure.enabled alone: unlimited until the first estimate, then never below minRate 100", async () => {

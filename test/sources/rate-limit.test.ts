@@ -15,6 +15,7 @@ import {
   type StreamingContextOptions,
   type StreamInputInfo,
 } from "../../src/index.ts";
+import { WorkClock } from "../support/work-clock.ts";
 
 afterEach(async () => {
   await StreamingContext.getActive()?.stop();
@@ -228,27 +229,6 @@ describe("maxRate across a restart", () => {
     expect(second.out).toEqual([["c", "d"], ["e"], []]);
   });
 });
-
-/**
- * A manual clock whose readings also move while a batch is processed, by what the job says it
- * took (processing time is what backpressure measures); batches still fire at their times.
- */
-class WorkClock implements Clock {
-  readonly manual = new ManualClock();
-  private worked = 0;
-  now(): number {
-    return this.manual.now() + this.worked;
-  }
-  schedule(time: number, fn: () => void | Promise<void>): () => void {
-    return this.manual.schedule(time, fn);
-  }
-  addSettleHook(hook: () => Promise<unknown>): () => void {
-    return this.manual.addSettleHook(hook);
-  }
-  work(ms: number): void {
-    this.worked += ms;
-  }
-}
 
 describe("backpressure", () => {
   it("brings the records per batch down to what the job processes in a batch interval", async () => {

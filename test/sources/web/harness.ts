@@ -30,9 +30,9 @@ export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 /** Builds the input with `make`, collects it, and starts the context (unless `start` is false). */
 export function run<T>(
   make: (ssc: StreamingContext) => DStream<T>,
-  options: { start?: boolean; context?: Partial<StreamingContextOptions> } = {},
+  options: { start?: boolean; context?: Partial<StreamingContextOptions>; clock?: ManualClock } = {},
 ): Run<T> {
-  const clock = new ManualClock();
+  const clock = options.clock ?? new ManualClock();
   const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, ...options.context });
   contexts.push(ssc);
   const stream = make(ssc);
