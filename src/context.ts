@@ -390,8 +390,14 @@ export class StreamingContext {
     return this.input(new ReceiverSource(receiver));
   }
 
-  /** The records of all `streams`, batch by batch, in the order given. */
-  union<T>(...streams: DStream<T>[]): DStream<T> {
+  /**
+   * The records of all `streams`, batch by batch, in the order given: `ssc.union(a, b)`, or
+   * Spark's `ssc.union(streams)` with an array. The streams must slide together.
+   */
+  union<T>(streams: readonly DStream<T>[]): DStream<T>;
+  union<T>(...streams: DStream<T>[]): DStream<T>;
+  union<T>(...args: DStream<T>[] | [readonly DStream<T>[]]): DStream<T> {
+    const streams = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly DStream<T>[]) : (args as DStream<T>[]);
     return new DStream(this.env, unioned(streams), "union");
   }
 
@@ -434,10 +440,16 @@ export class StreamingContext {
     return acc;
   }
 
+  /**
+   * Registers `listener` for the context's events (Spark's `addStreamingListener`): batches
+   * submitted, started and completed, output operations, receivers, checkpoints. It may be added
+   * before or after `start()`; each event reaches the listeners registered when it is posted.
+   */
   addStreamingListener(listener: StreamingListener): void {
     this.bus.add(listener);
   }
 
+  /** Spark's `removeStreamingListener`: `listener` gets no more events (the same object that was added). */
   removeStreamingListener(listener: StreamingListener): void {
     this.bus.remove(listener);
   }

@@ -11,7 +11,15 @@ export { DStream } from "./dstream/dstream.ts";
 export type { MapWithStateDStream, Widen } from "./dstream/dstream.ts";
 export { State, StateSpec } from "./dstream/state-spec.ts";
 export type { MappingFunction, TimedMappingFunction } from "./dstream/state-spec.ts";
-export type { UpdateStateFunction, UpdateStateOptions } from "./dstream/stateful.ts";
+export type {
+  TimedUpdateStateFunction,
+  TimedUpdateStateOptions,
+  UpdateStateFunction,
+  UpdateStateIteratorFunction,
+  UpdateStateIteratorOptions,
+  UpdateStateOptions,
+} from "./dstream/stateful.ts";
+export type { ReduceByKeyAndWindowOptions } from "./dstream/windowed.ts";
 export type { TextFileSink } from "./dstream/output.ts";
 export type { StreamOutputOptions, TimedBatch, WriteToOptions } from "./dstream/web-output.ts";
 export type { StreamInputInfo } from "./dstream/graph.ts";

@@ -3,26 +3,39 @@ import { Duration } from "../core/duration.ts";
 import { sum } from "../core/reducers.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Pair, Partitions } from "../core/executor.ts";
+import type { Partitioner } from "../core/partitioner.ts";
 import type { DStreamGraph, OutputOperation } from "./graph.ts";
 import { cogrouped, fullOuterJoined, joined, leftOuterJoined, rightOuterJoined } from "./joined.ts";
 import { filtered, flatMapped, flatMappedValues, glommed, mapPartitioned, mapped, mappedValues } from "./mapped.ts";
 import { jsonLinesWriter, printer, textFileWriter, type TextFileSink } from "./output.ts";
 import { combinedByKey, counted, countedByValue, groupedByKey, reduced, reducedByKey, repartitioned } from "./shuffled.ts";
 import { MapWithStateComputation } from "./mapped-state.ts";
+import { checkPartitioning, isPartitioner, laidOut, type Partitioning } from "./partitioning.ts";
 import type { StateSpec } from "./state-spec.ts";
-import { StateComputation, type UpdateStateFunction, type UpdateStateOptions } from "./stateful.ts";
+import {
+  StateComputation,
+  type TimedUpdateStateFunction,
+  type TimedUpdateStateOptions,
+  type UpdateStateArguments,
+  type UpdateStateFunction,
+  type UpdateStateIteratorFunction,
+  type UpdateStateIteratorOptions,
+  type UpdateStateOptions,
+} from "./stateful.ts";
 import { transformed, transformedWith } from "./transformed.ts";
 import { unioned } from "./union.ts";
 import { type StreamOutputOptions, streamReader, streamWriter, type TimedBatch, type WriteToOptions } from "./web-output.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
-import { checkWindow, IncrementalWindowComputation, WindowComputation } from "./windowed.ts";
+import { perBatch } from "./derived.ts";
+import { checkWindow, IncrementalWindowComputation, type ReduceByKeyAndWindowOptions, WindowComputation } from "./windowed.ts";
 
 /** Literal types widened, so `[w, 1] as const` still reduces with `sum`. */
 export type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T extends bigint ? bigint : T;
 
 /** The stream `mapWithState` returns: the mapped values, and the state after each batch. */
 export type MapWithStateDStream<K, S, U> = DStream<U> & {
-  /** Every key's state after each batch, as `[key, state]`. */
+  /**
+   * Every key's state after each batch, as `[key, state]`. */
   stateSnapshots(): DStream<[K, S]>;
 };
 
@@ -43,14 +56,16 @@ export interface StreamEnvironment {
  * time). What differs between streams is their `Computation`.
  */
 export class DStream<T> implements Upstream<T> {
-  /** Unique within the context, in creation order. */
+  /**
+   * Unique within the context, in creation order. */
   readonly id: number;
   private readonly env: StreamEnvironment;
   private readonly computation: Computation<T>;
   private readonly generated = new Map<number, Batch<T>>();
   private zeroTime: number | undefined;
   private rememberMs = 0;
-  /** The widest slide of a reader of this stream (or of a stream it feeds), see `remember`. */
+  /**
+   * The widest slide of a reader of this stream (or of a stream it feeds), see `remember`. */
   private readEveryMs = 0;
   private cached = false;
   /**
@@ -60,11 +75,13 @@ export class DStream<T> implements Upstream<T> {
    */
   private madeUpTo: number | undefined;
 
-  /** The operator that made this stream (part of the graph's fingerprint). */
+  /**
+   * The operator that made this stream (part of the graph's fingerprint). */
   readonly op: string;
   private checkpointEvery: Duration | undefined;
   private checkpointed: boolean;
-  /** True once `checkpoint(interval)` was called. */
+  /**
+   * True once `checkpoint(interval)` was called. */
   private checkpointAsked = false;
   /** Slides between checkpoints by default, when not Spark's "at least 10 s" (mapWithState's 10). */
   private defaultCheckpointSlides: number | undefined;
@@ -250,9 +267,14 @@ export class DStream<T> implements Upstream<T> {
     return this.derive("filtered", filtered(this, f));
   }
 
-  /** Each partition of each batch at once; `f` receives the records and the partition index. */
-  mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>): DStream<U> {
-    return this.derive("mapPartitioned", mapPartitioned(this, f));
+  /**
+   * Each partition of each batch at once; `f` receives the records and the partition index.
+   * @param preservePartitioning Spark's flag (default false): `f` keeps every key-value record in
+   *   its partition (it changes values or drops records, never moves keys), so a following
+   *   shuffle into as many partitions folds the batch where it is instead of hashing it again.
+   */
+  mapPartitions<U>(f: (records: readonly T[], index: number) => Iterable<U>, preservePartitioning = false): DStream<U> {
+    return this.derive("mapPartitioned", mapPartitioned(this, f, preservePartitioning));
   }
 
   /** Each partition as one array record. */
@@ -389,37 +411,101 @@ export class DStream<T> implements Upstream<T> {
   }
 
   /**
-   * The values of each key over each window reduced with `fn`. With `invFn` (the inverse of `fn`)
-   * the window is updated incrementally instead of reduced again; that form needs a checkpoint
-   * store. As in Spark, a key stays in an incremental window once seen, with the value the inverse
-   * leaves it (a count of 0) after its batches leave, until `filterFn` drops it: pass `filterFn`
-   * (e.g. `([, n]) => n !== 0`) so that the window does not grow with every key ever seen.
+   * The values of each key over each window reduced with `fn`, Spark's `reduceByKeyAndWindow(f,
+   * window[, slide[, numPartitions | partitioner]])`: each batch reduced by key, then each window
+   * of those reduced again.
+   * @param slide Defaults to this stream's slide.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
    */
   reduceByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
     fn: (a: Widen<V>, b: Widen<V>) => Widen<V>,
     length: Duration,
     slide?: Duration,
-    options: {
-      invFn?: (a: Widen<V>, b: Widen<V>) => Widen<V>;
-      filterFn?: (pair: readonly [K, Widen<V>]) => unknown;
-      numPartitions?: number | undefined;
-    } = {},
+    partitioning?: number | Partitioner,
+  ): DStream<[K, Widen<V>]>;
+  /**
+   * The same with options. With `invFn` (the inverse of `fn`) the window is updated incrementally
+   * instead of reduced again; that form needs a checkpoint store. As in Spark, a key stays in an
+   * incremental window once seen, with the value the inverse leaves it (a count of 0) after its
+   * batches leave, until `filterFn` drops it: pass `filterFn` (e.g. `([, n]) => n !== 0`) so that
+   * the window does not grow with every key ever seen.
+   */
+  reduceByKeyAndWindow<K, V>(
+    this: DStream<Pair<K, V>>,
+    fn: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    length: Duration,
+    slide: Duration | undefined,
+    options: ReduceByKeyAndWindowOptions<K, Widen<V>>,
+  ): DStream<[K, Widen<V>]>;
+  /**
+   * Spark's incremental form, `reduceByKeyAndWindow(f, invF, window, slide, numPartitions |
+   * partitioner, filterFunc)`, positionally: the same as `{ invFn, numPartitions | partitioner,
+   * filterFn }` in the options form. Needs a checkpoint store.
+   */
+  reduceByKeyAndWindow<K, V>(
+    this: DStream<Pair<K, V>>,
+    fn: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    invFn: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    length: Duration,
+    slide?: Duration,
+    partitioning?: number | Partitioner,
+    filterFn?: (pair: readonly [K, Widen<V>]) => unknown,
+  ): DStream<[K, Widen<V>]>;
+  reduceByKeyAndWindow<K, V>(
+    this: DStream<Pair<K, V>>,
+    fn: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    second: Duration | ((a: Widen<V>, b: Widen<V>) => Widen<V>),
+    third?: Duration,
+    fourth?: Duration | number | Partitioner | ReduceByKeyAndWindowOptions<K, Widen<V>>,
+    fifth?: number | Partitioner,
+    sixth?: (pair: readonly [K, Widen<V>]) => unknown,
   ): DStream<[K, Widen<V>]> {
-    const s = slide ?? this.slideDuration;
-    const n = options.numPartitions;
-    const filterFn = options.filterFn;
-    if (!options.invFn) {
-      checkWindow(this, length, s, this.env.graph.batchInterval);
-      const windows = this.reduceByKey(fn, n).window(length, s);
-      const reducedWindows = windows.derive("reducedByKey", reducedByKey(windows, fn, n));
-      return options.filterFn ? reducedWindows.filter(options.filterFn) : reducedWindows;
+    const self = this as DStream<Pair<K, Widen<V>>>;
+    if (typeof second === "function") {
+      if (!(third instanceof Duration) || (fourth !== undefined && !(fourth instanceof Duration))) {
+        throw new RivuletError("INVALID_ARGUMENT", "reduceByKeyAndWindow(fn, invFn, length, slide?, partitioning?, filterFn?) needs a window length and slide as Durations");
+      }
+      checkPartitioning(fifth, "reduceByKeyAndWindow");
+      return self.windowReduced(fn, third, fourth, { invFn: second, filterFn: sixth }, fifth);
     }
+    if (fourth === undefined || typeof fourth === "number" || isPartitioner(fourth)) {
+      checkPartitioning(fourth, "reduceByKeyAndWindow");
+      return self.windowReduced(fn, second, third, {}, fourth);
+    }
+    const options = fourth as ReduceByKeyAndWindowOptions<K, Widen<V>>;
+    if (options.numPartitions !== undefined && options.partitioner !== undefined) {
+      throw new RivuletError("INVALID_ARGUMENT", "reduceByKeyAndWindow: give numPartitions or a partitioner, not both");
+    }
+    const partitioning = options.partitioner ?? options.numPartitions;
+    checkPartitioning(partitioning, "reduceByKeyAndWindow");
+    return self.windowReduced(fn, second, third, options, partitioning);
+  }
+
+  /** Spark's two window reductions: reduced again per window, or (with `invFn`) ReducedWindowedDStream. */
+  private windowReduced<K, V>(
+    this: DStream<Pair<K, V>>,
+    fn: (a: V, b: V) => V,
+    length: Duration,
+    slide: Duration | undefined,
+    options: { invFn?: ((a: V, b: V) => V) | undefined; filterFn?: ((pair: readonly [K, V]) => unknown) | undefined },
+    p: Partitioning | undefined,
+  ): DStream<[K, V]> {
+    const s = slide ?? this.slideDuration;
+    const filterFn = options.filterFn;
     checkWindow(this, length, s, this.env.graph.batchInterval);
-    const reduced = this.reduceByKey(fn, n);
+    if (!options.invFn) {
+      const windows = this.derive("reducedByKey", reducedByKey(this, fn, p)).window(length, s);
+      const reducedWindows = windows.derive("reducedByKey", reducedByKey(windows, fn, p));
+      return filterFn ? reducedWindows.filter(filterFn) : reducedWindows;
+    }
+    // The kept window is hash partitioned (so that it updates in place); a partitioner of another
+    // kind places the window's values afterwards.
+    const n = typeof p === "object" ? p.numPartitions : p;
+    const reduced = this.derive("reducedByKey", reducedByKey(this, fn, n));
     const windows = reduced.derive(
       `reduceByKeyAndWindow(${length.milliseconds},${s.milliseconds})`,
-      new IncrementalWindowComputation<K, Widen<V>>(
+      new IncrementalWindowComputation<K, V>(
         reduced,
         fn,
         length,
@@ -428,44 +514,64 @@ export class DStream<T> implements Upstream<T> {
         this.env.graph.executor,
       ),
     );
-    const values = windows.map(([k, [v]]): [K, Widen<V>] => [k, v]);
-    return options.filterFn ? values.filter(options.filterFn) : values;
+    const values = windows.map(([k, [v]]): [K, V] => [k, v]);
+    const kept = filterFn ? values.filter(filterFn) : values;
+    return typeof p === "object" ? kept.derive("partitioned", perBatch(kept, (b) => laidOut(b, p))) : kept;
   }
 
-  /** The values of each key over each window. */
-  groupByKeyAndWindow<K, V>(this: DStream<Pair<K, V>>, length: Duration, slide?: Duration, numPartitions?: number): DStream<[K, V[]]> {
-    return this.groupByKey(numPartitions)
+  /**
+   * The values of each key over each window, Spark's `groupByKeyAndWindow(window[, slide[,
+   * numPartitions | partitioner]])`.
+   * @param slide Defaults to this stream's slide.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
+  groupByKeyAndWindow<K, V>(this: DStream<Pair<K, V>>, length: Duration, slide?: Duration, partitioning?: number | Partitioner): DStream<[K, V[]]> {
+    return this.groupByKey(partitioning)
       .window(length, slide ?? this.slideDuration)
       .combineByKey<K, V[], V[]>(
         (vs) => vs.slice(),
         appendAll,
         appendAll,
-        numPartitions,
+        partitioning,
       );
   }
 
   // ---- key-value transformations -------------------------------------------------------------
 
-  /** The values of each key in a batch reduced with `fn` (associative, commutative). */
-  reduceByKey<K, V>(this: DStream<Pair<K, V>>, fn: (a: Widen<V>, b: Widen<V>) => Widen<V>, numPartitions?: number): DStream<[K, Widen<V>]> {
-    return this.derive("reducedByKey", reducedByKey(this as DStream<Pair<K, Widen<V>>>, fn, numPartitions));
+  /**
+   * The values of each key in a batch reduced with `fn` (associative, commutative).
+   * @param partitioning A number of partitions (hash partitioned) or a `Partitioner`, as Spark's
+   *   `reduceByKey(f, numPartitions)` and `reduceByKey(f, partitioner)`; default: the context's parallelism.
+   */
+  reduceByKey<K, V>(this: DStream<Pair<K, V>>, fn: (a: Widen<V>, b: Widen<V>) => Widen<V>, partitioning?: number | Partitioner): DStream<[K, Widen<V>]> {
+    checkPartitioning(partitioning, "reduceByKey");
+    return this.derive("reducedByKey", reducedByKey(this as DStream<Pair<K, Widen<V>>>, fn, partitioning));
   }
 
-  /** Spark's `combineByKey`: each key's values folded into a combiner. */
+  /**
+   * Spark's `combineByKey`: each key's values folded into a combiner.
+   * @param partitioning A number of partitions or a `Partitioner` (Spark's `partitioner`); default: the context's parallelism.
+   * @param mapSideCombine Fold each input partition before the shuffle (default), as Spark.
+   */
   combineByKey<K, V, C>(
     this: DStream<Pair<K, V>>,
     createCombiner: (value: V) => C,
     mergeValue: (combiner: C, value: V) => C,
     mergeCombiners: (a: C, b: C) => C,
-    numPartitions?: number,
+    partitioning?: number | Partitioner,
     mapSideCombine = true,
   ): DStream<[K, C]> {
-    return this.derive("combinedByKey", combinedByKey(this, createCombiner, mergeValue, mergeCombiners, numPartitions, mapSideCombine));
+    checkPartitioning(partitioning, "combineByKey");
+    return this.derive("combinedByKey", combinedByKey(this, createCombiner, mergeValue, mergeCombiners, partitioning, mapSideCombine));
   }
 
-  /** The values of each key in a batch. */
-  groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<[K, V[]]> {
-    return this.derive("groupedByKey", groupedByKey(this, numPartitions));
+  /**
+   * The values of each key in a batch.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
+  groupByKey<K, V>(this: DStream<Pair<K, V>>, partitioning?: number | Partitioner): DStream<[K, V[]]> {
+    checkPartitioning(partitioning, "groupByKey");
+    return this.derive("groupedByKey", groupedByKey(this, partitioning));
   }
 
   /** Each value through `f`, keys unchanged. */
@@ -478,46 +584,83 @@ export class DStream<T> implements Upstream<T> {
     return this.derive("flatMappedValues", flatMappedValues(this, f));
   }
 
-  /** For each key in either stream's batch, its values on each side. */
-  cogroup<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V[], W[]]]> {
-    return this.derive("cogrouped", cogrouped(this, other, numPartitions));
+  /**
+   * For each key in either stream's batch, its values on each side.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
+  cogroup<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitioning?: number | Partitioner): DStream<[K, [V[], W[]]]> {
+    checkPartitioning(partitioning, "cogroup");
+    return this.derive("cogrouped", cogrouped(this, other, partitioning));
   }
 
-  /** Every pair of values of each key present in both streams' batches. */
-  join<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V, W]]> {
-    return this.derive("joined", joined(this, other, numPartitions));
+  /**
+   * Every pair of values of each key present in both streams' batches.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
+  join<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitioning?: number | Partitioner): DStream<[K, [V, W]]> {
+    checkPartitioning(partitioning, "join");
+    return this.derive("joined", joined(this, other, partitioning));
   }
 
-  /** `join`, keeping this side's keys missing from `other` with `undefined`. */
-  leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V, W | undefined]]> {
-    return this.derive("leftOuterJoined", leftOuterJoined(this, other, numPartitions));
+  /**
+   * `join`, keeping this side's keys missing from `other` with `undefined`.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
+  leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitioning?: number | Partitioner): DStream<[K, [V, W | undefined]]> {
+    checkPartitioning(partitioning, "leftOuterJoin");
+    return this.derive("leftOuterJoined", leftOuterJoined(this, other, partitioning));
   }
 
-  /** `join`, keeping `other`'s keys missing from this side with `undefined`. */
-  rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, numPartitions?: number): DStream<[K, [V | undefined, W]]> {
-    return this.derive("rightOuterJoined", rightOuterJoined(this, other, numPartitions));
+  /**
+   * `join`, keeping `other`'s keys missing from this side with `undefined`.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
+  rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitioning?: number | Partitioner): DStream<[K, [V | undefined, W]]> {
+    checkPartitioning(partitioning, "rightOuterJoin");
+    return this.derive("rightOuterJoined", rightOuterJoined(this, other, partitioning));
   }
 
-  /** `join`, keeping keys missing from either side with `undefined` there. */
+  /**
+   * `join`, keeping keys missing from either side with `undefined` there.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   */
   fullOuterJoin<K, V, W>(
     this: DStream<Pair<K, V>>,
     other: DStream<Pair<K, W>>,
-    numPartitions?: number,
+    partitioning?: number | Partitioner,
   ): DStream<[K, [V | undefined, W | undefined]]> {
-    return this.derive("fullOuterJoined", fullOuterJoined(this, other, numPartitions));
+    checkPartitioning(partitioning, "fullOuterJoin");
+    return this.derive("fullOuterJoined", fullOuterJoined(this, other, partitioning));
   }
 
   /**
    * State per key across batches: `fn(newValues, previousState)`; returning `undefined` removes
-   * the key. The second argument is the number of partitions, or options with `numPartitions`
-   * and an `initialState` batch (Spark's `initialRDD`).
+   * the key. Spark's `updateStateByKey(f)`, `(f, numPartitions)`, `(f, partitioner)` and `(f,
+   * partitioner, initialRDD)`.
+   * @param partitioning A number of partitions or a `Partitioner`; default: the context's parallelism.
+   * @param initialState The state before the first batch, e.g. `ssc.parallelize(pairs)` (see `UpdateStateOptions`).
    */
   updateStateByKey<K, V, S>(
     this: DStream<Pair<K, V>>,
     fn: UpdateStateFunction<V, S>,
-    options?: number | UpdateStateOptions<K, S>,
-  ): DStream<[K, S]> {
-    return this.derive("updateStateByKey", new StateComputation<K, V, S>(this, fn, options));
+    partitioning?: number | Partitioner,
+    initialState?: Batch<Pair<K, S>>,
+  ): DStream<[K, S]>;
+  /** The same, with `{ numPartitions | partitioner, initialState }`. */
+  updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: UpdateStateFunction<V, S>, options: UpdateStateOptions<K, S>): DStream<[K, S]>;
+  /**
+   * Spark's iterator form, `updateStateByKey(f, partitioner, rememberPartitioner[, initialRDD])`
+   * with `f: Iterator[(K, Seq[V], Option[S])] => Iterator[(K, S)]`: `fn` gets each partition's
+   * `[key, values, state]` entries and returns the new state's pairs.
+   */
+  updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: UpdateStateIteratorFunction<K, V, S>, options: UpdateStateIteratorOptions<K, S>): DStream<[K, S]>;
+  /**
+   * Spark's timed form, `updateStateByKey(f, partitioner, rememberPartitioner, initialRDD)` with
+   * `f: (Time, K, Seq[V], Option[S]) => Option[S]`: `fn` also gets the batch time (ms) and the key.
+   */
+  updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: TimedUpdateStateFunction<K, V, S>, options: TimedUpdateStateOptions<K, S>): DStream<[K, S]>;
+  updateStateByKey<K, V, S>(this: DStream<Pair<K, V>>, fn: unknown, ...args: UpdateStateArguments<K, S>): DStream<[K, S]> {
+    return this.derive("updateStateByKey", new StateComputation<K, V, S>(this, fn, args));
   }
 
   /**

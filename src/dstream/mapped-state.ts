@@ -1,6 +1,7 @@
 import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import type { Executor, Pair } from "../core/executor.ts";
+import { laidOut, type Partitioning, partitionsOf } from "./partitioning.ts";
 import { State, type StateSpec } from "./state-spec.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
 
@@ -26,7 +27,7 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
   private readonly parent: Upstream<Pair<K, V>>;
   private readonly spec: StateSpec<K, V, S, U>;
   private readonly timeout: Duration | undefined;
-  private readonly numPartitions: number | undefined;
+  private readonly partitioning: Partitioning | undefined;
   private readonly initial: Batch<Pair<K, S>> | undefined;
   private readonly executor: Executor;
 
@@ -37,7 +38,7 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
     this.spec = spec;
     const settings = spec.settings;
     this.timeout = settings.timeout;
-    this.numPartitions = settings.numPartitions;
+    this.partitioning = settings.partitioning;
     this.initial = settings.initialState;
   }
 
@@ -84,8 +85,8 @@ export class MapWithStateComputation<K, V, S, U> implements Computation<[K, Stat
       return [[k, { state: value, present, updatedAt: time, mapped }]];
     };
     const empty = Batch.fromPartitions<[K, StateRecord<S, U>]>([], this.executor);
-    // Spark's InternalMapWithStateDStream partitions by the spec's count, else the engine's parallelism.
-    const n = this.numPartitions ?? this.executor.parallelism;
-    return flatMapKeepingKeys(input.cogroup(previous ?? empty, n), step).cache();
+    // Spark's InternalMapWithStateDStream partitions by the spec's partitioner, else the engine's parallelism.
+    const p = this.partitioning;
+    return flatMapKeepingKeys(laidOut(input.cogroup(previous ?? empty, partitionsOf(input, p)), p), step).cache();
   }
 }

@@ -12,8 +12,11 @@ export const flatMapped = <T, U>(parent: Upstream<T>, f: (x: T) => Iterable<U>):
 
 export const filtered = <T>(parent: Upstream<T>, f: (x: T) => unknown): Computation<T> => perBatch(parent, (b) => b.filter(f));
 
-export const mapPartitioned = <T, U>(parent: Upstream<T>, f: (records: readonly T[], index: number) => Iterable<U>): Computation<U> =>
-  perBatch(parent, (b) => b.mapPartitions(f));
+export const mapPartitioned = <T, U>(
+  parent: Upstream<T>,
+  f: (records: readonly T[], index: number) => Iterable<U>,
+  preservePartitioning = false,
+): Computation<U> => perBatch(parent, (b) => b.mapPartitions(f, preservePartitioning));
 
 export const glommed = <T>(parent: Upstream<T>): Computation<T[]> => perBatch(parent, (b) => b.glom());
 

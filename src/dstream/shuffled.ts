@@ -1,33 +1,29 @@
-import type { Batch } from "../core/batch.ts";
 import type { Pair } from "../core/executor.ts";
 import { pairWithOne } from "../core/pair-with-one.ts";
 import { sum } from "../core/reducers.ts";
 import { perBatch } from "./derived.ts";
+import { laidOut, type Partitioning, partitionsOf } from "./partitioning.ts";
 import type { Computation, Upstream } from "./upstream.ts";
 
-// The shuffle family: operators that regroup records by key or into new partitions.
+// The shuffle family: operators that regroup records by key or into new partitions. Without a
+// partitioning they shuffle into the engine's parallelism, as Spark's
+// `PairDStreamFunctions.defaultPartitioner` (a batch alone would keep its input's count).
 
-/**
- * The partitions of a stream's shuffle: `numPartitions`, else the engine's parallelism, as
- * Spark's `PairDStreamFunctions.defaultPartitioner` (a batch alone would take its input's count).
- */
-export const partitionsOf = (batch: Batch<unknown>, numPartitions: number | undefined): number => numPartitions ?? batch.engineParallelism;
-
-export const reducedByKey = <K, V>(parent: Upstream<Pair<K, V>>, fn: (a: V, b: V) => V, numPartitions?: number): Computation<[K, V]> =>
-  perBatch(parent, (b) => b.reduceByKey(fn, partitionsOf(b, numPartitions)));
+export const reducedByKey = <K, V>(parent: Upstream<Pair<K, V>>, fn: (a: V, b: V) => V, p?: Partitioning): Computation<[K, V]> =>
+  perBatch(parent, (b) => laidOut(b.reduceByKey(fn, partitionsOf(b, p)), p));
 
 export const combinedByKey = <K, V, C>(
   parent: Upstream<Pair<K, V>>,
   createCombiner: (v: V) => C,
   mergeValue: (c: C, v: V) => C,
   mergeCombiners: (a: C, b: C) => C,
-  numPartitions?: number,
+  p?: Partitioning,
   mapSideCombine = true,
 ): Computation<[K, C]> =>
-  perBatch(parent, (b) => b.combineByKey(createCombiner, mergeValue, mergeCombiners, partitionsOf(b, numPartitions), mapSideCombine));
+  perBatch(parent, (b) => laidOut(b.combineByKey(createCombiner, mergeValue, mergeCombiners, partitionsOf(b, p), mapSideCombine), p));
 
-export const groupedByKey = <K, V>(parent: Upstream<Pair<K, V>>, numPartitions?: number): Computation<[K, V[]]> =>
-  perBatch(parent, (b) => b.groupByKey(partitionsOf(b, numPartitions)));
+export const groupedByKey = <K, V>(parent: Upstream<Pair<K, V>>, p?: Partitioning): Computation<[K, V[]]> =>
+  perBatch(parent, (b) => laidOut(b.groupByKey(partitionsOf(b, p)), p));
 
 /**
  * Spark's `DStream.countByValue`: `map((_, 1)).reduceByKey(_ + _)`, a transformation (a batch's

@@ -2,6 +2,8 @@ import type { Batch } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Pair } from "../core/executor.ts";
+import type { Partitioner } from "../core/partitioner.ts";
+import { checkPartitioning, type Partitioning } from "./partitioning.ts";
 
 /**
  * The state of one key inside a `mapWithState` function, Spark's `State`: read it, update it,
@@ -81,7 +83,7 @@ export class StateSpec<K, V, S, U> {
   private readonly fn: MappingFunction<K, V, S, U> | undefined;
   private readonly timedFn: TimedMappingFunction<K, V, S, U> | undefined;
   private idleTimeout: Duration | undefined;
-  private partitions: number | undefined;
+  private partitioning: Partitioning | undefined;
   private initial: Batch<Pair<K, S>> | undefined;
 
   private constructor(fn: MappingFunction<K, V, S, U> | undefined, timedFn: TimedMappingFunction<K, V, S, U> | undefined) {
@@ -121,10 +123,22 @@ export class StateSpec<K, V, S, U> {
     return this;
   }
 
-  /** The number of partitions of the state. */
+  /** The number of partitions of the state, hash partitioned (Spark's `HashPartitioner(n)`); the last of this and `partitioner` wins. */
   numPartitions(n: number): this {
     if (!Number.isInteger(n) || n < 1) throw new RivuletError("INVALID_ARGUMENT", `numPartitions must be a positive integer, got ${n}`);
-    this.partitions = n;
+    this.partitioning = n;
+    return this;
+  }
+
+  /**
+   * Spark's `partitioner(p)`: places each key of the state, and so of the mapped stream and the
+   * snapshots, in `p.getPartition(key)` of `p.numPartitions` partitions; the last of this and
+   * `numPartitions` wins.
+   */
+  partitioner(partitioner: Partitioner): this {
+    if (typeof partitioner !== "object" || partitioner === null) throw new RivuletError("INVALID_ARGUMENT", "StateSpec.partitioner() takes a Partitioner");
+    checkPartitioning(partitioner, "StateSpec.partitioner");
+    this.partitioning = partitioner;
     return this;
   }
 
@@ -135,7 +149,7 @@ export class StateSpec<K, V, S, U> {
   }
 
   /** @internal */
-  get settings(): { timeout: Duration | undefined; numPartitions: number | undefined; initialState: Batch<Pair<K, S>> | undefined } {
-    return { timeout: this.idleTimeout, numPartitions: this.partitions, initialState: this.initial };
+  get settings(): { timeout: Duration | undefined; partitioning: Partitioning | undefined; initialState: Batch<Pair<K, S>> | undefined } {
+    return { timeout: this.idleTimeout, partitioning: this.partitioning, initialState: this.initial };
   }
 }

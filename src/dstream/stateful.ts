@@ -1,21 +1,128 @@
-import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
+import { Batch } from "../core/batch.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Pair } from "../core/executor.ts";
+import type { Partitioner } from "../core/partitioner.ts";
+import { checkPartitioning, isPartitioner, laidOut, type Partitioning, partitionsOf } from "./partitioning.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
 
 /** The state function of `updateStateByKey`: `undefined` in, no state yet; `undefined` out, remove the key. */
 export type UpdateStateFunction<V, S> = (values: V[], state: S | undefined) => S | undefined;
 
+/**
+ * Spark's iterator form of the state function, `Iterator[(K, Seq[V], Option[S])] =>
+ * Iterator[(K, S)]`: called once per partition of each batch with that partition's keys (read
+ * them once), it returns the pairs of the new state. A key it leaves out is removed; it may also
+ * add keys (then pass `rememberPartitioner: false`, see `UpdateStateIteratorOptions`).
+ */
+export type UpdateStateIteratorFunction<K, V, S> = (entries: Iterable<[key: K, values: V[], state: S | undefined]>) => Iterable<readonly [K, S]>;
+
+/**
+ * Spark's timed form of the state function, `(Time, K, Seq[V], Option[S]) => Option[S]`: it is
+ * also given the batch time (ms) and the key; `undefined` out removes the key.
+ */
+export type TimedUpdateStateFunction<K, V, S> = (time: number, key: K, values: V[], state: S | undefined) => S | undefined;
+
 /** How `updateStateByKey` partitions its state, and what state it starts from. */
 export interface UpdateStateOptions<K, S> {
-  /** Partitions of the state batches; default: the context's parallelism. */
+  /** The form of the function: `(values, state)`, the default. */
+  readonly form?: "values";
+  /** Partitions of the state batches, hash partitioned; default: the context's parallelism. */
   readonly numPartitions?: number;
+  /** Spark's `partitioner`: places each key of the state (instead of `numPartitions`). */
+  readonly partitioner?: Partitioner;
   /**
    * The state before the first batch (Spark's `initialRDD`), e.g. `ssc.parallelize(pairs)`: its
    * keys reach the function at the first batch with their state, new values or not. Not used
    * when the context resumes from a checkpoint, which holds the state to go on from.
    */
   readonly initialState?: Batch<Pair<K, S>>;
+}
+
+/** The options of the iterator form, `updateStateByKey(fn, { form: "iterator", … })`. */
+export interface UpdateStateIteratorOptions<K, S> extends Omit<UpdateStateOptions<K, S>, "form"> {
+  readonly form: "iterator";
+  /**
+   * Spark's `rememberPartitioner` (default true): the state keeps its partitioning, so the next
+   * batch reads it in place instead of shuffling it again. That holds only while the function
+   * returns each key in the partition it came from; a function that makes up new keys needs
+   * `false`, or the next batch may see a key's state and its new values apart (as in Spark).
+   */
+  readonly rememberPartitioner?: boolean;
+}
+
+/** The options of the timed form, `updateStateByKey((time, key, values, state) => …, { form: "timed", … })`. */
+export interface TimedUpdateStateOptions<K, S> extends Omit<UpdateStateOptions<K, S>, "form"> {
+  readonly form: "timed";
+  /** Spark's `rememberPartitioner` (default true); the function keeps each key where it is, so nothing to choose but speed. */
+  readonly rememberPartitioner?: boolean;
+}
+
+/** What the overloads of `updateStateByKey` take after the function. */
+export type UpdateStateArguments<K, S> = readonly [
+  partitioning?: Partitioning | UpdateStateOptions<K, S> | UpdateStateIteratorOptions<K, S> | TimedUpdateStateOptions<K, S>,
+  initialState?: Batch<Pair<K, S>>,
+];
+
+/** Every form of the state function, as the computation runs it. */
+interface StateUpdate<K, V, S> {
+  /** Per key: the values and timed forms. */
+  readonly perKey?: TimedUpdateStateFunction<K, V, S>;
+  /** Per partition: the iterator form. */
+  readonly perPartition?: UpdateStateIteratorFunction<K, V, S>;
+}
+
+interface StateSettings<K, V, S> {
+  readonly update: StateUpdate<K, V, S>;
+  readonly partitioning: Partitioning | undefined;
+  readonly initialState: Batch<Pair<K, S>> | undefined;
+  readonly rememberPartitioner: boolean;
+}
+
+/** The settings of Spark's overloads, spelled as positional arguments or as options, checked. */
+function settingsOf<K, V, S>(fn: unknown, args: UpdateStateArguments<K, S>): StateSettings<K, V, S> {
+  const [second, third] = args;
+  if (typeof fn !== "function") throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: the first argument must be the state function");
+  // Spark's positional forms: (f), (f, numPartitions), (f, partitioner), (f, partitioner, initialRDD).
+  if (second === undefined || typeof second === "number" || isPartitioner(second)) {
+    checkPartitioning(second, "updateStateByKey");
+    return build(fn, undefined, second, third, true);
+  }
+  if (typeof second !== "object" || second === null) {
+    throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: the second argument must be a number of partitions, a Partitioner or options");
+  }
+  const options: UpdateStateIteratorOptions<K, S> | TimedUpdateStateOptions<K, S> | UpdateStateOptions<K, S> = second;
+  if (third !== undefined) throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: with options, give the initial state as their initialState");
+  if (options.numPartitions !== undefined && options.partitioner !== undefined) {
+    throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: give numPartitions or a partitioner, not both");
+  }
+  const partitioning = options.partitioner ?? options.numPartitions;
+  checkPartitioning(partitioning, "updateStateByKey");
+  const form = options.form ?? "values";
+  if (form !== "values" && form !== "iterator" && form !== "timed") {
+    throw new RivuletError("INVALID_ARGUMENT", `updateStateByKey: form must be "values", "iterator" or "timed", got ${String(form)}`);
+  }
+  const remember = "rememberPartitioner" in options ? options.rememberPartitioner ?? true : true;
+  return build(fn, form, partitioning, options.initialState, remember);
+}
+
+function build<K, V, S>(
+  fn: unknown,
+  form: "values" | "iterator" | "timed" | undefined,
+  partitioning: Partitioning | undefined,
+  initialState: Batch<Pair<K, S>> | undefined,
+  rememberPartitioner: boolean,
+): StateSettings<K, V, S> {
+  if (initialState !== undefined && !(initialState instanceof Batch)) {
+    throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: initialState must be a batch of [key, state] pairs, e.g. ssc.parallelize(pairs)");
+  }
+  let update: StateUpdate<K, V, S>;
+  if (form === "iterator") update = { perPartition: fn as UpdateStateIteratorFunction<K, V, S> };
+  else if (form === "timed") update = { perKey: fn as TimedUpdateStateFunction<K, V, S> };
+  else {
+    const values = fn as UpdateStateFunction<V, S>;
+    update = { perKey: (_time, _key, vs, s) => values(vs, s) };
+  }
+  return { update, partitioning, initialState, rememberPartitioner };
 }
 
 /**
@@ -26,22 +133,16 @@ export interface UpdateStateOptions<K, S> {
 export class StateComputation<K, V, S> implements Computation<[K, S]> {
   readonly dependencies: readonly StreamNode[];
   private readonly parent: Upstream<Pair<K, V>>;
-  private readonly update: UpdateStateFunction<V, S>;
-  private readonly numPartitions: number | undefined;
+  private readonly settings: StateSettings<K, V, S>;
   private initial: Batch<Pair<K, S>> | undefined;
   private self: Upstream<[K, S]> | undefined;
   readonly mustCheckpoint = true;
 
-  constructor(parent: Upstream<Pair<K, V>>, update: UpdateStateFunction<V, S>, options: number | UpdateStateOptions<K, S> = {}) {
-    const { numPartitions, initialState } = typeof options === "number" ? { numPartitions: options, initialState: undefined } : options;
-    if (initialState !== undefined && !(initialState instanceof Batch)) {
-      throw new RivuletError("INVALID_ARGUMENT", "updateStateByKey: initialState must be a batch of [key, state] pairs, e.g. ssc.parallelize(pairs)");
-    }
+  constructor(parent: Upstream<Pair<K, V>>, fn: unknown, args: UpdateStateArguments<K, S>) {
+    this.settings = settingsOf<K, V, S>(fn, args);
     this.parent = parent;
     this.dependencies = [parent];
-    this.update = update;
-    this.numPartitions = numPartitions;
-    this.initial = initialState;
+    this.initial = this.settings.initialState;
   }
 
   get slideDuration() {
@@ -59,28 +160,49 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
     // with input, once (later batches always have a previous state, restored or computed).
     if (!previous && input && this.initial) previous = this.initial;
     if (input) this.initial = undefined;
-    const update = this.update;
-    // Spark's StateDStream keeps one partitioner, the engine's parallelism unless told.
-    const n = this.numPartitions ?? input?.engineParallelism;
-    let next: Batch<[K, S]>;
+    const p = this.settings.partitioning;
     if (input && previous) {
-      next = flatMapKeepingKeys(input.cogroup(previous, n), ([k, [values, states]]) => {
-        const s = update(values, states.length > 0 ? states[0] : undefined);
-        return s === undefined ? [] : [[k, s] as [K, S]];
-      });
-    } else if (input) {
-      next = flatMapKeepingKeys(input.groupByKey(n), ([k, values]) => {
-        const s = update(values, undefined);
-        return s === undefined ? [] : [[k, s] as [K, S]];
-      });
-    } else if (previous) {
-      next = flatMapKeepingKeys(previous, ([k, state]) => {
-        const s = update([], state);
-        return s === undefined ? [] : [[k, s] as [K, S]];
-      });
-    } else {
-      return undefined;
+      // Spark's StateDStream keeps one partitioner, the engine's parallelism unless told.
+      const grouped = laidOut(input.cogroup(previous, partitionsOf(input, p)), p);
+      return this.apply(grouped, time, ([k, [values, states]]) => [k, values, states.length > 0 ? states[0] : undefined]);
     }
-    return next.cache();
+    if (input) return this.apply(laidOut(input.groupByKey(partitionsOf(input, p)), p), time, ([k, values]) => [k, values, undefined]);
+    // No new batch: the state stays where it is, each key called with no values.
+    if (previous) return this.apply(previous, time, ([k, state]) => [k, [], state]);
+    return undefined;
   }
+
+  /** The update over each partition of `batch`, whose records `entry` reads as Spark's `(key, values, state)`. */
+  private apply<R>(batch: Batch<R>, time: number, entry: (record: R) => [K, V[], S | undefined]): Batch<[K, S]> {
+    const { perKey, perPartition } = this.settings.update;
+    const perRecords = perPartition
+      ? (records: readonly R[]): [K, S][] => fromIterator(perPartition(entriesOf(records, entry)))
+      : (records: readonly R[]): [K, S][] => {
+          const out: [K, S][] = [];
+          for (let i = 0; i < records.length; i++) {
+            const [k, values, state] = entry(records[i]!);
+            const next = perKey!(time, k, values, state);
+            if (next !== undefined) out.push([k, next]);
+          }
+          return out;
+        };
+    return batch.mapPartitions(perRecords, this.settings.rememberPartitioner).cache();
+  }
+}
+
+function* entriesOf<R, E>(records: readonly R[], entry: (record: R) => E): Generator<E, void, undefined> {
+  for (let i = 0; i < records.length; i++) yield entry(records[i]!);
+}
+
+/** What the iterator form returned, as fresh pairs; a clear error instead of "not iterable" somewhere later. */
+function fromIterator<K, S>(result: Iterable<readonly [K, S]>): [K, S][] {
+  if (result === null || typeof result !== "object" || typeof (result as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new RivuletError("INVALID_ARGUMENT", `updateStateByKey: the iterator function must return an iterable of [key, state] pairs, got ${result === null ? "null" : typeof result}`);
+  }
+  const out: [K, S][] = [];
+  for (const pair of result) {
+    if (!Array.isArray(pair)) throw new RivuletError("INVALID_ARGUMENT", `updateStateByKey: the iterator function returned ${typeof pair}, not a [key, state] pair`);
+    out.push([pair[0], pair[1]]);
+  }
+  return out;
 }

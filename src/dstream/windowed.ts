@@ -2,10 +2,23 @@ import { Batch, flatMapKeepingKeys } from "../core/batch.ts";
 import type { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Executor, Pair } from "../core/executor.ts";
+import type { Partitioner } from "../core/partitioner.ts";
 import type { Computation, StreamNode, Upstream } from "./upstream.ts";
 import { type WindowEntry, WindowPartition } from "./window-state.ts";
 
 export type { WindowEntry };
+
+/** The options of `reduceByKeyAndWindow(fn, length, slide, options)`. */
+export interface ReduceByKeyAndWindowOptions<K, V> {
+  /** The inverse of `fn` (Spark's `invReduceFunc`): windows are then updated incrementally, which needs a checkpoint store. */
+  readonly invFn?: ((a: V, b: V) => V) | undefined;
+  /** Spark's `filterFunc`: only the pairs it is truthy for stay in the window (and the output). */
+  readonly filterFn?: ((pair: readonly [K, V]) => unknown) | undefined;
+  /** Partitions of the output, hash partitioned; default: the context's parallelism. */
+  readonly numPartitions?: number | undefined;
+  /** Spark's `partitioner`: places each key of the output (instead of `numPartitions`). */
+  readonly partitioner?: Partitioner | undefined;
+}
 
 // The window family. A window of length L at time t covers the parent's batches in (t − L, t].
 

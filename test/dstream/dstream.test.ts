@@ -129,3 +129,20 @@ describe("ssc.remember", () => {
   });
 });
 
+
+describe("slideDuration and dependencies (Spark: DStream.slideDuration, dependencies)", () => {
+  it("a stream slides as its input, a window by its slide; a stream depends on the streams it reads", () => {
+    const { ssc } = newContext();
+    const input = ssc.queueStream<number>([]);
+    const doubled = input.map((x) => x * 2);
+    const windowed = doubled.window(Seconds(4), Seconds(2));
+    const both = ssc.union([doubled, input]);
+    expect(input.slideDuration.milliseconds).toBe(1000);
+    expect(doubled.slideDuration.milliseconds).toBe(1000);
+    expect(windowed.slideDuration.milliseconds).toBe(2000);
+    expect(doubled.dependencies).toEqual([input]);
+    expect(windowed.dependencies).toEqual([doubled]);
+    expect(both.dependencies).toEqual([doubled, input]);
+    expect(input.dependencies).toEqual([]);
+  });
+});

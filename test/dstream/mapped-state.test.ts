@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type DStream, ManualClock, MemoryCheckpointStore, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
+import { type DStream, ManualClock, MemoryCheckpointStore, type Partitioner, RivuletError, Seconds, State, StateSpec, StreamingContext } from "../../src/index.ts";
 import { runOperation, sorted, testKernels } from "../support/spark-suite.ts";
 
 // Spark's MapWithStateSuite, "basic operations with simple API".
@@ -104,6 +104,41 @@ describe("mapWithState", () => {
     await ssc.stop();
     expect(snapshots).toEqual([[["a", 11], ["z", 5]]]);
     expect(parts).toEqual([3]);
+  });
+
+  it("places the state's keys by a partitioner, the last of numPartitions and partitioner winning (Spark: StateSpec.partitioner)", async () => {
+    /** "a" and "c" in partition 0, anything else in partition 1. */
+    const byLetter: Partitioner = { numPartitions: 2, getPartition: (key) => (key === "a" || key === "c" ? 0 : 1) };
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 3, kernels: testKernels() });
+    ssc.checkpoint(new MemoryCheckpointStore());
+    const spec = StateSpec.function((key: string, v: number | undefined, state: State<number>) => {
+      state.update((state.getOption() ?? 0) + (v ?? 0));
+      return `${key}${state.get()}`;
+    })
+      .numPartitions(5)
+      .partitioner(byLetter);
+    const mapped = ssc.queueStream([["a", "b", "c"], ["b", "d"]]).map((w) => [w, 1] as const).mapWithState(spec);
+    const mappedParts: string[][][] = [];
+    const snapshotParts: [string, number][][][] = [];
+    mapped.glom().foreachRDD(async (b) => void mappedParts.push((await b.collect()).map((p) => p.slice().sort())));
+    mapped
+      .stateSnapshots()
+      .glom()
+      .foreachRDD(async (b) => void snapshotParts.push((await b.collect()).map(sorted)));
+    ssc.start();
+    await clock.advance(2000);
+    await ssc.stop();
+    expect(mappedParts).toEqual([
+      [["a1", "c1"], ["b1"]],
+      [[], ["b2", "d1"]],
+    ]);
+    expect(snapshotParts).toEqual([
+      [[["a", 1], ["c", 1]], [["b", 1]]],
+      [[["a", 1], ["c", 1]], [["b", 2], ["d", 1]]],
+    ]);
+    const refused = { numPartitions: 2 } as unknown as Partitioner;
+    expect(() => StateSpec.function(() => 0).partitioner(refused)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 
   it("timedFunction (Spark's Function4 form) is told the batch time, and emits nothing for a call that returns undefined", async () => {

@@ -3,7 +3,7 @@
 // expected batches are compared exactly, not sorted.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { DStream } from "../../src/index.ts";
+import type { Batch, DStream } from "../../src/index.ts";
 import { runOperation, sorted } from "../support/spark-suite.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -106,6 +106,19 @@ describe("mapPartitions", () => {
   it("sees empty partitions of an empty batch", async () => {
     const out = await runOperation<number, number>([[]], (s) => s.mapPartitions((records) => [records.length]), { parallelism: 3 });
     expect(out).toEqual([[0, 0, 0]]);
+  });
+
+  it("keeps a shuffled batch's partitioning only with preservePartitioning (Spark: mapPartitions(f, preservePartitioning))", async () => {
+    const flags: boolean[] = [];
+    const double = (records: readonly (readonly [string, number])[]) => records.map(([k, v]): [string, number] => [k, v * 2]);
+    const out = await runOperation([["a", "b", "a"]], (s) => {
+      const counts = s.map((w): [string, number] => [w, 1]).reduceByKey((a, b) => a + b, 2);
+      const seen = (b: Batch<[string, number]>) => (flags.push(b.hashPartitioned), b);
+      counts.mapPartitions(double).transform(seen).foreachRDD(() => undefined);
+      return counts.mapPartitions(double, true).transform(seen);
+    });
+    expect(sorted(out[0]!)).toEqual([["a", 4], ["b", 2]]);
+    expect(flags).toEqual([false, true]);
   });
 });
 

@@ -1,8 +1,19 @@
 // updateStateByKey (src/dstream/stateful.ts), as Spark's BasicOperationsSuite: the state of each
 // key across batches; a key reaches the function when it has new values, old state, or both.
-import { describe, expect, it } from "vitest";
-import { type DStream, ManualClock, MemoryCheckpointStore, Seconds, StreamingContext, type UpdateStateOptions } from "../../src/index.ts";
+import { describe, expect, it, vi } from "vitest";
+import {
+  type DStream,
+  HashPartitioner,
+  ManualClock,
+  MemoryCheckpointStore,
+  type Partitioner,
+  Seconds,
+  StreamingContext,
+  type UpdateStateFunction,
+  type UpdateStateOptions,
+} from "../../src/index.ts";
 import { runOperation, sorted, testKernels } from "../support/spark-suite.ts";
+import { withContext } from "./context-harness.ts";
 
 const pairsOf = (s: DStream<string>): DStream<[string, number]> => s.map((x): [string, number] => [x, 1]);
 const runningCount = (values: number[], state: number | undefined): number => values.reduce((a, b) => a + b, 0) + (state ?? 0);
@@ -266,5 +277,161 @@ describe("updateStateByKey under other slides", () => {
       [["a", 6], ["b", 3], ["c", 3]],
       [["a", 6], ["b", 3], ["c", 3]],
     ]);
+  });
+});
+
+describe("updateStateByKey's other forms (Spark's overloads)", () => {
+  /** Even keys in partition 0, odd keys in partition 1. */
+  const byParity: Partitioner = { numPartitions: 2, getPartition: (key) => Math.abs(key as number) % 2 };
+  const numbers = (s: DStream<number>): DStream<[number, number]> => s.map((x): [number, number] => [x, 1]);
+
+  it("takes a partitioner, alone or with an initial state, positionally (Spark: (f, partitioner), (f, partitioner, initialRDD))", async () => {
+    const input = [[1, 2, 3], [2, 2, 5]];
+    const out = await runOperation(input, (s) => numbers(s).updateStateByKey(runningCount, byParity).glom(), { parallelism: 3 });
+    expect(out.map((parts) => parts.map(sorted))).toEqual([
+      [[[2, 1]], [[1, 1], [3, 1]]],
+      [[[2, 3]], [[1, 1], [3, 1], [5, 1]]],
+    ]);
+    const hashed = await runOperation(input, (s) => numbers(s).updateStateByKey(runningCount, new HashPartitioner(3)).glom());
+    expect(hashed.map((parts) => parts.length)).toEqual([3, 3]);
+
+    const states = await withContext(async (h) => {
+      const initial = h.ssc.parallelize<[number, number]>([[4, 10], [1, 100]]);
+      const out = h.collect(numbers(h.ssc.queueStream([[1], [4, 4]])).updateStateByKey(runningCount, byParity, initial).glom());
+      await h.run(2);
+      return out.map((parts) => parts.map(sorted));
+    });
+    expect(states).toEqual([
+      [[[4, 10]], [[1, 101]]],
+      [[[4, 12]], [[1, 101]]],
+    ]);
+  });
+
+  it("takes a partitioner in the options", async () => {
+    const out = await runOperation([[1, 2, 3]], (s) => numbers(s).updateStateByKey(runningCount, { partitioner: byParity }).glom(), { parallelism: 3 });
+    expect(out.map((parts) => parts.map(sorted))).toEqual([[[[2, 1]], [[1, 1], [3, 1]]]]);
+  });
+
+  it("the iterator form: called once per partition with [key, values, state] entries; keys it leaves out are removed (Spark: Iterator[(K, Seq[V], Option[S])])", async () => {
+    const calls: [time: number, entries: [string, number[], number | undefined][]][] = [];
+    let time = 0;
+    const out = await runOperation([["a", "b", "a"], ["a", "c"], [], ["c"]], (s) =>
+      pairsOf(s)
+        .transform((b, t) => ((time = t), b))
+        .updateStateByKey<string, number, number>(
+          function* (entries) {
+            const seen: [string, number[], number | undefined][] = [];
+            for (const [key, values, state] of entries) {
+              seen.push([key, values, state]);
+              const count = runningCount(values, state);
+              if (count < 3) yield [key, count] as const; // a key at 3 or more is removed
+            }
+            calls.push([time, seen]);
+          },
+          { form: "iterator", numPartitions: 2, rememberPartitioner: true },
+        ),
+    );
+    expect(out.map(sorted)).toEqual([[["a", 2], ["b", 1]], [["b", 1], ["c", 1]], [["b", 1], ["c", 1]], [["b", 1], ["c", 2]]]);
+    // Two partitions per batch, so two calls each; together they see every key once.
+    expect(calls.map(([t]) => t)).toEqual([1000, 1000, 2000, 2000, 3000, 3000, 4000, 4000]);
+    const perBatch = (t: number) => sorted(calls.filter(([at]) => at === t).flatMap(([, e]) => e));
+    expect(perBatch(1000)).toEqual(sorted([["a", [1, 1], undefined], ["b", [1], undefined]]));
+    expect(perBatch(2000)).toEqual(sorted([["a", [1], 2], ["b", [], 1], ["c", [1], undefined]]));
+    expect(perBatch(3000)).toEqual(sorted([["b", [], 1], ["c", [], 1]]));
+  });
+
+  it("the iterator form may make up keys when it does not remember the partitioner (Spark: rememberPartitioner = false)", async () => {
+    // Each key's state moves to the key one above; the next batch still finds it with its values.
+    const out = await runOperation([[1, 2], [2, 3], [4]], (s) =>
+      numbers(s).updateStateByKey<number, number, number>(
+        (entries) => Array.from(entries, ([key, values, state]): [number, number] => [key + 1, runningCount(values, state)]),
+        { form: "iterator", partitioner: new HashPartitioner(3), rememberPartitioner: false },
+      ),
+    );
+    expect(out.map(sorted)).toEqual([
+      [[2, 1], [3, 1]],
+      [[3, 2], [4, 2]],
+      [[4, 2], [5, 3]],
+    ]);
+  });
+
+  it("the iterator form starts from an initial state, and its function must return pairs", async () => {
+    const states = await withContext(async (h) => {
+      const initial = h.ssc.parallelize<[string, number]>([["z", 5]]);
+      const out = h.collect(
+        pairsOf(h.ssc.queueStream([["a"], ["z"]])).updateStateByKey<string, number, number>(
+          (entries) => Array.from(entries, ([k, vs, s]): [string, number] => [k, runningCount(vs, s)]),
+          { form: "iterator", initialState: initial },
+        ),
+      );
+      await h.run(2);
+      return out.map(sorted);
+    });
+    expect(states).toEqual([[["a", 1], ["z", 5]], [["a", 1], ["z", 6]]]);
+
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 1, workers: false });
+    ssc.checkpoint(new MemoryCheckpointStore());
+    pairsOf(ssc.queueStream([["a"]]))
+      .updateStateByKey<string, number, number>(() => undefined as unknown as [string, number][], { form: "iterator" })
+      .foreachRDD(async (b) => void (await b.collect()));
+    ssc.start();
+    await clock.advance(1000);
+    await expect(ssc.awaitTermination()).rejects.toThrow(/must return an iterable of \[key, state\] pairs, got undefined/);
+    await ssc.stop();
+    vi.restoreAllMocks();
+  });
+
+  it("the timed form gets the batch time and the key (Spark: (Time, K, Seq[V], Option[S]) => Option[S])", async () => {
+    const calls: [number, string, number[], number | undefined][] = [];
+    const out = await runOperation([["a", "b", "a"], ["a"], []], (s) =>
+      pairsOf(s).updateStateByKey(
+        (time: number, key: string, values: number[], state: number | undefined) => {
+          calls.push([time, key, values, state]);
+          return key === "b" && values.length === 0 ? undefined : time / 1000 + runningCount(values, state);
+        },
+        { form: "timed", numPartitions: 2 },
+      ),
+    );
+    expect(out.map(sorted)).toEqual([[["a", 3], ["b", 2]], [["a", 6]], [["a", 9]]]);
+    expect(sortCalls(calls)).toEqual([
+      [1000, "a", [1, 1], undefined],
+      [1000, "b", [1], undefined],
+      [2000, "a", [1], 3],
+      [2000, "b", [], 2],
+      [3000, "a", [], 6],
+    ]);
+  });
+
+  it("the timed form with a partitioner and an initial state", async () => {
+    const states = await withContext(async (h) => {
+      const initial = h.ssc.parallelize<[number, number]>([[3, 30]]);
+      const out = h.collect(
+        numbers(h.ssc.queueStream([[1, 2]]))
+          .updateStateByKey<number, number, number>((_time, _key, values, state) => (state ?? 0) + values.length, {
+            form: "timed",
+            partitioner: byParity,
+            initialState: initial,
+          })
+          .glom(),
+      );
+      await h.run(1);
+      return out.map((parts) => parts.map(sorted));
+    });
+    expect(states).toEqual([[[[2, 1]], [[1, 1], [3, 30]]]]);
+  });
+
+  it("refuses options it cannot follow", () => {
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), workers: false });
+    const pairs = ssc.queueStream<[string, number]>([]);
+    expect(() => pairs.updateStateByKey(runningCount, { numPartitions: 2, partitioner: new HashPartitioner(2) })).toThrowError(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("not both") }),
+    );
+    const odd = { form: "rows" } as unknown as UpdateStateOptions<string, number>;
+    expect(() => pairs.updateStateByKey(runningCount, odd)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("form") }));
+    expect(() => pairs.updateStateByKey(runningCount, 0)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    const notAFunction = "count" as unknown as UpdateStateFunction<number, number>;
+    expect(() => pairs.updateStateByKey(notAFunction)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 });

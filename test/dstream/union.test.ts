@@ -32,6 +32,17 @@ describe("DStream.union", () => {
 });
 
 describe("StreamingContext.union", () => {
+  it("takes the streams as one array, as Spark's ssc.union(Seq(...))", async () => {
+    const out = await withContext(async (h) => {
+      const a = h.ssc.queueStream([["a1"], ["a2"]]);
+      const b = h.ssc.queueStream([["b1", "b2"], []]);
+      const out = h.collect(h.ssc.union([a, b, a.map((x) => x.toUpperCase())]));
+      await h.run(2);
+      return out;
+    });
+    expect(out).toEqual([["a1", "b1", "b2", "A1"], ["a2", "A2"]]);
+  });
+
   it("unions 3 streams in the order given", async () => {
     const out = await withContext(async (h) => {
       const a = h.ssc.queueStream([["a1", "a2"], ["a3"], []]);

@@ -1,6 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DStream, Milliseconds, RivuletError, Seconds, sum } from "../../src/index.ts";
+import {
+  type DStream,
+  type Duration,
+  HashPartitioner,
+  ManualClock,
+  Milliseconds,
+  type Partitioner,
+  RivuletError,
+  Seconds,
+  StreamingContext,
+  sum,
+} from "../../src/index.ts";
 import { runOperation, runOperation2, sorted } from "../support/spark-suite.ts";
 
 // Spark's WindowOperationsSuite, in miniature: batch interval 1 s.
@@ -216,6 +227,83 @@ describe("window operations (Spark's WindowOperationsSuite)", () => {
     ).toEqual([
       [["a", 1], ["b", 1], ["c", 1]],
       [["a", 1], ["b", 1], ["c", 1], ["d", 1], ["e", 1], ["f", 1]],
+    ]);
+  });
+});
+
+describe("reduceByKeyAndWindow and groupByKeyAndWindow overloads (Spark's PairDStreamFunctions)", () => {
+  /** Keys "a" and "c" in partition 0, "b" in partition 1. */
+  const byLetter: Partitioner = { numPartitions: 2, getPartition: (key) => (key === "b" ? 1 : 0) };
+  const inv = (a: number, b: number) => a - b;
+  const nonZero = ([, v]: readonly [string, number]) => v !== 0;
+
+  it("takes numPartitions or a partitioner positionally (Spark: (f, window, slide, numPartitions | partitioner))", async () => {
+    const counted = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), 3).glom());
+    expect(counted.map((parts) => parts.length)).toEqual(bigInput.map(() => 3));
+    expect(counted.map((parts) => sorted(parts.flat()))).toEqual(bigReduceOutput);
+    const hashed = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), new HashPartitioner(3)).glom());
+    expect(hashed).toEqual(counted);
+    const placed = await runOperation(bigInput.slice(0, 3), (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), byLetter).glom(), { parallelism: 3 });
+    expect(placed.map((parts) => parts.map(sorted))).toEqual([
+      [[["a", 1]], []],
+      [[["a", 2]], [["b", 1]]],
+      [[["a", 2], ["c", 1]], [["b", 2]]],
+    ]);
+  });
+
+  it("takes invFn, numPartitions and filterFn positionally (Spark: (f, invF, window, slide, numPartitions, filterFunc))", async () => {
+    const positional = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, inv, Seconds(2), Seconds(1), 3, nonZero).glom());
+    expect(positional.map((parts) => parts.length)).toEqual(bigInput.map(() => 3));
+    expect(positional.map((parts) => sorted(parts.flat()))).toEqual(bigReduceOutput);
+    const withOptions = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { invFn: inv, filterFn: nonZero, numPartitions: 3 }).glom());
+    expect(positional).toEqual(withOptions);
+    // Without slide, partitions or filter: Spark's defaults, and the keys the inverse left at 0 stay.
+    const defaults = await runOperation(bigInput, (s) => s.reduceByKeyAndWindow(sum, inv, Seconds(2)));
+    expect(defaults.map(sorted)).toEqual(bigReduceInvOutput);
+  });
+
+  it("places an incremental window's keys by a partitioner (Spark: (f, invF, window, slide, partitioner, filterFunc))", async () => {
+    const positional = await runOperation(bigInput.slice(0, 6), (s) => s.reduceByKeyAndWindow(sum, inv, Seconds(2), Seconds(1), byLetter, nonZero).glom(), {
+      parallelism: 3,
+    });
+    const expected = [
+      [[["a", 1]], []],
+      [[["a", 2]], [["b", 1]]],
+      [[["a", 2], ["c", 1]], [["b", 2]]],
+      [[["a", 2], ["c", 1]], [["b", 2]]],
+      [[["a", 2]], [["b", 1]]],
+      [[["a", 1]], []],
+    ];
+    expect(positional.map((parts) => parts.map(sorted))).toEqual(expected);
+    const withOptions = await runOperation(
+      bigInput.slice(0, 6),
+      (s) => s.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { invFn: inv, filterFn: nonZero, partitioner: byLetter }).glom(),
+      { parallelism: 3 },
+    );
+    expect(withOptions.map((parts) => parts.map(sorted))).toEqual(expected);
+  });
+
+  it("refuses both numPartitions and a partitioner, and an invFn form without a window length", () => {
+    const ssc = new StreamingContext({ batchInterval: Seconds(1), clock: new ManualClock(), workers: false });
+    const pairs = ssc.queueStream<[string, number]>([]);
+    expect(() => pairs.reduceByKeyAndWindow(sum, Seconds(2), Seconds(1), { numPartitions: 2, partitioner: byLetter })).toThrowError(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("not both") }),
+    );
+    const noLength = undefined as unknown as Duration;
+    expect(() => pairs.reduceByKeyAndWindow(sum, inv, noLength)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(() => pairs.reduceByKeyAndWindow(sum, inv, Seconds(2), Seconds(1), 0)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+  });
+
+  it("groupByKeyAndWindow takes numPartitions or a partitioner (Spark: (window, slide, numPartitions | partitioner))", async () => {
+    const data = [[["a", 1]], [["a", 2], ["b", 3]], [["b", 4], ["c", 5]]] as [string, number][][];
+    const counted = await runOperation(data, (s) => s.groupByKeyAndWindow(Seconds(2), Seconds(1), 3).glom());
+    expect(counted.map((parts) => parts.length)).toEqual([3, 3, 3]);
+    const placed = await runOperation(data, (s) => s.groupByKeyAndWindow(Seconds(2), Seconds(1), byLetter).glom(), { parallelism: 3 });
+    const byKey = (parts: [string, number[]][][]) => parts.map((p) => sorted(p.map(([k, vs]): [string, number[]] => [k, vs.slice().sort()])));
+    expect(placed.map(byKey)).toEqual([
+      [[["a", [1]]], []],
+      [[["a", [1, 2]]], [["b", [3]]]],
+      [[["a", [2]], ["c", [5]]], [["b", [3, 4]]]],
     ]);
   });
 });
