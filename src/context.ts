@@ -651,7 +651,7 @@ export class StreamingContext {
    */
   stop(options: StopOptions = {}): Promise<void> {
     // As Spark's, a stop of a stopped context still stops the engine when asked to.
-    if (this.stopping) return options.stopEngine ?? true ? this.stopping.then(() => this.engine.close()) : this.stopping;
+    if (this.stopping) return (options.stopEngine ?? true) ? this.stopping.then(() => this.engine.close()) : this.stopping;
     const graceful = options.graceful ?? false;
     const timeout = options.timeout ?? (graceful ? this.gracefulStopTimeout : NON_GRACEFUL_STOP_TIMEOUT);
     checkStopTimeout(timeout, "stop: timeout");
@@ -796,11 +796,14 @@ export class StreamingContext {
     } finally {
       deadline.cancel();
       this.removeShutdownHook?.();
-      // Last, so that a context taking the lock next finds this one's work (its last checkpoint) done.
-      await this.originLock?.release();
-      // As in Spark, the context is the active one until it has stopped: another cannot start
-      // while this one still runs its last batches.
-      if (activeContext === this) activeContext = undefined;
+      try {
+        // Last, so that a context taking the lock next finds this one's work (its last checkpoint) done.
+        await this.originLock?.release();
+      } finally {
+        // As in Spark, the context is the active one until it has stopped: another cannot start
+        // while this one still runs its last batches.
+        if (activeContext === this) activeContext = undefined;
+      }
     }
     // As Spark's, listeners hear nothing once the context has stopped.
     this.bus.stop();
