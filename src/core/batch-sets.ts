@@ -5,6 +5,7 @@
  */
 import type { Batch } from "./batch.ts";
 import type { Pair, Partitions } from "./executor.ts";
+import { KeyMap } from "./keys.ts";
 
 /** Keeps the earlier value: with the shuffle merging in partition order, each key's first record. */
 const keepFirst = <T>(a: T): T => a;
@@ -15,6 +16,22 @@ const selfKeyed = <T>(x: T): Pair<T, T> => [x, x];
 const nullValued = <T>(x: T): Pair<T, null> => [x, null];
 
 export function distinct<T>(batch: Batch<T>, numPartitions: number): Batch<T> {
+  // As Spark 3's: equal records of a batch hash-partitioned into as many partitions share a key,
+  // so they are in one partition already; each is deduplicated where it is, partitioning kept.
+  if (batch.hashPartitioned && batch.numPartitions === numPartitions) {
+    return batch.mapPartitions((records) => {
+      const seen = new KeyMap<true>();
+      const out: T[] = [];
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        if (seen.get(r) === undefined) {
+          seen.set(r, true);
+          out.push(r);
+        }
+      }
+      return out;
+    }, true);
+  }
   return batch.map(selfKeyed).reduceByKey<T, T>(keepFirst, numPartitions).values();
 }
 

@@ -547,7 +547,7 @@ export class Batch<T> {
    * occurrence.
    * @param numPartitions Output partitions; by default this batch's.
    */
-  distinct(numPartitions = this.numPartitions): Batch<T> {
+  distinct(numPartitions = ownPartitions(this)): Batch<T> {
     return sets.distinct(this, numPartitions);
   }
 
@@ -556,7 +556,7 @@ export class Batch<T> {
    * Records compare by the key rules, through a hash shuffle.
    * @param numPartitions Output partitions; by default this batch's.
    */
-  subtract(other: Batch<T>, numPartitions = this.numPartitions): Batch<T> {
+  subtract(other: Batch<T>, numPartitions = ownPartitions(this)): Batch<T> {
     return sets.subtract(this, other, numPartitions);
   }
 
@@ -592,9 +592,10 @@ export class Batch<T> {
     return Batch.deferred<T>(numPartitions, this.executor, async () => {
       const out: T[][] = Array.from({ length: numPartitions }, () => []);
       const parts = await this.partitions();
-      // Round-robin from a different start per input partition, as Spark does, but deterministic.
+      // Round-robin from a scattered start per input partition, as Spark's (a random generator
+      // seeded with the partition's index), so small partitions do not all fill the first ones.
       parts.forEach((p, index) => {
-        let target = index % numPartitions;
+        let target = scatter(index) % numPartitions;
         for (let i = 0; i < p.length; i++) {
           out[target]!.push(p[i]!);
           if (++target === numPartitions) target = 0;
@@ -613,7 +614,7 @@ export class Batch<T> {
    * @param numPartitions Output partitions, always this many: where a key holds more records than
    *   an even share, a partition may be left empty rather than split the key.
    */
-  sortBy(key: (record: T) => Orderable, ascending = true, numPartitions = this.numPartitions): Batch<T> {
+  sortBy(key: (record: T) => Orderable, ascending = true, numPartitions = ownPartitions(this)): Batch<T> {
     checkPartitions(numPartitions);
     return Batch.deferred<T>(numPartitions, this.executor, async () => {
       const records = await this.collect();
@@ -781,7 +782,7 @@ export class Batch<T> {
    *   Spark's `RangePartitioner`; one may be empty where a key outweighs an even share); by default
    *   this batch's.
    */
-  sortByKey<P extends Pair<Orderable, unknown>>(this: Batch<P>, ascending = true, numPartitions = this.numPartitions): Batch<P> {
+  sortByKey<P extends Pair<Orderable, unknown>>(this: Batch<P>, ascending = true, numPartitions = ownPartitions(this)): Batch<P> {
     return this.sortBy((pair) => pair[0], ascending, numPartitions);
   }
 
@@ -800,7 +801,7 @@ export class Batch<T> {
    * a batch hash-partitioned by key. Keys compare by the key rules, through a cogroup.
    * @param numPartitions Output partitions; by default this batch's.
    */
-  subtractByKey<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions = this.numPartitions): Batch<[K, V]> {
+  subtractByKey<K, V, W>(this: Batch<Pair<K, V>>, other: Batch<Pair<K, W>>, numPartitions = ownPartitions(this)): Batch<[K, V]> {
     return sets.subtractByKey(this, other, numPartitions);
   }
 
@@ -874,7 +875,9 @@ export class Batch<T> {
    * without importing this module (which imports them).
    */
   derive<U>(numPartitions: number, compute: () => Promise<Partitions<U>>): Batch<U> {
-    checkPartitions(numPartitions);
+    // No partitions at all is a batch too (an empty window, Spark's EmptyRDD), and so are what
+    // narrow layouts make of it (a coalesce, a cartesian product, an index).
+    if (numPartitions !== 0) checkPartitions(numPartitions);
     return new Batch<U>(this.executor, numPartitions, compute, false);
   }
 
@@ -1026,4 +1029,20 @@ export function slice<T>(records: readonly T[], n: number): (readonly T[])[] {
   // Spark's ParallelCollectionRDD.slice: partition i holds [i*len/n, (i+1)*len/n).
   for (let i = 0; i < n; i++) out.push(records.slice(Math.floor((i * len) / n), Math.floor(((i + 1) * len) / n)));
   return out;
+}
+
+/**
+ * This batch's partition count as the default of a shuffle keeping it (Spark's
+ * `partitions.length`), at least one: a batch of none (an empty window) shuffles into one, empty.
+ */
+function ownPartitions(batch: Batch<unknown>): number {
+  return Math.max(1, batch.numPartitions);
+}
+
+/** MurmurHash3's finalizer: a deterministic, well-spread non-negative integer for an index. */
+function scatter(index: number): number {
+  let h = index >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }

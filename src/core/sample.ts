@@ -10,6 +10,7 @@ import { canonicalNumberBytes, murmur3Bytes } from "./hash.ts";
 
 /** The most elements a JavaScript array (a partition) holds: a larger fraction could not hold one record's copies. */
 const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+const ROUNDING_EPSILON = 1e-6;
 
 export function sample<T>(batch: Batch<T>, withReplacement: boolean, fraction: number, seed: number): Batch<T> {
   if (!(fraction >= 0) || !Number.isFinite(fraction)) {
@@ -18,12 +19,13 @@ export function sample<T>(batch: Batch<T>, withReplacement: boolean, fraction: n
   if (fraction > MAX_ARRAY_LENGTH) {
     throw new RivuletError("INVALID_ARGUMENT", `the sampling fraction must be at most ${MAX_ARRAY_LENGTH} (the copies of one record must fit in a partition), got ${fraction}`);
   }
-  if (!withReplacement && fraction > 1) {
+  // Spark's BernoulliSampler allows a rounding error (RandomSampler.roundingEpsilon) above 1.
+  if (!withReplacement && fraction > 1 + ROUNDING_EPSILON) {
     throw new RivuletError("INVALID_ARGUMENT", `without replacement the sampling fraction must be in [0, 1], got ${fraction}`);
   }
   return batch.mapPartitions((records, index) => {
     if (fraction === 0) return [];
-    if (!withReplacement && fraction === 1) return records;
+    if (!withReplacement && fraction >= 1) return records;
     const random = seededRandom(seed, index);
     return withReplacement ? poissonSample(records, fraction, random) : bernoulliSample(records, fraction, random);
   }, true);
