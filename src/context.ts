@@ -664,7 +664,7 @@ export class StreamingContext {
   }
 
   /**
-   * Resolves when the context stops; rejects with the first error a job (or the generation of a
+   * Resolves when the context stops; rejects with the latest error a job (or the generation of a
    * batch, or taking the origin's lock) reported.
    */
   awaitTermination(): Promise<void> {
