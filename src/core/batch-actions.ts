@@ -150,23 +150,21 @@ function mergeMeans(muA: number, nA: number, muB: number, nB: number): number {
   return muA * (nA / n) + muB * (nB / n);
 }
 
-export async function countByKey<K>(batch: Batch<Pair<K, unknown>>): Promise<Map<K, number>> {
+export function countByKey<K>(batch: Batch<Pair<K, unknown>>): Promise<Map<K, number>> {
+  return countBy(batch, (pair) => pair[0]);
+}
+
+export function countByValue<T>(batch: Batch<T>): Promise<Map<T, number>> {
+  // Spark's is map(v => (v, null)).countByKey(); counted here directly, under the same key rules.
+  return countBy(batch, (record) => record);
+}
+
+/** How many records have each key `keyOf` gives, keys in order of first appearance. */
+async function countBy<T, K>(batch: Batch<T>, keyOf: (record: T) => K): Promise<Map<K, number>> {
   const counts = keyedEntries<K, number>();
   for (const p of await batch.partitions()) {
     for (let i = 0; i < p.length; i++) {
-      const entry = counts.entry(p[i]![0]);
-      entry[1] = (entry[1] ?? 0) + 1;
-    }
-  }
-  return counts.toMap();
-}
-
-export async function countByValue<T>(batch: Batch<T>): Promise<Map<T, number>> {
-  // Spark's is map(v => (v, null)).countByKey(); counted here directly, under the same key rules.
-  const counts = keyedEntries<T, number>();
-  for (const p of await batch.partitions()) {
-    for (let i = 0; i < p.length; i++) {
-      const entry = counts.entry(p[i]!);
+      const entry = counts.entry(keyOf(p[i]!));
       entry[1] = (entry[1] ?? 0) + 1;
     }
   }

@@ -7,6 +7,7 @@ import * as sampling from "./batch-sampling.ts";
 import * as sets from "./batch-sets.ts";
 import type { Aggregator, BatchOrigin, Executor, Pair, Partitions, ShuffleStage } from "./executor.ts";
 import { type Comparator, naturalOrder, type Orderable } from "./order.ts";
+import { hashKey } from "./hash.ts";
 import { checkPartitions, HashPartitioner } from "./partitioner.ts";
 import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline } from "./pipeline.ts";
 import { reducerTagOf } from "./reducers.ts";
@@ -592,10 +593,10 @@ export class Batch<T> {
     return Batch.deferred<T>(numPartitions, this.executor, async () => {
       const out: T[][] = Array.from({ length: numPartitions }, () => []);
       const parts = await this.partitions();
-      // Round-robin from a scattered start per input partition, as Spark's (a random generator
-      // seeded with the partition's index), so small partitions do not all fill the first ones.
+      // Round-robin from a scattered start per input partition (its index hashed), as Spark's (a
+      // random generator seeded with the index), so small partitions do not all fill the first ones.
       parts.forEach((p, index) => {
-        let target = scatter(index) % numPartitions;
+        let target = (hashKey(index) >>> 0) % numPartitions;
         for (let i = 0; i < p.length; i++) {
           out[target]!.push(p[i]!);
           if (++target === numPartitions) target = 0;
@@ -1037,12 +1038,4 @@ export function slice<T>(records: readonly T[], n: number): (readonly T[])[] {
  */
 function ownPartitions(batch: Batch<unknown>): number {
   return Math.max(1, batch.numPartitions);
-}
-
-/** MurmurHash3's finalizer: a deterministic, well-spread non-negative integer for an index. */
-function scatter(index: number): number {
-  let h = index >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
