@@ -164,24 +164,30 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
     if (input && previous) {
       // Spark's StateDStream keeps one partitioner, the engine's parallelism unless told.
       const grouped = laidOut(input.cogroup(previous, partitionsOf(input, p)), p);
-      return this.apply(grouped, time, ([k, [values, states]]) => [k, values, states.length > 0 ? states[0] : undefined]);
+      return this.apply(grouped, time, {
+        key: (r) => r[0],
+        values: (r) => r[1][0],
+        state: (r) => (r[1][1].length > 0 ? r[1][1][0] : undefined),
+      });
     }
-    if (input) return this.apply(laidOut(input.groupByKey(partitionsOf(input, p)), p), time, ([k, values]) => [k, values, undefined]);
+    if (input) return this.apply(laidOut(input.groupByKey(partitionsOf(input, p)), p), time, { key: (r) => r[0], values: (r) => r[1], state: () => undefined });
     // No new batch: the state stays where it is, each key called with no values.
-    if (previous) return this.apply(previous, time, ([k, state]) => [k, [], state]);
+    if (previous) return this.apply(previous, time, { key: (r) => r[0], values: () => [], state: (r) => r[1] });
     return undefined;
   }
 
   /** The update over each partition of `batch`, whose records `entry` reads as Spark's `(key, values, state)`. */
-  private apply<R>(batch: Batch<R>, time: number, entry: (record: R) => [K, V[], S | undefined]): Batch<[K, S]> {
+  private apply<R>(batch: Batch<R>, time: number, read: EntryReader<R, K, V, S>): Batch<[K, S]> {
     const { perKey, perPartition } = this.settings.update;
     const perRecords = perPartition
-      ? (records: readonly R[]): [K, S][] => fromIterator(perPartition(entriesOf(records, entry)))
+      ? (records: readonly R[]): [K, S][] => fromIterator(perPartition(entriesOf(records, read)))
       : (records: readonly R[]): [K, S][] => {
+          // Read in place: no entry tuple per key on the per-key forms.
           const out: [K, S][] = [];
           for (let i = 0; i < records.length; i++) {
-            const [k, values, state] = entry(records[i]!);
-            const next = perKey!(time, k, values, state);
+            const r = records[i]!;
+            const k = read.key(r);
+            const next = perKey!(time, k, read.values(r), read.state(r));
             if (next !== undefined) out.push([k, next]);
           }
           return out;
@@ -190,8 +196,18 @@ export class StateComputation<K, V, S> implements Computation<[K, S]> {
   }
 }
 
-function* entriesOf<R, E>(records: readonly R[], entry: (record: R) => E): Generator<E, void, undefined> {
-  for (let i = 0; i < records.length; i++) yield entry(records[i]!);
+/** How a grouped record reads as Spark's `(key, values, state)`. */
+interface EntryReader<R, K, V, S> {
+  key(record: R): K;
+  values(record: R): V[];
+  state(record: R): S | undefined;
+}
+
+function* entriesOf<R, K, V, S>(records: readonly R[], read: EntryReader<R, K, V, S>): Generator<[K, V[], S | undefined], void, undefined> {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    yield [read.key(r), read.values(r), read.state(r)];
+  }
 }
 
 /** What the iterator form returned, as fresh pairs; a clear error instead of "not iterable" somewhere later. */
