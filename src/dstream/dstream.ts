@@ -34,8 +34,7 @@ export type Widen<T> = T extends number ? number : T extends string ? string : T
 
 /** The stream `mapWithState` returns: the mapped values, and the state after each batch. */
 export type MapWithStateDStream<K, S, U> = DStream<U> & {
-  /**
-   * Every key's state after each batch, as `[key, state]`. */
+  /** Every key's state after each batch, as `[key, state]`. */
   stateSnapshots(): DStream<[K, S]>;
 };
 
@@ -56,16 +55,14 @@ export interface StreamEnvironment {
  * time). What differs between streams is their `Computation`.
  */
 export class DStream<T> implements Upstream<T> {
-  /**
-   * Unique within the context, in creation order. */
+  /** Unique within the context, in creation order. */
   readonly id: number;
   private readonly env: StreamEnvironment;
   private readonly computation: Computation<T>;
   private readonly generated = new Map<number, Batch<T>>();
   private zeroTime: number | undefined;
   private rememberMs = 0;
-  /**
-   * The widest slide of a reader of this stream (or of a stream it feeds), see `remember`. */
+  /** The widest slide of a reader of this stream (or of a stream it feeds), see `remember`. */
   private readEveryMs = 0;
   private cached = false;
   /**
@@ -75,13 +72,11 @@ export class DStream<T> implements Upstream<T> {
    */
   private madeUpTo: number | undefined;
 
-  /**
-   * The operator that made this stream (part of the graph's fingerprint). */
+  /** The operator that made this stream (part of the graph's fingerprint). */
   readonly op: string;
   private checkpointEvery: Duration | undefined;
   private checkpointed: boolean;
-  /**
-   * True once `checkpoint(interval)` was called. */
+  /** True once `checkpoint(interval)` was called. */
   private checkpointAsked = false;
   /** Slides between checkpoints by default, when not Spark's "at least 10 s" (mapWithState's 10). */
   private defaultCheckpointSlides: number | undefined;
