@@ -18,6 +18,35 @@ export async function first<T>(batch: Batch<T>): Promise<T> {
   return head[0]!;
 }
 
+/** Spark's `spark.rdd.limit.scaleUpFactor`: how much wider each scan of `take` may grow. */
+const TAKE_SCALE_UP = 4;
+
+/**
+ * Spark's `RDD.take`: one partition first, then, while records are missing, more partitions at
+ * once (four times those scanned when none gave a record, else an estimate 50% over what the
+ * records so far suggest, capped at that), each computed only up to the records still wanted.
+ */
+export async function take<T>(batch: Batch<T>, n: number): Promise<T[]> {
+  checkCount(n);
+  const out: T[] = [];
+  const total = batch.numPartitions;
+  let scanned = 0;
+  while (out.length < n && scanned < total) {
+    const left = n - out.length;
+    let tries = 1;
+    if (scanned > 0) {
+      tries = out.length === 0 ? scanned * TAKE_SCALE_UP : Math.min(Math.ceil((1.5 * left * scanned) / out.length), scanned * TAKE_SCALE_UP);
+    }
+    const indices: number[] = [];
+    for (let i = scanned; i < Math.min(scanned + tries, total); i++) indices.push(i);
+    for (const p of await batch.partitionsAt(indices, left)) {
+      for (let i = 0; i < p.length && out.length < n; i++) out.push(p[i]!);
+    }
+    scanned += indices.length;
+  }
+  return out;
+}
+
 export async function reduce<T>(batch: Batch<T>, fn: (a: T, b: T) => T): Promise<T> {
   let acc: T | undefined;
   let seen = false;
@@ -192,15 +221,16 @@ export async function collectAsMap<K, V>(batch: Batch<Pair<K, V>>): Promise<Map<
 }
 
 export async function lookup<K, V>(batch: Batch<Pair<K, V>>, key: K): Promise<V[]> {
-  const parts = await batch.partitions();
-  // A hash-partitioned batch holds the key in one partition only: Spark's lookup with a partitioner.
-  const only = batch.hashPartitioned ? new HashPartitioner(batch.numPartitions).getPartition(key) : -1;
+  // A hash-partitioned batch holds the key in one partition only: Spark's lookup with a
+  // partitioner runs on that partition alone.
+  const parts = batch.hashPartitioned
+    ? batch.numPartitions === 0
+      ? []
+      : await batch.partitionsAt([new HashPartitioner(batch.numPartitions).getPartition(key)])
+    : await batch.partitions();
   const matches = keyEquals(key);
   const out: V[] = [];
-  parts.forEach((p, index) => {
-    if (only >= 0 && index !== only) return;
-    for (let i = 0; i < p.length; i++) if (matches(p[i]![0])) out.push(p[i]![1]);
-  });
+  for (const p of parts) for (let i = 0; i < p.length; i++) if (matches(p[i]![0])) out.push(p[i]![1]);
   return out;
 }
 

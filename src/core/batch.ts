@@ -9,7 +9,7 @@ import type { Aggregator, BatchOrigin, Executor, Pair, Partitions, ShuffleStage 
 import { type Comparator, naturalOrder, type Orderable } from "./order.ts";
 import { hashKey } from "./hash.ts";
 import { checkPartitions, HashPartitioner } from "./partitioner.ts";
-import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline } from "./pipeline.ts";
+import { arrayFeed, type Feed, FILTER, FLAT_MAP, MAP, type NarrowOp, PARTITION, pipelineFeed, runPipeline, takePipeline } from "./pipeline.ts";
 import { reducerTagOf } from "./reducers.ts";
 import { isPairWithOne } from "./pair-with-one.ts";
 import { randomSeed, sample } from "./sample.ts";
@@ -156,21 +156,32 @@ export class Batch<T> {
 
   /** True when the batch has no record. */
   async isEmpty(): Promise<boolean> {
-    return (await this.count()) === 0;
+    return this.numPartitions === 0 || (await this.take(1)).length === 0;
   }
 
   /**
-   * The first `n` records, in partition order, as Spark's `take`.
+   * The first `n` records, in partition order, as Spark's `take`: partitions are scanned a few at
+   * a time (one, then more as Spark's scale-up decides) and each only as far as the records
+   * still wanted, so the operators of a large batch run on little of it.
    * @param n How many; a non-negative integer (`INVALID_ARGUMENT` otherwise, as `top`).
    */
-  async take(n: number): Promise<T[]> {
-    actions.checkCount(n);
-    const out: T[] = [];
-    for (const p of await this.partitions()) {
-      for (let i = 0; i < p.length && out.length < n; i++) out.push(p[i]!);
-      if (out.length >= n) break;
+  take(n: number): Promise<T[]> {
+    return actions.take(this, n);
+  }
+
+  /**
+   * @internal The first `limit` records of each of the partitions `indices`: the batch's narrow
+   * operators run on those partitions only (and stop after `limit` records each), as a Spark job
+   * over some partitions of an RDD. A batch that keeps its records computes them all once.
+   */
+  async partitionsAt(indices: readonly number[], limit = Infinity): Promise<(readonly T[])[]> {
+    if (this.memo || this.keep || !this.parent) {
+      const parts = await this.partitions();
+      return indices.map((i) => (parts[i]!.length > limit ? parts[i]!.slice(0, limit) : parts[i]!));
     }
-    return out;
+    const { source, ops } = this.plan();
+    const parts = await source();
+    return indices.map((i) => takePipeline(parts[i]!, ops, i, limit) as T[]);
   }
 
   /** Keeps the computed records for later actions (Spark's `cache`); returns this batch. */

@@ -115,3 +115,42 @@ export function runPipeline(input: readonly unknown[], ops: readonly NarrowOp[],
   });
   return out;
 }
+
+/** Thrown through the fused chain (never through a user function) once a limited run has enough. */
+const ENOUGH: unique symbol = Symbol("enough");
+
+/**
+ * The first `limit` records of the fused chain over partition `index`, as Spark's
+ * `iterator.take(limit)`: record operators after the last partition operator stop running
+ * once `limit` records came out, so a `map` function runs once per record taken, not once per
+ * record of the partition, and a partition operator returning an iterator is pulled only as far.
+ * Operators up to the last partition operator need their input whole and run over all of it.
+ */
+export function takePipeline(input: readonly unknown[], ops: readonly NarrowOp[], index: number, limit: number): unknown[] {
+  if (limit <= 0) return [];
+  const last = lastPartitionOp(ops);
+  let source: Iterable<unknown> = input;
+  if (last >= 0) {
+    const before = last === 0 ? input : runPipeline(input, ops.slice(0, last), index);
+    const op = ops[last] as Extract<NarrowOp, { readonly kind: typeof PARTITION }>;
+    source = op.f(before, index);
+  }
+  const recordOps = ops.slice(last + 1) as readonly RecordOp[];
+  const out: unknown[] = [];
+  let chain: Sink = (x) => {
+    out.push(x);
+    if (out.length >= limit) throw ENOUGH;
+  };
+  for (let i = recordOps.length - 1; i >= 0; i--) chain = stage(recordOps[i]!, chain);
+  try {
+    if (Array.isArray(source)) {
+      for (let i = 0; i < source.length; i++) chain(source[i]);
+    } else {
+      // Leaving the loop by the throw closes the iterator (its `return`), as a break would.
+      for (const x of source) chain(x);
+    }
+  } catch (e) {
+    if (e !== ENOUGH) throw e;
+  }
+  return out;
+}

@@ -38,6 +38,21 @@ describe("print", () => {
     ]);
   });
 
+  it("runs the stream's operators on the records it prints only, as Spark's take", async () => {
+    const log = vi.fn<(text: string) => void>();
+    const { ssc, clock } = newContext({ log, parallelism: 4 });
+    let mapped = 0;
+    ssc
+      .queueStream<number>([Array.from({ length: 10_000 }, (_, i) => i)])
+      .map((x) => (mapped++, x * 2))
+      .print(3);
+    ssc.start();
+    await clock.advance(1000);
+    expect(log).toHaveBeenCalledWith(header(1000) + "0\n2\n4\n...\n");
+    // take(n + 1): three records to print and one to know there are more.
+    expect(mapped).toBe(4);
+  });
+
   it("prints exactly n records without '...' when the batch has exactly n", async () => {
     const log = vi.fn<(text: string) => void>();
     const { ssc, clock } = newContext({ log });
