@@ -49,13 +49,17 @@ export class KeyMap<V> {
   }
 }
 
-/** A string that is equal for structurally equal array keys and differs otherwise. */
+/**
+ * A string that is equal for structurally equal array keys and differs otherwise. The exact text
+ * is part of the format: the hash partitioner hashes it, so partitions of tuple keys depend on it.
+ */
 export function canonicalKey(key: unknown): string {
   switch (typeof key) {
     case "string":
       return JSON.stringify(key);
     case "number":
-      return Number.isNaN(key) ? "NaN" : Object.is(key, -0) ? "0" : String(key);
+      // NaN is the one number unequal to itself; -0 === 0 and both write "0".
+      return key !== key ? "NaN" : key === 0 ? "0" : String(key);
     case "bigint":
       return `${key}n`;
     case "boolean":
@@ -63,8 +67,14 @@ export function canonicalKey(key: unknown): string {
       return String(key);
     case "object":
       if (key === null) return "null";
-      // Array.from reads holes as undefined; map would skip them and make [,] equal [].
-      if (Array.isArray(key)) return `[${Array.from(key, canonicalKey).join(",")}]`;
+      if (Array.isArray(key)) {
+        // Appended in one loop: a per-element array and join cost several times more, and tuple
+        // keys pay this once per record. A hole reads as undefined (map would skip it and make
+        // [,] equal []).
+        let s = "[";
+        for (let i = 0; i < key.length; i++) s += i === 0 ? canonicalKey(key[i]) : "," + canonicalKey(key[i]);
+        return s + "]";
+      }
       return `#${objectId(key)}`;
     case "symbol": {
       // A registered symbol is one per registry key for the whole runtime (a WeakMap refuses it,
