@@ -12,6 +12,7 @@ import { runInChromium } from "./in-chromium.ts";
 import { spawnSync } from "node:child_process";
 import { benchFusedWordCount } from "./fused-wordcount.ts";
 import { benchTaggedReduce } from "./tagged-reduce.ts";
+import { benchTupleKeys } from "./tuple-keys.ts";
 import { benchWindows } from "./windows.ts";
 import { streamingSection } from "./workers/streaming-section.ts";
 
@@ -60,6 +61,11 @@ console.log(`\nHash kernel vs copying the same bytes (ratio = copy time / hash t
 const hash = spawnSync(process.execPath, ["--expose-gc", here("./kernels-hash.js")], { encoding: "utf8" });
 process.stdout.write(hash.stdout.split("\n").map((l) => `  ${l}`).join("\n"));
 if (hash.status !== 0) console.log(`  (failed: ${hash.stderr})`);
+
+const tuples = await benchTupleKeys();
+console.log(`\nreduceByKey((a, b) => a + b), 1M pairs, 10k keys ([user, page] tuples vs "user/page" strings), parallelism 2, JS path:`);
+console.log(`  tuple keys ${tuples.tupleMs.toFixed(0)} ms, string keys ${tuples.stringMs.toFixed(0)} ms: tuples take ${(tuples.tupleMs / tuples.stringMs).toFixed(2)}x the time`);
+console.log(`  canonical text of a tuple key ${tuples.textNs.toFixed(0)} ns, built with Array.from and join ${tuples.joinedNs.toFixed(0)} ns: ${(tuples.joinedNs / tuples.textNs).toFixed(1)}x faster`);
 
 const win = await benchWindows();
 console.log(`\nreduceByKeyAndWindow, window 30 batches, slide 1, 10k keys, 50k pairs per batch:`);

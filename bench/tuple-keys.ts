@@ -1,0 +1,76 @@
+// reduceByKey with tuple keys ([user, page], compared structurally as Scala tuples) against the
+// same pairs keyed by one string per tuple, through the public API; and the canonical text every
+// tuple key is hashed and compared by, against the same text built with Array.from and join.
+
+import { canonicalKey } from "../src/core/keys.ts";
+import { ManualClock, Seconds, StreamingContext } from "../src/index.ts";
+import { prng } from "./corpus.ts";
+
+async function reduce<K>(pairs: [K, number][]): Promise<number> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: "js" });
+  let keys = 0;
+  ssc
+    .queueStream([pairs])
+    .reduceByKey((a, b) => a + b)
+    .foreachRDD(async (b) => void (keys = await b.count()));
+  ssc.start();
+  const t = performance.now();
+  await clock.advance(1000);
+  const ms = performance.now() - t;
+  await ssc.stop();
+  if (keys === 0) throw new Error("nothing reduced");
+  return ms;
+}
+
+/** The canonical text as first written: an array per element, then join. */
+function joinedText(key: unknown): string {
+  if (Array.isArray(key)) return `[${Array.from(key, joinedText).join(",")}]`;
+  return typeof key === "string" ? JSON.stringify(key) : String(key);
+}
+
+function textNsPerKey(keys: readonly unknown[], text: (k: unknown) => string): number {
+  let chars = 0;
+  const t = performance.now();
+  for (let i = 0; i < keys.length; i++) chars += text(keys[i]).length;
+  const ms = performance.now() - t;
+  if (chars === 0) throw new Error("no text");
+  return (ms * 1e6) / keys.length;
+}
+
+export interface TupleKeysResult {
+  /** reduceByKey over tuple keys, best of the rounds. */
+  readonly tupleMs: number;
+  /** The same pairs keyed by one string per tuple, best of the rounds. */
+  readonly stringMs: number;
+  /** canonicalKey of a tuple key, ns per key. */
+  readonly textNs: number;
+  /** The same text built with Array.from and join, ns per key. */
+  readonly joinedNs: number;
+}
+
+export async function benchTupleKeys(users = 1_000, pages = 10, pairs = 1_000_000, rounds = 3): Promise<TupleKeysResult> {
+  const random = prng(11);
+  const tuples: [[string, number], number][] = [];
+  const strings: [string, number][] = [];
+  for (let i = 0; i < pairs; i++) {
+    const user = `user${Math.floor(random() * users)}`;
+    const page = Math.floor(random() * pages);
+    tuples.push([[user, page], 1]);
+    strings.push([`${user}/${page}`, 1]);
+  }
+  const keys = tuples.map((p) => p[0]);
+  await reduce(tuples.slice(0, 50_000));
+  await reduce(strings.slice(0, 50_000));
+  const tuple: number[] = [];
+  const string: number[] = [];
+  const text: number[] = [];
+  const joined: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    tuple.push(await reduce(tuples));
+    string.push(await reduce(strings));
+    text.push(textNsPerKey(keys, canonicalKey));
+    joined.push(textNsPerKey(keys, joinedText));
+  }
+  return { tupleMs: Math.min(...tuple), stringMs: Math.min(...string), textNs: Math.min(...text), joinedNs: Math.min(...joined) };
+}
