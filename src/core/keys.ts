@@ -49,6 +49,9 @@ export class KeyMap<V> {
   }
 }
 
+/** What JSON.stringify writes other than as it is: quote, backslash, controls, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /**
  * A string that is equal for structurally equal array keys and differs otherwise. The exact text
  * is part of the format: the hash partitioner hashes it, so partitions of tuple keys depend on it.
@@ -56,7 +59,9 @@ export class KeyMap<V> {
 export function canonicalKey(key: unknown): string {
   switch (typeof key) {
     case "string":
-      return JSON.stringify(key);
+      // JSON.stringify quotes and escapes; a string with nothing to escape is quoted as it is,
+      // the same text at a third of the cost.
+      return NEEDS_ESCAPE.test(key) ? JSON.stringify(key) : '"' + key + '"';
     case "number":
       // NaN is the one number unequal to itself; -0 === 0 and both write "0".
       return key !== key ? "NaN" : key === 0 ? "0" : String(key);
