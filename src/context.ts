@@ -22,7 +22,7 @@ import { type BatchStatistics, type ReceiverStatistics, type StreamingStatistics
 import { acquireOriginLock, heldElsewhere, OriginLock } from "./scheduler/origin-lock.ts";
 import { readLatestCheckpoint } from "./state/checkpoint.ts";
 import type { CheckpointStore } from "./state/store.ts";
-import { QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
+import { type QueuedBatch, QueueSource, type QueueStreamOptions } from "./sources/queue.ts";
 import { type Receiver, ReceiverSource } from "./sources/receiver.ts";
 import { ReadableSource } from "./sources/stream-source.ts";
 import { TextSource, type TextStreamOptions } from "./sources/text.ts";
@@ -252,8 +252,13 @@ export class StreamingContext {
 
   // ---- inputs --------------------------------------------------------------------------------
 
-  /** Batches from an array used as a queue; the caller may push more batches while running. */
-  queueStream<T>(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}): DStream<T> {
+  /**
+   * Spark's `queueStream(queue, oneAtATime, defaultRDD)`: batches from an array used as a queue;
+   * the caller may push more while running. An entry is an array of records, cut into the
+   * context's parallelism, or a `Batch` such as `ssc.parallelize(records, numSlices)`, which
+   * keeps its partitions.
+   */
+  queueStream<T>(queue: QueuedBatch<T>[], options: QueueStreamOptions<T> = {}): DStream<T> {
     return this.input(new QueueSource(queue, options));
   }
 

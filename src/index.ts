@@ -45,7 +45,7 @@ export type { BatchStatistics, BatchStatus, ReceiverStatistics, StreamingStatist
 export type { OriginLockGrant, OriginLockManager, OriginLockOptions, OriginLockRequestOptions } from "./scheduler/origin-lock.ts";
 
 export { Receiver } from "./sources/receiver.ts";
-export type { QueueStreamOptions } from "./sources/queue.ts";
+export type { QueuedBatch, QueueStreamOptions } from "./sources/queue.ts";
 export type { ReplayableByteSource, TextStreamOptions } from "./sources/text.ts";
 export type { SocketConverter, SocketStreamOptions, SocketTextStreamOptions, TcpConnect } from "./sources/socket.ts";
 export type { LineInput, StreamConnect } from "./sources/reconnecting.ts";

@@ -61,6 +61,8 @@ export class Batch<T> {
   private op: NarrowOp | undefined;
   private keep: boolean;
   private memo: Promise<Partitions<T>> | undefined;
+  /** The records of a batch made from them, held as given. */
+  private held: Partitions<T> | undefined;
   private releaseHooks: (() => void)[] | undefined;
 
   private constructor(executor: Executor, numPartitions: number, source: Source, keep: boolean, parent?: Batch<unknown>, op?: NarrowOp) {
@@ -75,7 +77,20 @@ export class Batch<T> {
   /** A batch over records already cut into partitions (inputs, static data sets). */
   static fromPartitions<T>(partitions: Partitions<T>, executor: Executor): Batch<T> {
     const ready = Promise.resolve(partitions);
-    return new Batch<T>(executor, partitions.length, () => ready, false);
+    const batch = new Batch<T>(executor, partitions.length, () => ready, false);
+    batch.held = partitions;
+    return batch;
+  }
+
+  /**
+   * @internal The number of records when they are already held (a batch made from records or
+   * partitions), without computing anything; undefined otherwise.
+   */
+  heldCount(): number | undefined {
+    if (!this.held) return undefined;
+    let n = 0;
+    for (const p of this.held) n += p.length;
+    return n;
   }
 
   /** A batch over `records` cut into `numPartitions` contiguous slices (Spark's `makeRDD`). */

@@ -28,6 +28,11 @@ export interface Taken<T> {
     | undefined;
   /** True when `records` is several arrays. */
   readonly chunked?: boolean;
+  /**
+   * Set instead of `records` when the batch is the union of these, in order: arrays of records
+   * (cut into the context's parallelism) and batches made elsewhere, which keep their partitions.
+   */
+  readonly batches?: readonly (readonly T[] | Batch<T>)[];
   readonly metadata?: Readonly<Record<string, number>>;
 }
 
@@ -142,6 +147,7 @@ export class InputComputation<T> implements Computation<T> {
     const replay = this.source.takeUntil ? this.graph.replayPosition(time, this.streamId) : undefined;
     const taken = replay ? this.source.takeUntil!(time, replay.position) : this.source.take(time);
     if (this.source.position) this.graph.recordPosition(time, this.streamId, this.source.position());
+    if (taken.batches) return this.union(time, taken.batches);
     const records = taken.chunked ? ([] as T[]).concat(...(taken.records as readonly (readonly T[])[])) : (taken.records as readonly T[]);
     const lazy = taken.lazy;
     this.graph.reportInput(time, {
@@ -177,5 +183,29 @@ export class InputComputation<T> implements Computation<T> {
       batch.utf8Segments = lazy.utf8Segments;
     }
     return batch;
+  }
+
+  /**
+   * The union of queued entries, as Spark's queue stream returns its RDD (one entry) or their
+   * UnionRDD. A queued batch is read through a batch of this time's own, so that one queued (or
+   * the default) batch given at several times is a different batch at each. Its records count as
+   * input when they are held already; a batch still to be computed counts none (Spark's queue
+   * stream reports no input at all).
+   */
+  private union(time: number, entries: readonly (readonly T[] | Batch<T>)[]): Batch<T> {
+    const { executor } = this.graph;
+    let numRecords = 0;
+    const parts = entries.map((e): Batch<T> => {
+      if (!(e instanceof Batch)) {
+        numRecords += e.length;
+        return Batch.fromRecords(e, executor.parallelism, executor);
+      }
+      numRecords += e.heldCount() ?? 0;
+      const own = Batch.deferred<T>(e.numPartitions, executor, () => e.partitions());
+      own.hashPartitioned = e.hashPartitioned;
+      return own;
+    });
+    this.graph.reportInput(time, { inputStreamId: this.streamId, name: this.source.name, numRecords, metadata: {} });
+    return parts.length === 1 ? parts[0]! : parts.reduce((a, b) => a.union(b));
   }
 }

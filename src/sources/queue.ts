@@ -1,27 +1,33 @@
+import { Batch } from "../core/batch.ts";
 import type { InputSource, Taken } from "../dstream/input.ts";
+
+/** A queued batch: its records (cut into the context's parallelism), or a `Batch` as it is (Spark's RDD). */
+export type QueuedBatch<T> = readonly T[] | Batch<T>;
 
 export interface QueueStreamOptions<T> {
   /** One queued batch per interval (default), or everything queued at once. */
   oneAtATime?: boolean;
   /** What an interval gets when the queue is empty; default: an empty batch. */
-  defaultBatch?: readonly T[];
+  defaultBatch?: QueuedBatch<T>;
 }
 
 const EMPTY: Taken<never> = { records: [] };
 
 /**
  * Spark's queueStream: batches taken from an array used as a queue, which the caller may keep
- * pushing to while the context runs (as Spark tests push to their `Queue[RDD]`).
+ * pushing to while the context runs (as Spark tests push to their `Queue[RDD]`). An entry is an
+ * array of records or a `Batch` (`ssc.parallelize(records, numSlices)`), which keeps its own
+ * partitions, as Spark's queue hands its RDDs on.
  */
 export class QueueSource<T> implements InputSource<T> {
   readonly name = "queueStream";
-  private readonly queue: (readonly T[])[];
+  private readonly queue: QueuedBatch<T>[];
   private readonly oneAtATime: boolean;
-  private readonly defaultBatch: readonly T[] | undefined;
+  private readonly defaultBatch: QueuedBatch<T> | undefined;
   /** Queue entries taken so far, and as of each recent batch time. */
   private taken = 0;
 
-  constructor(queue: (readonly T[])[], options: QueueStreamOptions<T> = {}) {
+  constructor(queue: QueuedBatch<T>[], options: QueueStreamOptions<T> = {}) {
     this.queue = queue;
     this.oneAtATime = options.oneAtATime ?? true;
     this.defaultBatch = options.defaultBatch;
@@ -47,12 +53,18 @@ export class QueueSource<T> implements InputSource<T> {
   }
 
   private takeEntries(): Taken<T> {
-    if (this.queue.length === 0) return this.defaultBatch ? { records: this.defaultBatch } : EMPTY;
+    if (this.queue.length === 0) return this.defaultBatch ? taken([this.defaultBatch]) : EMPTY;
     if (this.oneAtATime) {
       this.taken++;
-      return { records: this.queue.shift()! };
+      return taken([this.queue.shift()!]);
     }
     this.taken += this.queue.length;
-    return { records: this.queue.splice(0, this.queue.length), chunked: true };
+    return taken(this.queue.splice(0, this.queue.length));
   }
+}
+
+/** Entries taken at once: their records, or, when one is a `Batch`, the entries themselves to union. */
+function taken<T>(entries: readonly QueuedBatch<T>[]): Taken<T> {
+  if (entries.some((e) => e instanceof Batch)) return { records: [], batches: entries };
+  return entries.length === 1 ? { records: entries[0] as readonly T[] } : { records: entries as readonly (readonly T[])[], chunked: true };
 }
