@@ -1,5 +1,6 @@
 import { defaultFileSink, defaultSpawner, hardwareConcurrency, onShutdown } from "#platform";
 import { Accumulator, applyUpdates } from "./core/accumulator.ts";
+import { Broadcast } from "./core/broadcast.ts";
 import { Batch } from "./core/batch.ts";
 import { Duration, Milliseconds, Seconds } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -77,6 +78,11 @@ export function accumulatorsOf(ssc: StreamingContext): readonly Accumulator[] {
   return ssc["accumulators"];
 }
 
+/** @internal The broadcasts of `ssc`, by id (a worker's copies take the driver's values). */
+export function broadcastsOf(ssc: StreamingContext): readonly Broadcast<unknown>[] {
+  return ssc["broadcasts"];
+}
+
 let activeContext: StreamingContext | undefined;
 
 /**
@@ -94,6 +100,9 @@ export class StreamingContext {
   private readonly accumulators: Accumulator[] = [];
   /** How many accumulators the job's setup made: those at start, which workers' copies also have. */
   private sharedAccumulators = 0;
+  private readonly broadcasts: Broadcast<unknown>[] = [];
+  /** How many broadcasts the job's setup made: those whose values stage tasks carry to workers. */
+  private sharedBroadcasts = 0;
   private readonly scheduler: JobScheduler;
   private readonly generator: JobGenerator;
   private readonly env: StreamEnvironment;
@@ -446,6 +455,19 @@ export class StreamingContext {
   }
 
   /**
+   * A read-only value for the job's functions, Spark's `sc.broadcast(value)`: read it with
+   * `.value`, release it with `.destroy()`. In a job module, make it in the setup (every thread
+   * makes the same ones, in the same order): stage tasks carry the driver's values to the
+   * workers' copies, so the value must be structured-cloneable (data, not functions). One made
+   * after `start()` is for the driver's functions only (`foreachRDD` and what runs there).
+   */
+  broadcast<T>(value: T): Broadcast<T> {
+    const b = new Broadcast(this.broadcasts.length, value);
+    this.broadcasts.push(b as Broadcast<unknown>);
+    return b;
+  }
+
+  /**
    * Registers `listener` for the context's events (Spark's `addStreamingListener`): batches
    * submitted, started and completed, output operations, receivers, checkpoints. It may be added
    * before or after `start()`; each event reaches the listeners registered when it is posted.
@@ -512,6 +534,7 @@ export class StreamingContext {
     activeContext = this;
     this.currentState = "active";
     this.sharedAccumulators = this.accumulators.length;
+    this.sharedBroadcasts = this.broadcasts.length;
     if (this.gracefulOnShutdown) this.removeShutdownHook = onShutdown(() => this.stop({ graceful: true }));
     const lock = this.originLock;
     const standby = lock !== undefined && lock.wait && !lock.granted;
@@ -548,6 +571,20 @@ export class StreamingContext {
         "CHECKPOINT_REQUIRED",
         `${[...new Set(needing)].join(", ")} needs checkpointing: call ssc.checkpoint(store) before start() (a MemoryCheckpointStore in tests, an IndexedDBCheckpointStore or FileCheckpointStore to survive restarts)`,
       );
+    }
+    // In a job module, stage tasks carry the broadcasts to the workers: found out now, not at the first stage.
+    if (jobRuns.has(this)) {
+      for (const b of this.broadcasts) {
+        try {
+          structuredClone(b.wire());
+        } catch (error) {
+          return new RivuletError(
+            "INVALID_ARGUMENT",
+            `${b} cannot be sent to the job's workers (${error instanceof Error ? error.message : String(error)}): a broadcast made in a job module's setup must hold structured-cloneable data`,
+            { cause: error },
+          );
+        }
+      }
     }
     return undefined;
   }
@@ -706,6 +743,7 @@ export class StreamingContext {
       parallelism: engine.parallelism,
       zeroTime: this.graph.startTime ?? 0,
       accumulators: this.sharedAccumulators,
+      broadcasts: this.broadcasts.slice(0, this.sharedBroadcasts).map((b) => b.wire()),
     });
     return {
       parallelism: engine.parallelism,

@@ -25,6 +25,7 @@ export type { StreamOutputOptions, TimedBatch, WriteToOptions } from "./dstream/
 export type { StreamInputInfo } from "./dstream/graph.ts";
 
 export { Accumulator } from "./core/accumulator.ts";
+export { Broadcast } from "./core/broadcast.ts";
 export { Batch } from "./core/batch.ts";
 export type { StatCounter } from "./core/stat-counter.ts";
 export type { Pair, Partitions } from "./core/executor.ts";

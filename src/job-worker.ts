@@ -8,8 +8,9 @@
  * over the one partition's fused chain. A merge task folds parts with the same combiner.
  */
 
-import { accumulatorsOf, attachJob, graphOf, StreamingContext } from "./context.ts";
+import { accumulatorsOf, attachJob, broadcastsOf, graphOf, StreamingContext } from "./context.ts";
 import { type Accumulator, takeUpdates } from "./core/accumulator.ts";
+import type { Broadcast } from "./core/broadcast.ts";
 import { Batch, type ShuffleDependency } from "./core/batch.ts";
 import { Milliseconds } from "./core/duration.ts";
 import { RivuletError } from "./core/errors.ts";
@@ -33,8 +34,9 @@ export function createJobHost(): JobHost {
 
   return {
     async mapStage(job, stage, lines) {
-      const { graph, accumulators } = await load(job);
+      const { graph, accumulators, broadcasts } = await load(job);
       takeUpdates(accumulators); // a failed task's adds are not this one's
+      adoptBroadcasts(broadcasts, job);
       try {
         const records = decodeLines(lines, false);
         const inputs = Array.from({ length: stage.input.numPartitions }, (_, i) => (i === stage.partition ? records : []));
@@ -48,8 +50,9 @@ export function createJobHost(): JobHost {
       }
     },
     async mergeStage(job, stage, groups) {
-      const { graph, accumulators } = await load(job);
+      const { graph, accumulators, broadcasts } = await load(job);
       takeUpdates(accumulators);
+      adoptBroadcasts(broadcasts, job);
       try {
         injectInputs(graph, stage, undefined);
         const { mergeCombiners } = shuffleOf(graph, stage).aggregator;
@@ -70,10 +73,16 @@ export function createJobHost(): JobHost {
   };
 }
 
-/** A job module's graph and accumulators, as its setup made them in this worker. */
+/** A job module's graph, accumulators and broadcasts, as its setup made them in this worker. */
 interface LoadedJob {
   readonly graph: DStreamGraph;
   readonly accumulators: readonly Accumulator[];
+  readonly broadcasts: readonly Broadcast<unknown>[];
+}
+
+/** The driver's broadcast values (or their destruction), which the task carries, into this worker's copies. */
+function adoptBroadcasts(broadcasts: readonly Broadcast<unknown>[], job: JobSpec): void {
+  job.broadcasts.forEach((wire, id) => broadcasts[id]!.adopt(wire));
 }
 
 /** The graph the job module builds in this worker, checked against the driver's. */
@@ -99,8 +108,15 @@ async function loadJob(spec: JobSpec): Promise<LoadedJob> {
       `the job module ${spec.url} made ${accumulators.length} accumulators in a worker, the driver's context had ${spec.accumulators} when it started: make them in the setup, the same ones every time`,
     );
   }
+  const broadcasts = broadcastsOf(ssc);
+  if (broadcasts.length !== spec.broadcasts.length) {
+    throw new RivuletError(
+      "JOB_MISMATCH",
+      `the job module ${spec.url} made ${broadcasts.length} broadcasts in a worker, the driver's context had ${spec.broadcasts.length} when it started: make them in the setup, the same ones every time`,
+    );
+  }
   graph.start(spec.zeroTime);
-  return { graph, accumulators };
+  return { graph, accumulators, broadcasts };
 }
 
 /** Every input stream's batch at the stage's time: `batch` for the stage's input, empty for the others. */

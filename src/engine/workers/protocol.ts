@@ -6,6 +6,7 @@
  */
 
 import type { AccumulatorUpdate } from "../../core/accumulator.ts";
+import type { BroadcastWire } from "../../core/broadcast.ts";
 import type { BatchOrigin } from "../../core/executor.ts";
 import type { ReducerTag } from "../../core/reducers.ts";
 import type { Aggregate, KernelOp, KernelsOptions, KeyColumn, PartitionedAggregate } from "../kernels/types.ts";
@@ -64,6 +65,8 @@ export interface JobSpec {
   readonly zeroTime: number;
   /** Accumulators the driver's context had when it started: the worker's setup must make as many. */
   readonly accumulators: number;
+  /** The broadcasts the driver's context had when it started: the worker's copies take these values. */
+  readonly broadcasts: readonly BroadcastWire[];
 }
 
 /** A stage task's output: its parts, and what it added to the job's accumulators. */
