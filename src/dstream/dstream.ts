@@ -124,12 +124,18 @@ export class DStream<T> implements Upstream<T> {
     if (this.zeroTime !== undefined) return;
     this.zeroTime = zeroTime;
     if (this.computation.attach) this.madeUpTo ??= zeroTime;
+    this.defaultCheckpointInterval();
+    // Only now, as an output reads this stream: a window no output reads saves nothing of its parent.
+    for (const p of this.computation.checkpointedParents ?? []) p.markCheckpointed();
+    for (const d of this.dependencies) d.initialize(zeroTime);
+  }
+
+  private defaultCheckpointInterval(): void {
     if (this.checkpointed && !this.checkpointEvery) {
       // Spark's default: the smallest multiple of the slide that is at least 10 seconds.
       const slide = this.slideDuration.milliseconds;
       this.checkpointEvery = new Duration(slide * (this.defaultCheckpointSlides ?? Math.max(1, Math.ceil(10_000 / slide))));
     }
-    for (const d of this.dependencies) d.initialize(zeroTime);
   }
 
   /** @internal */
@@ -203,6 +209,8 @@ export class DStream<T> implements Upstream<T> {
   /** @internal Asks for this stream's batches to be saved in checkpoints (a window needs its parent's). */
   markCheckpointed(): void {
     this.checkpointed = true;
+    // Initialized already through another reader: its interval is due now.
+    if (this.zeroTime !== undefined) this.defaultCheckpointInterval();
   }
 
   /** @internal How often this stream's batches are checkpointed, if they are. */

@@ -68,6 +68,8 @@ export class DStreamGraph {
   private nextStreamId = 0;
   private rememberDuration: Duration | undefined;
   private zeroTime: number | undefined;
+  /** The ids of the streams the outputs read, fixed at start. */
+  private read: Set<number> | undefined;
 
   constructor(batchInterval: Duration, executor: Executor, owner: GraphOwner) {
     if (batchInterval.milliseconds <= 0) throw new RivuletError("INVALID_ARGUMENT", "the batch interval must be positive");
@@ -136,6 +138,7 @@ export class DStreamGraph {
 
   start(zeroTime: number): void {
     this.zeroTime = zeroTime;
+    this.read = this.readByOutputs();
     for (const out of this.outputs) out.stream.initialize(zeroTime);
     for (const input of this.inputs) input.initialize(zeroTime);
     // Every stream keeps at least one slide; outputs' parents are asked for more by windows.
@@ -206,9 +209,26 @@ export class DStreamGraph {
 
   // ---- checkpoints ---------------------------------------------------------------------------
 
-  /** The operators of the streams that cannot run without a checkpoint store. */
+  /**
+   * The operators of the streams that cannot run without a checkpoint store, among those an
+   * output reads (Spark validates from the output streams down: a stream no output reads never
+   * runs).
+   */
   streamsNeedingCheckpoint(): string[] {
-    return this.streams.filter((s) => s.mustCheckpoint).map((s) => s.op);
+    const read = this.readByOutputs();
+    return this.streams.filter((s) => s.mustCheckpoint && read.has(s.id)).map((s) => s.op);
+  }
+
+  /** The ids of the streams the outputs read, directly or through others. */
+  private readByOutputs(): Set<number> {
+    const read = new Set<number>();
+    const visit = (s: StreamNode): void => {
+      if (read.has(s.id)) return;
+      read.add(s.id);
+      for (const d of s.dependencies) visit(d);
+    };
+    for (const out of this.outputs) visit(out.stream);
+    return read;
   }
 
   /**
@@ -219,7 +239,7 @@ export class DStreamGraph {
   checkpointDue(time: number): boolean {
     const since = time - (this.zeroTime ?? 0);
     let any = false;
-    for (const s of this.streams) {
+    for (const s of this.checkpointable()) {
       const every = s.checkpointInterval;
       if (!every) continue;
       any = true;
@@ -233,9 +253,16 @@ export class DStreamGraph {
     const out: [number, [number, Partitions<unknown>][]][] = [];
     // First the batches up to `time` that wider-sliding readers have not asked for yet: the
     // inputs' positions this checkpoint saves are past them.
-    for (const s of this.streams) if (s.checkpointInterval) s.makeUpTo(time);
-    for (const s of this.streams) if (s.checkpointInterval) out.push([s.id, await s.checkpointData(time)]);
+    const streams = this.checkpointable();
+    for (const s of streams) if (s.checkpointInterval) s.makeUpTo(time);
+    for (const s of streams) if (s.checkpointInterval) out.push([s.id, await s.checkpointData(time)]);
     return out;
+  }
+
+  /** The streams whose data checkpoints may hold: those the outputs read (Spark's checkpoint data goes from the outputs down). */
+  private checkpointable(): StreamNode[] {
+    const read = this.read ?? this.readByOutputs();
+    return this.streams.filter((s) => read.has(s.id));
   }
 
   /** Puts checkpointed batches back into their streams. */

@@ -17,6 +17,11 @@ export interface Computation<T> {
   readonly parentRememberExtra?: Duration;
   /** True when the stream's batches cannot be recomputed after a restart (state), so must be checkpointed. */
   readonly mustCheckpoint?: boolean;
+  /**
+   * Parents whose batches must be in checkpoints for this stream to be made after a restart (a
+   * window reads its parent's past). Asked of them only when an output reads this stream.
+   */
+  readonly checkpointedParents?: readonly StreamNode[];
   /** Receives the stream the computation belongs to, for computations that read their own past. */
   attach?(self: Upstream<T>): void;
 }

@@ -51,8 +51,10 @@ export class WindowComputation<T> implements Computation<T> {
     this.parentRememberExtra = length;
     this.executor = executor;
     // After a restart the window needs the parent's batches from before it.
-    parent.markCheckpointed();
+    this.checkpointedParents = [parent];
   }
+
+  readonly checkpointedParents: readonly StreamNode[];
 
   compute(time: number): Batch<T> {
     const batches = this.parent.slice(time - this.length.milliseconds + this.parent.slideDuration.milliseconds, time);
@@ -92,6 +94,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   readonly slideDuration: Duration;
   readonly parentRememberExtra: Duration;
   readonly mustCheckpoint = true;
+  readonly checkpointedParents: readonly StreamNode[];
   /** This stream: the next window is computed from the previous one. */
   private self: Upstream<[K, WindowEntry<V>]> | undefined;
   private readonly reduced: Upstream<Pair<K, V>>;
@@ -113,7 +116,7 @@ export class IncrementalWindowComputation<K, V> implements Computation<[K, Windo
   ) {
     this.reduced = reduced;
     // Leaving batches are subtracted, so the per-batch reductions in the window must survive a restart.
-    reduced.markCheckpointed();
+    this.checkpointedParents = [reduced];
     this.dependencies = [reduced];
     this.fn = fn;
     this.length = length;
