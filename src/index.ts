@@ -80,4 +80,6 @@ export type { DurableObjectStorageLike, DurableObjectTransactionLike } from "./s
 export { denoKv } from "./state/deno-kv-storage.ts";
 export type { DenoKvAtomicLike, DenoKvKey, DenoKvLike } from "./state/deno-kv-storage.ts";
 export type { CheckpointStore } from "./state/store.ts";
+export { registerCheckpointClass } from "./state/checkpoint-classes.ts";
+export type { CheckpointClass } from "./state/checkpoint-classes.ts";
 export type { CheckpointOptions, GetOrCreateOptions, RecoveryInfo } from "./context-options.ts";

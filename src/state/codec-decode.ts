@@ -1,5 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
 import { decodeBase64 } from "./base64.ts";
+import { registeredPrototype } from "./checkpoint-classes.ts";
 import { typedArrayFromBytes } from "./typed-arrays.ts";
 
 /**
@@ -51,7 +52,12 @@ function decodeTagged(tagged: Record<string, unknown>): unknown {
       return BigInt(v);
     case "o":
     case "O":
-      return decodePlainObject(entries(v, "object"), tag === "O");
+      return decodePlainObject(entries(v, "object"), tag === "O" ? null : Object.prototype);
+    case "c": {
+      const name = own(tagged, "n");
+      if (typeof name !== "string") throw malformed("class instance");
+      return decodePlainObject(entries(v, "class instance"), registeredPrototype(name));
+    }
     case "m": {
       const flat = decodeArrayInPlace(entries(v, "Map"));
       const map = new Map<unknown, unknown>();
@@ -93,8 +99,8 @@ function decodeSpecialNumber(v: unknown): number {
   }
 }
 
-function decodePlainObject(flat: unknown[], nullPrototype: boolean): object {
-  const object: object = nullPrototype ? Object.create(null) : {};
+function decodePlainObject(flat: unknown[], prototype: object | null): object {
+  const object: object = prototype === Object.prototype ? {} : (Object.create(prototype) as object);
   for (let i = 0; i < flat.length; i += 2) {
     const key = flat[i];
     if (typeof key !== "string") throw malformed("object");

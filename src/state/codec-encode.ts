@@ -1,5 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
 import { encodeBase64 } from "./base64.ts";
+import { registeredName } from "./checkpoint-classes.ts";
 import type { SpecialNumber, Wire, WireTagged } from "./codec-wire.ts";
 import { Piece } from "./encoding-cache.ts";
 import { typedArrayBytes, typedArrayKind, type TypedArray } from "./typed-arrays.ts";
@@ -42,7 +43,8 @@ export function toWire(value: unknown, pieces?: PieceHook): Wire {
       throw new RivuletError(
         "CHECKPOINT_FAILED",
         `Cannot checkpoint ${error.message} at ${path}: checkpointed state may hold undefined, null, booleans, ` +
-          `numbers, strings, bigints, arrays, plain objects, Map, Set, Date and typed arrays`,
+          `numbers, strings, bigints, arrays, plain objects, Map, Set, Date, typed arrays and instances of classes ` +
+          `given to registerCheckpointClass`,
       );
     }
     if (error instanceof RangeError) {
@@ -90,6 +92,8 @@ function encodeObject(value: object, ancestors: object[]): Wire {
   const kind = typedArrayKind(proto as object);
   if (kind !== undefined) return { $: "t", k: kind, v: encodeBase64(typedArrayBytes(value as TypedArray)) };
   if (value instanceof Piece) return onPiece ? onPiece(value) : encode(value.value, ancestors);
+  const name = proto !== null && typeof proto === "object" ? registeredName(proto) : undefined;
+  if (name !== undefined) return { $: "c", n: name, v: encodePlainObject(value, false, ancestors).v };
   throw new Unsupported(describe(value));
 }
 
@@ -116,7 +120,7 @@ function encodeArray(array: unknown[], ancestors: object[]): Wire[] {
   return out ?? (array as Wire[]);
 }
 
-function encodePlainObject(object: object, nullPrototype: boolean, ancestors: object[]): WireTagged {
+function encodePlainObject(object: object, nullPrototype: boolean, ancestors: object[]): { $: "o" | "O"; v: Wire[] } {
   for (const symbol of Object.getOwnPropertySymbols(object)) {
     if (Object.prototype.propertyIsEnumerable.call(object, symbol)) {
       throw new Unsupported(`an object with the symbol key ${String(symbol)}`);

@@ -13,6 +13,8 @@
  *   { "$": "s", "v": [v, ...] }         Set
  *   { "$": "d", "v": time }             Date; time encoded as a number (NaN for an invalid date)
  *   { "$": "t", "k": kind, "v": b64 }   typed array: kind "Float64Array" etc., little-endian bytes
+ *   { "$": "c", "n": name, "v": [k, v, ...] }  instance of a class registered under name: its own
+ *                                       enumerable properties, as a plain object's
  */
 export type Wire = null | boolean | number | string | Wire[] | WireTagged;
 
@@ -24,4 +26,5 @@ export type WireTagged =
   | { $: "b"; v: string }
   | { $: "o" | "O" | "m" | "s"; v: Wire[] }
   | { $: "d"; v: Wire }
-  | { $: "t"; k: string; v: string };
+  | { $: "t"; k: string; v: string }
+  | { $: "c"; n: string; v: Wire[] };

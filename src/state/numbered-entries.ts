@@ -49,6 +49,8 @@ export async function readEntry(store: CheckpointStore, name: string, failure: s
   try {
     return { value: decodeValue(unframe(bytes)) };
   } catch (error) {
+    // An unregistered class is this run's mistake, not damage: an older entry would hold it too.
+    if (error instanceof RivuletError && error.code === "CHECKPOINT_MISMATCH") throw error;
     return { skipped: error instanceof Error ? error.message : String(error) };
   }
 }
