@@ -3,25 +3,10 @@
 // tuple key is hashed and compared by, against the same text built with Array.from and join.
 
 import { canonicalKey } from "../src/core/keys.ts";
-import { ManualClock, Seconds, StreamingContext } from "../src/index.ts";
 import { prng } from "./corpus.ts";
+import { reduce } from "./tagged-reduce.ts";
 
-async function reduce<K>(pairs: [K, number][]): Promise<number> {
-  const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: "js" });
-  let keys = 0;
-  ssc
-    .queueStream([pairs])
-    .reduceByKey((a, b) => a + b)
-    .foreachRDD(async (b) => void (keys = await b.count()));
-  ssc.start();
-  const t = performance.now();
-  await clock.advance(1000);
-  const ms = performance.now() - t;
-  await ssc.stop();
-  if (keys === 0) throw new Error("nothing reduced");
-  return ms;
-}
+const add = (a: number, b: number): number => a + b;
 
 /** The canonical text as first written: an array per element, then join. */
 function joinedText(key: unknown): string {
@@ -60,15 +45,15 @@ export async function benchTupleKeys(users = 1_000, pages = 10, pairs = 1_000_00
     strings.push([`${user}/${page}`, 1]);
   }
   const keys = tuples.map((p) => p[0]);
-  await reduce(tuples.slice(0, 50_000));
-  await reduce(strings.slice(0, 50_000));
+  await reduce(tuples.slice(0, 50_000), add, 2, "js");
+  await reduce(strings.slice(0, 50_000), add, 2, "js");
   const tuple: number[] = [];
   const string: number[] = [];
   const text: number[] = [];
   const joined: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    tuple.push(await reduce(tuples));
-    string.push(await reduce(strings));
+    tuple.push(await reduce(tuples, add, 2, "js"));
+    string.push(await reduce(strings, add, 2, "js"));
     text.push(textNsPerKey(keys, canonicalKey));
     joined.push(textNsPerKey(keys, joinedText));
   }

@@ -7,11 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { CustomReceiver, main } from "../../examples/custom-receiver.ts";
 import { ManualClock, Receiver, type StreamingContext } from "../../src/index.ts";
 import { advanceUntil } from "../support/advance-until.ts";
-
-/** What Spark's `print()` writes for the batch at `time` with these records. */
-function printed(time: number, ...records: string[]): string {
-  return ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------", ...records, ""].join("\n");
-}
+import { printed } from "../support/printed.ts";
 
 let server: Server;
 let port: number;

@@ -7,14 +7,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../examples/hdfs-word-count.ts";
 import { ManualClock, type StreamingContext } from "../../src/index.ts";
+import { printed } from "../support/printed.ts";
 
 /** The start, a multiple of the 2 s batch interval on the scale of file modification times (nothing waits for it). */
 const T0 = 1_700_000_000_000;
-
-/** What Spark's `print()` writes for the batch at `time` with these records. */
-function printed(time: number, ...records: string[]): string {
-  return ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------", ...records, ""].join("\n");
-}
 
 let root: string;
 /** The directory the example watches. */

@@ -6,11 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../examples/network-word-count.ts";
 import { ManualClock, type StreamingContext } from "../../src/index.ts";
 import { advanceUntil } from "../support/advance-until.ts";
-
-/** What Spark's `print()` writes for the batch at `time` with these records. */
-function printed(time: number, ...records: string[]): string {
-  return ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------", ...records, ""].join("\n");
-}
+import { printed } from "../support/printed.ts";
 
 let server: Server;
 let port: number;

@@ -4,11 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../examples/queue-stream.ts";
 import { ManualClock, type StreamingContext } from "../../src/index.ts";
-
-/** What Spark's `print()` writes for the batch at `time` with these records. */
-function printed(time: number, ...records: string[]): string {
-  return ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------", ...records, ""].join("\n");
-}
+import { printed } from "../support/printed.ts";
 
 /** 1 to 1000 by last digit: a hundred of each, in the order of the reduce's partitions. */
 const COUNTS = ["(2,100)", "(4,100)", "(9,100)", "(0,100)", "(1,100)", "(3,100)", "(5,100)", "(6,100)", "(7,100)", "(8,100)"];

@@ -6,46 +6,13 @@
 // receiver restart) once it holds every line, and only then is the clock advanced: each batch
 // gets exactly the lines sent for it. The receiver connects again 2 s later on the context's
 // clock (Spark's restart delay), so a batch of data is followed by an empty one.
-import { once } from "node:events";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ManualClock, type StreamingContext } from "../../src/index.ts";
 import { main } from "../../examples/stateful-network-word-count.ts";
-
-/** A TCP server handing its connections to the test, in order. */
-class LineServer {
-  private readonly server: Server = createServer((socket) => this.accepted(socket));
-  private readonly queued: Socket[] = [];
-  private readonly waiting: ((socket: Socket) => void)[] = [];
-  private readonly sockets: Socket[] = [];
-
-  async listen(): Promise<number> {
-    this.server.listen(0, "127.0.0.1");
-    await once(this.server, "listening");
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  /** The next connection the receiver opens. */
-  next(): Promise<Socket> {
-    const socket = this.queued.shift();
-    return socket ? Promise.resolve(socket) : new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accepted(socket: Socket): void {
-    this.sockets.push(socket);
-    const waiter = this.waiting.shift();
-    if (waiter) waiter(socket);
-    else this.queued.push(socket);
-  }
-}
+import { LineServer } from "../support/line-server.ts";
 
 let ssc: StreamingContext | undefined;
 let server: LineServer | undefined;
