@@ -1,8 +1,9 @@
 // reduceByKey with tuple keys ([user, page], compared structurally as Scala tuples) against the
-// same pairs keyed by one string per tuple, through the public API; and the canonical text every
-// tuple key is hashed and compared by, against the same text built with Array.from and join.
+// same pairs keyed by one string per tuple, through the public API; counting tuple keys in a
+// KeyMap (compared element by element) against a Map keyed by their canonical text; and that
+// text (what the partitioner hashes) against the same text built with Array.from and join.
 
-import { canonicalKey } from "../src/core/keys.ts";
+import { canonicalKey, KeyMap } from "../src/core/keys.ts";
 import { prng } from "./corpus.ts";
 import { reduce } from "./tagged-reduce.ts";
 
@@ -23,6 +24,29 @@ function textNsPerKey(keys: readonly unknown[], text: (k: unknown) => string): n
   return (ms * 1e6) / keys.length;
 }
 
+/** Counts per tuple key in a KeyMap (compared element by element), ns per key. */
+function keyMapNsPerKey(keys: readonly unknown[]): number {
+  const counts = new KeyMap<number>();
+  const t = performance.now();
+  for (let i = 0; i < keys.length; i++) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
+  const ms = performance.now() - t;
+  if (counts.size === 0) throw new Error("nothing counted");
+  return (ms * 1e6) / keys.length;
+}
+
+/** The same counts in a Map keyed by the canonical text, as KeyMap held tuple keys before, ns per key. */
+function textMapNsPerKey(keys: readonly unknown[]): number {
+  const counts = new Map<string, number>();
+  const t = performance.now();
+  for (let i = 0; i < keys.length; i++) {
+    const id = canonicalKey(keys[i]);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const ms = performance.now() - t;
+  if (counts.size === 0) throw new Error("nothing counted");
+  return (ms * 1e6) / keys.length;
+}
+
 export interface TupleKeysResult {
   /** reduceByKey over tuple keys, best of the rounds. */
   readonly tupleMs: number;
@@ -32,6 +56,10 @@ export interface TupleKeysResult {
   readonly textNs: number;
   /** The same text built with Array.from and join, ns per key. */
   readonly joinedNs: number;
+  /** Counting tuple keys in a KeyMap, ns per key. */
+  readonly keyMapNs: number;
+  /** Counting them in a Map by canonical text, ns per key. */
+  readonly textMapNs: number;
 }
 
 export async function benchTupleKeys(users = 1_000, pages = 10, pairs = 1_000_000, rounds = 3): Promise<TupleKeysResult> {
@@ -51,11 +79,16 @@ export async function benchTupleKeys(users = 1_000, pages = 10, pairs = 1_000_00
   const string: number[] = [];
   const text: number[] = [];
   const joined: number[] = [];
+  const keyMap: number[] = [];
+  const textMap: number[] = [];
   for (let r = 0; r < rounds; r++) {
     tuple.push(await reduce(tuples, add, 2, "js"));
     string.push(await reduce(strings, add, 2, "js"));
     text.push(textNsPerKey(keys, canonicalKey));
     joined.push(textNsPerKey(keys, joinedText));
+    keyMap.push(keyMapNsPerKey(keys));
+    textMap.push(textMapNsPerKey(keys));
   }
-  return { tupleMs: Math.min(...tuple), stringMs: Math.min(...string), textNs: Math.min(...text), joinedNs: Math.min(...joined) };
+  const best = (xs: number[]): number => Math.min(...xs);
+  return { tupleMs: best(tuple), stringMs: best(string), textNs: best(text), joinedNs: best(joined), keyMapNs: best(keyMap), textMapNs: best(textMap) };
 }

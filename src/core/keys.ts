@@ -1,15 +1,18 @@
 /**
  * Key equality. Strings, numbers, booleans, bigints, null and undefined compare by value, as
  * `Map` does (so NaN equals NaN and -0 equals 0). Arrays compare structurally, as Scala tuples
- * do, through a canonical string; other objects compare by reference, and so do symbols (a
+ * do (element by element in a `KeyMap`, by a canonical string elsewhere); other objects compare by reference, and so do symbols (a
  * registered one, `Symbol.for(key)`, is the same symbol for the same key). `__proto__` and
  * `constructor` are ordinary keys because everything lives in `Map`s, never in plain objects.
  */
 
+import { objectId, symbolId } from "./identity.ts";
+import { TupleTable } from "./tuple-table.ts";
+
 /** A `Map` whose array keys compare structurally; the first-seen key object is kept. */
 export class KeyMap<V> {
   private readonly plain = new Map<unknown, V>();
-  private composite: Map<string, [unknown, V]> | undefined;
+  private composite: TupleTable<V> | undefined;
 
   get size(): number {
     return this.plain.size + (this.composite?.size ?? 0);
@@ -17,12 +20,12 @@ export class KeyMap<V> {
 
   get(key: unknown): V | undefined {
     if (!Array.isArray(key)) return this.plain.get(key);
-    return this.composite?.get(canonicalKey(key))?.[1];
+    return this.composite?.get(key);
   }
 
   has(key: unknown): boolean {
     if (!Array.isArray(key)) return this.plain.has(key);
-    return this.composite?.has(canonicalKey(key)) ?? false;
+    return this.composite?.has(key) ?? false;
   }
 
   set(key: unknown, value: V): void {
@@ -30,22 +33,18 @@ export class KeyMap<V> {
       this.plain.set(key, value);
       return;
     }
-    const id = canonicalKey(key);
-    this.composite ??= new Map();
-    const entry = this.composite.get(id);
-    if (entry) entry[1] = value;
-    else this.composite.set(id, [key, value]);
+    (this.composite ??= new TupleTable()).set(key, value);
   }
 
   delete(key: unknown): boolean {
     if (!Array.isArray(key)) return this.plain.delete(key);
-    return this.composite?.delete(canonicalKey(key)) ?? false;
+    return this.composite?.delete(key) ?? false;
   }
 
   /** Calls `fn` for every entry, plain keys in insertion order, then composite keys. */
   forEach(fn: (value: V, key: unknown) => void): void {
     this.plain.forEach(fn);
-    this.composite?.forEach((entry) => fn(entry[1], entry[0]));
+    this.composite?.forEach(fn);
   }
 }
 
@@ -90,38 +89,6 @@ export function canonicalKey(key: unknown): string {
     default:
       return `#${objectId(key as object)}`;
   }
-}
-
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-
-function objectId(o: object): number {
-  let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = nextId++));
-  return id;
-}
-
-/**
- * Ids of unregistered symbols: weakly held where the runtime takes symbols as WeakMap keys (Node
- * 20, recent browsers), else in a Map, which keeps each symbol used in a tuple key alive.
- */
-const symbolIds: Pick<Map<symbol, number>, "get" | "set"> = symbolsAsWeakKeys()
-  ? (new WeakMap<object, number>() as unknown as Pick<Map<symbol, number>, "get" | "set">)
-  : new Map<symbol, number>();
-
-function symbolsAsWeakKeys(): boolean {
-  try {
-    new WeakMap<object, number>().set(Symbol() as unknown as object, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function symbolId(s: symbol): number {
-  let id = symbolIds.get(s);
-  if (id === undefined) symbolIds.set(s, (id = nextId++));
-  return id;
 }
 
 /** A test for keys equal to `key` under these rules (one canonical string for an array key, not one per test). */
