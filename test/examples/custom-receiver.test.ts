@@ -8,6 +8,7 @@ import { CustomReceiver, main } from "../../examples/custom-receiver.ts";
 import { ManualClock, Receiver, type StreamingContext } from "../../src/index.ts";
 import { advanceUntil } from "../support/advance-until.ts";
 import { printed } from "../support/printed.ts";
+import { collectingServer } from "../support/line-server.ts";
 
 let server: Server;
 let port: number;
@@ -18,11 +19,7 @@ let info: MockInstance<(...data: unknown[]) => void>;
 
 beforeEach(async () => {
   info = vi.spyOn(console, "info").mockImplementation(() => undefined);
-  connections = [];
-  server = createServer((socket) => void connections.push(socket));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  port = (server.address() as { port: number }).port;
+  ({ server, port, connections } = await collectingServer());
 });
 
 afterEach(async () => {

@@ -1,12 +1,12 @@
 // examples/network-word-count.ts, Spark's NetworkWordCount: a real TCP server of Node's `net`
 // plays `nc -lk 9999`, and the batches the example prints are compared whole.
-import { once } from "node:events";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../examples/network-word-count.ts";
 import { ManualClock, type StreamingContext } from "../../src/index.ts";
 import { advanceUntil } from "../support/advance-until.ts";
 import { printed } from "../support/printed.ts";
+import { collectingServer } from "../support/line-server.ts";
 
 let server: Server;
 let port: number;
@@ -15,11 +15,7 @@ let connections: Socket[];
 let ssc: StreamingContext | undefined;
 
 beforeEach(async () => {
-  connections = [];
-  server = createServer((socket) => void connections.push(socket));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  port = (server.address() as { port: number }).port;
+  ({ server, port, connections } = await collectingServer());
 });
 
 afterEach(async () => {

@@ -62,19 +62,9 @@ async function driver(example: Example, { port, checkpointDirectory, outputPath 
     log: (text) => void printed.push(text),
   });
   contexts.push(ssc);
-  let closes = 0;
-  ssc.addStreamingListener({ onReceiverStopped: () => void closes++ });
   const checkpoints: number[] = [];
   ssc.addStreamingListener({ onCheckpointCompleted: ({ time }) => void checkpoints.push(time) });
-  const lineServer = server!;
-  let sent = 0;
-  const send = async (text: string) => {
-    const socket = await lineServer.next();
-    socket.end(text);
-    const expected = ++sent;
-    // The close is reported once every line before it is held for the next batch.
-    await vi.waitFor(() => expect(closes).toBe(expected), { timeout: 5000, interval: 5 });
-  };
+  const send = server!.sender(ssc);
   return { ssc, clock, printed, send, checkpoints };
 }
 

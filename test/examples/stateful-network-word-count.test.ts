@@ -9,7 +9,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock, type StreamingContext } from "../../src/index.ts";
 import { main } from "../../examples/stateful-network-word-count.ts";
 import { LineServer } from "../support/line-server.ts";
@@ -33,17 +33,7 @@ async function start() {
   const clock = new ManualClock();
   const printed: string[] = [];
   ssc = main("127.0.0.1", port, { clock, parallelism: 2, log: (text) => void printed.push(text), checkpointDirectory });
-  let closes = 0;
-  ssc.addStreamingListener({ onReceiverStopped: () => void closes++ });
-  const lineServer = server;
-  let sent = 0;
-  const send = async (text: string) => {
-    const socket = await lineServer.next();
-    socket.end(text);
-    const expected = ++sent;
-    // The close is reported once every line before it is held for the next batch.
-    await vi.waitFor(() => expect(closes).toBe(expected), { timeout: 5000, interval: 5 });
-  };
+  const send = server.sender(ssc);
   return { clock, printed, send, directory: checkpointDirectory };
 }
 
