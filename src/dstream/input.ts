@@ -30,7 +30,8 @@ export interface Taken<T> {
   readonly chunked?: boolean;
   /**
    * Set instead of `records` when the batch is the union of these, in order: arrays of records
-   * (cut into the context's parallelism) and batches made elsewhere, which keep their partitions.
+   * (cut into the context's parallelism) and batches made elsewhere, which keep their partitions;
+   * none is a batch of no partitions.
    */
   readonly batches?: readonly (readonly T[] | Batch<T>)[];
   readonly metadata?: Readonly<Record<string, number>>;
@@ -206,6 +207,7 @@ export class InputComputation<T> implements Computation<T> {
       return own;
     });
     this.graph.reportInput(time, { inputStreamId: this.streamId, name: this.source.name, numRecords, metadata: {} });
+    if (parts.length === 0) return Batch.fromPartitions<T>([], executor);
     return parts.length === 1 ? parts[0]! : parts.reduce((a, b) => a.union(b));
   }
 }

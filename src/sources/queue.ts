@@ -11,7 +11,8 @@ export interface QueueStreamOptions<T> {
   defaultBatch?: QueuedBatch<T>;
 }
 
-const EMPTY: Taken<never> = { records: [] };
+/** An empty queue without a default batch gives Spark's `sc.emptyRDD`: a batch of no partitions. */
+const EMPTY: Taken<never> = { records: [], batches: [] };
 
 /**
  * Spark's queueStream: batches taken from an array used as a queue, which the caller may keep

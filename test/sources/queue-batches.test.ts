@@ -1,5 +1,6 @@
 // queueStream of batches (Spark's Queue[RDD]): a queued Batch keeps its partitions, unions with
-// queued arrays in order, serves as the default batch, and is read anew at each time it is given.
+// queued arrays in order, serves as the default batch, and is read anew at each time it is given;
+// an empty queue gives Spark's emptyRDD.
 import { afterEach, describe, expect, it } from "vitest";
 import { type BatchInfo, ManualClock, Seconds, StreamingContext } from "../../src/index.ts";
 
@@ -61,6 +62,20 @@ describe("queueStream of batches", () => {
     expect(computed).toBe(2);
     // A batch still to be computed counts no input records, as Spark's queue stream reports none.
     expect(inputs).toEqual([1, 0, 0]);
+  });
+
+  it("gives Spark's emptyRDD, a batch of no partitions, once the queue is empty; an empty entry is the parallelism's empty partitions", async () => {
+    const { ssc, clock } = context();
+    const parts: number[] = [];
+    let partitionsRun = 0;
+    ssc.queueStream<number>([[], [1]]).foreachRDD(async (b) => {
+      parts.push(b.numPartitions);
+      await b.foreachPartition(() => void partitionsRun++);
+    });
+    ssc.start();
+    await clock.advance(3000);
+    expect(parts).toEqual([2, 2, 0]);
+    expect(partitionsRun).toBe(4);
   });
 
   it("keeps a queued batch's hash partitioning, so a join with it reads it in place", async () => {
