@@ -165,10 +165,9 @@ export function streamDatasetJoin(stream: DStream<[string, string]>, dataset: Ba
 
 // ---- Output Operations on DStreams: Design Patterns for using foreachRDD -------------------------
 //
-// Each function given to foreachRDD returns the promise of its action (an arrow without braces):
-// Spark's `foreach` and `foreachPartition` block, these resolve later, and a promise left
-// unreturned would let the batch (and the output operations after it) finish before the records
-// are sent, and lose a failure to send.
+// Spark's `foreach` and `foreachPartition` block; here they return promises. The output
+// operation awaits every action its function starts, returned or not, so the guide's block
+// bodies carry over; these return the promise anyway, which says so where it is read.
 
 /** A connection to an external system, as the guide's `createNewConnection()` returns. */
 export interface Connection<T> {

@@ -1,3 +1,4 @@
+import { tracked } from "./action-scope.ts";
 import * as actions from "./batch-actions.ts";
 import * as byKey from "./batch-by-key.ts";
 import * as joins from "./batch-joins.ts";
@@ -989,6 +990,21 @@ export class Batch<T> {
     if (ops.length === 0) return parts as Partitions<T>;
     return parts.map((p, i) => runPipeline(p, ops, i)) as Partitions<T>;
   }
+}
+
+/** The actions of a batch: what an output operation's function may start without awaiting (see action-scope.ts). */
+const ACTIONS = [
+  "collect", "count", "isEmpty", "take", "first", "reduce", "fold", "aggregate", "top", "takeOrdered", "min", "max",
+  "sum", "mean", "stats", "variance", "stdev", "sampleVariance", "sampleStdev", "countByKey", "countByValue",
+  "reduceByKeyLocally", "collectAsMap", "lookup", "foreach", "foreachPartition", "takeSample",
+] as const satisfies readonly (keyof Batch<unknown>)[];
+
+for (const name of ACTIONS) {
+  const methods = Batch.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const action = methods[name]!;
+  methods[name] = function (this: Batch<unknown>, ...args: unknown[]): Promise<unknown> {
+    return tracked(action.apply(this, args));
+  };
 }
 
 /** @internal A shuffle's input and how it is combined. */

@@ -1,3 +1,4 @@
+import { awaitingActions } from "../core/action-scope.ts";
 import type { Batch } from "../core/batch.ts";
 import { Duration } from "../core/duration.ts";
 import { RivuletError } from "../core/errors.ts";
@@ -202,7 +203,7 @@ export class DStreamGraph {
     const jobs: Job[] = [];
     for (const out of this.outputs) {
       const batch = out.stream.getOrCompute(time);
-      if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, description: out.description, run: () => out.run(batch, time) });
+      if (batch) jobs.push({ time, outputOpId: out.id, name: out.name, description: out.description, run: () => awaitingActions(() => out.run(batch, time)) });
     }
     return jobs;
   }
