@@ -57,6 +57,15 @@ function collected<T>(stream: DStream<T>): Map<number, T[]> {
   return out;
 }
 
+/** Every batch of `op` over the quick example's pairs of `n` seconds of `lines`, run to the last. */
+async function overPairs<T>(n: number, lines: Record<number, string[]>, op: (pairs: DStream<[string, number]>) => DStream<T>): Promise<Map<number, T[]>> {
+  const { ssc, clock } = context();
+  const out = collected(op(quickExample(ssc.queueStream(seconds(n, lines))).pairs));
+  ssc.start();
+  await clock.advance(n * 1000);
+  return out;
+}
+
 /** The batches expected at these seconds, records sorted as `collected` sorts them. */
 function batches<T>(entries: [second: number, records: T[]][]): Map<number, T[]> {
   return new Map(entries.map(([s, records]) => [s * 1000, sorted(records)]));
@@ -131,11 +140,7 @@ describe("UpdateStateByKey Operation", () => {
   });
 
   it("keeps a running count of each word, every key in every batch, new values or not", async () => {
-    const { ssc, clock } = context();
-    const { pairs } = quickExample(ssc.queueStream(seconds(5, { 1: ["a b a"], 2: ["b c"], 4: ["a"] })));
-    const counts = collected(runningCounts(pairs));
-    ssc.start();
-    await clock.advance(5000);
+    const counts = await overPairs(5, { 1: ["a b a"], 2: ["b c"], 4: ["a"] }, runningCounts);
     expect(counts).toEqual(
       batches([
         [1, [["a", 2], ["b", 1]]],
@@ -176,11 +181,7 @@ describe("Window Operations", () => {
   const LINES = { 1: ["a"], 10: ["a b"], 11: ["b"], 25: ["c"], 31: ["a"], 40: ["c"] };
 
   it("reduceByKeyAndWindow counts the words of the last 30 seconds, every 10 seconds", async () => {
-    const { ssc, clock } = context();
-    const { pairs } = quickExample(ssc.queueStream(seconds(70, LINES)));
-    const windows = collected(windowedWordCounts(pairs));
-    ssc.start();
-    await clock.advance(70_000);
+    const windows = await overPairs(70, LINES, windowedWordCounts);
     // The window at t covers (t - 30 s, t].
     expect(windows).toEqual(
       batches([
@@ -196,11 +197,7 @@ describe("Window Operations", () => {
   });
 
   it("the incremental form gives the same counts, and keeps each word seen, counted 0, once its batches have left", async () => {
-    const { ssc, clock } = context();
-    const { pairs } = quickExample(ssc.queueStream(seconds(70, LINES)));
-    const windows = collected(incrementalWindowedWordCounts(pairs));
-    ssc.start();
-    await clock.advance(70_000);
+    const windows = await overPairs(70, LINES, incrementalWindowedWordCounts);
     expect(windows).toEqual(
       batches([
         [10, [["a", 2], ["b", 1]]],
