@@ -1,13 +1,14 @@
 /**
  * Key equality. Strings, numbers, booleans, bigints, null and undefined compare by value, as
  * `Map` does (so NaN equals NaN and -0 equals 0). Arrays compare structurally, as Scala tuples
- * do (element by element in a `KeyMap`, by a canonical string elsewhere); other objects compare by reference, and so do symbols (a
- * registered one, `Symbol.for(key)`, is the same symbol for the same key). `__proto__` and
- * `constructor` are ordinary keys because everything lives in `Map`s, never in plain objects.
+ * do, element by element (the partitioner hashes their canonical string); other objects compare
+ * by reference, and so do symbols (a registered one, `Symbol.for(key)`, is the same symbol for
+ * the same key). `__proto__` and `constructor` are ordinary keys because everything lives in
+ * `Map`s, never in plain objects.
  */
 
 import { objectId, symbolId } from "./identity.ts";
-import { TupleTable } from "./tuple-table.ts";
+import { sameTuple, snapshot, TupleTable } from "./tuple-table.ts";
 
 /** A `Map` whose array keys compare structurally; the first-seen key object is kept. */
 export class KeyMap<V> {
@@ -91,11 +92,11 @@ export function canonicalKey(key: unknown): string {
   }
 }
 
-/** A test for keys equal to `key` under these rules (one canonical string for an array key, not one per test). */
+/** A test for keys equal to `key` under these rules (an array key compared element by element, as it is now). */
 export function keyEquals(key: unknown): (other: unknown) => boolean {
   if (Array.isArray(key)) {
-    const id = canonicalKey(key);
-    return (k) => Array.isArray(k) && canonicalKey(k) === id;
+    const tuple = snapshot(key);
+    return (k) => Array.isArray(k) && sameTuple(tuple, k);
   }
   // NaN is the one value not equal to itself; === already takes -0 for 0.
   if (key !== key) return (k) => k !== k;

@@ -117,7 +117,7 @@ export class TupleTable<V> {
 }
 
 /** The content of a key as it is now: nested arrays copied, holes read as undefined. */
-function snapshot(key: readonly unknown[]): readonly unknown[] {
+export function snapshot(key: readonly unknown[]): readonly unknown[] {
   const out = new Array<unknown>(key.length);
   for (let i = 0; i < key.length; i++) {
     const v = key[i];
@@ -126,7 +126,8 @@ function snapshot(key: readonly unknown[]): readonly unknown[] {
   return out;
 }
 
-function sameTuple(a: readonly unknown[], b: readonly unknown[]): boolean {
+/** Whether two tuple keys are equal under the key rules. */
+export function sameTuple(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
