@@ -2,36 +2,18 @@
 // declared dependencies next to it, imported by name. Its Node build runs a job with the WASM
 // kernels in two worker threads (worker script found beside the bundle), and a strict TypeScript
 // consumer type-checks against its declarations alone.
-import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { installInto, manifest, packedFiles, root, run } from "./support/installed-package.ts";
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL("..", import.meta.url));
-const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; dependencies: Record<string, string> };
 let consumer: string;
 let files: string[];
 
 beforeAll(async () => {
-  const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, timeout: 60_000 });
-  files = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
-  consumer = mkdtempSync(join(tmpdir(), "rivulet-consumer-"));
-  const installed = join(consumer, "node_modules", manifest.name);
-  for (const file of files) {
-    mkdirSync(dirname(join(installed, file)), { recursive: true });
-    cpSync(join(root, file), join(installed, file));
-  }
-  for (const dependency of Object.keys(manifest.dependencies)) {
-    const to = join(consumer, "node_modules", dependency);
-    mkdirSync(dirname(to), { recursive: true });
-    symlinkSync(join(root, "node_modules", dependency), to, "dir");
-  }
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  files = await packedFiles();
+  consumer = installInto(files, "rivulet-consumer-");
 }, 90_000);
 
 afterAll(() => {

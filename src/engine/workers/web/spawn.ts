@@ -18,20 +18,27 @@ export interface WebSpawnerOptions {
   readonly url?: URL | string | undefined;
 }
 
+/** Where the worker entry's source is, from this file's source: served by a dev server (tests), which compiles it. */
+const SOURCE_ENTRY = "../../../worker-entry/web.ts";
+
 /**
- * The default location of the browser worker bundle: beside the bundle this code is in. Served
- * from the sources by a dev server (tests), the entry's source, which the server compiles.
+ * A kernel worker from `url`, or by default from `kernel-worker.js` beside the bundle this code
+ * is in. The default is written out as `new Worker(new URL("./kernel-worker.js",
+ * import.meta.url), …)` with literal options because that is the one shape bundlers (Vite,
+ * webpack, Parcel) recognise: they ship the worker script with the application and point the URL
+ * at it. Run from the sources (`.ts`), the entry's source is started instead; its URL is not a
+ * literal, so that no bundler looks for it beside a published bundle.
  */
-export function defaultWebWorkerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith(".ts") ? "../../../worker-entry/web.ts" : "./kernel-worker.js", here);
+function startWorker(url: URL | string | undefined): Worker {
+  if (url !== undefined) return new Worker(url, { type: "module", name: "rivulet-kernels" });
+  if (import.meta.url.endsWith(".ts")) return new Worker(new URL(SOURCE_ENTRY, import.meta.url), { type: "module", name: "rivulet-kernels" });
+  return new Worker(new URL("./kernel-worker.js", import.meta.url), { type: "module", name: "rivulet-kernels" });
 }
 
 /** Spawns kernel workers as module Web Workers. */
 export function webSpawner(options: WebSpawnerOptions = {}): Spawn {
-  const url = options.url ?? defaultWebWorkerUrl();
   return (): WorkerHandle => {
-    const worker = new Worker(url, { type: "module", name: "rivulet-kernels" });
+    const worker = startWorker(options.url);
     let dead = false;
     const listeners: ((error: Error) => void)[] = [];
     const die = (error: Error): void => {

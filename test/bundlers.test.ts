@@ -1,0 +1,102 @@
+// A web application built with Vite from the installed package, as a web developer makes one:
+// `import { StreamingContext } from "rivulet"` in the page, nothing configured. Its kernel workers
+// must come with it, in a production build (the worker script emitted with the app's assets)
+// and on the dev server (the package pre-bundled), and the page's word count must run in them.
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import { type Browser, chromium } from "playwright";
+import { build, createServer } from "vite";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./support/chromium.ts";
+import { installInto, manifest, packedFiles } from "./support/installed-package.ts";
+
+let consumer = "";
+let browser: Browser | undefined;
+
+const PAGE = `import { ManualClock, Seconds, StreamingContext, words } from "${manifest.name}";
+const clock = new ManualClock();
+const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: "wasm" });
+const text = new TextEncoder().encode("the quick brown fox\\njumps over the lazy dog\\n".repeat(4000));
+let counts = [];
+const failures = [];
+ssc.addStreamingListener({ onOutputOperationCompleted: ({ outputOperationInfo: o }) => { if (o.failureReason) failures.push(o.failureReason); } });
+ssc.textStream(new ReadableStream({ start: (c) => (c.enqueue(text), c.close()) })).flatMap(words).countByValue()
+  .foreachRDD(async (b) => void (counts = await b.collect()));
+ssc.start();
+await clock.advance(1000);
+const workers = ssc.engine.liveWorkers;
+await ssc.stop();
+window.__result = { counts: counts.sort(([a], [b]) => (a < b ? -1 : 1)), workers, failures };
+`;
+
+const EXPECTED = {
+  counts: [["brown", 4000], ["dog", 4000], ["fox", 4000], ["jumps", 4000], ["lazy", 4000], ["over", 4000], ["quick", 4000], ["the", 8000]],
+  workers: 2,
+  failures: [],
+};
+
+beforeAll(async () => {
+  consumer = installInto(await packedFiles(), "rivulet-vite-");
+  writeFileSync(join(consumer, "index.html"), `<!doctype html><meta charset="utf-8"><title>word count</title><script type="module" src="./main.js"></script>`);
+  writeFileSync(join(consumer, "main.js"), PAGE);
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (consumer) rmSync(consumer, { recursive: true, force: true });
+});
+
+/** What the page at `url` reports once its batch is done, with any page error. */
+async function resultOf(url: string): Promise<unknown> {
+  const page = await browser!.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => "__result" in window, null, { timeout: 30_000 });
+    return { ...(await page.evaluate(() => (window as unknown as { __result: object }).__result)), errors };
+  } finally {
+    await page.close();
+  }
+}
+
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm" };
+
+/** A plain static file server over `dir`, as any host serves a built application. */
+async function serve(dir: string): Promise<Server> {
+  const server = createHttpServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^\/+$/, "/index.html");
+    readFile(join(dir, path)).then(
+      (body) => res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+it("a production build ships the kernel worker with the app, and the page's job runs in two workers", async () => {
+  const outDir = join(consumer, "dist");
+  await build({ root: consumer, configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
+  expect(readdirSync(join(outDir, "assets")).some((f) => /^kernel-worker-.*\.js$/.test(f))).toBe(true);
+  const server = await serve(outDir);
+  try {
+    expect(await resultOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).toEqual({ ...EXPECTED, errors: [] });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}, 60_000);
+
+it("on the dev server, with the package pre-bundled, the page's job runs in two workers", async () => {
+  const server = await createServer({ root: consumer, configFile: false, logLevel: "silent", server: { host: "127.0.0.1", port: 0 } });
+  await server.listen();
+  try {
+    expect(await resultOf(server.resolvedUrls!.local[0]!)).toEqual({ ...EXPECTED, errors: [] });
+  } finally {
+    await server.close();
+  }
+}, 60_000);
