@@ -10,7 +10,7 @@ import { aggregateEntries, encodeColumns, keyCount } from "./kernels/columnar.ts
 import { loadKernels } from "./kernels/load.ts";
 import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
 import { bucketsOf, foldTagged, type Folded, LocalExecutor, reduceSide } from "./local-executor.ts";
-import { WorkerPool, type TaskAttempt } from "./workers/pool.ts";
+import { TaskFailedError, WorkerPool, type TaskAttempt } from "./workers/pool.ts";
 import type { InjectedFault, JobSpec } from "./workers/protocol.ts";
 import { parallelReduceByKey, parallelWordCount, type ShuffleMetrics, type Transport } from "./workers/shuffle.ts";
 import type { Spawn } from "./workers/spawn.ts";
@@ -102,6 +102,14 @@ function kernelFallbackWarning(reason: unknown): string {
   return `Rivulet: the WebAssembly kernels cannot be loaded here (${describe(reason)}); built-in reducers and countByValue run in JS, with the same results${CSP_HINT}. kernels: "js" skips the attempt.`;
 }
 
+/** Said once per engine whose workers could not start. */
+function workerFallbackWarning(reason: unknown): string {
+  return (
+    `Rivulet: no kernel worker could start (${describe(reason)}); partitions run in this thread from now on, with the same results. ` +
+    `The workers' script is kernel-worker.js beside the library's bundle: where a bundler or server moved it, pass workers: { url }; workers: false skips the attempt.`
+  );
+}
+
 function describe(error: unknown): string {
   // Without its closing full stop: the message goes on.
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\.$/, "");
@@ -130,6 +138,8 @@ class DefaultEngine extends LocalExecutor implements Engine {
   private readonly options: EngineOptions;
   private kernels: Promise<Kernels | undefined> | undefined;
   private workerPool: WorkerPool | undefined;
+  /** Set once no worker could start: partitions run in this thread from then on. */
+  private workersFailed = false;
 
   constructor(parallelism: number, options: EngineOptions) {
     super(parallelism);
@@ -153,14 +163,20 @@ class DefaultEngine extends LocalExecutor implements Engine {
     const kernels = await this.loadKernels();
     if (!kernels) return undefined;
     const pool = utf8Lines.length >= MIN_PARALLEL_TEXT_BYTES ? this.pool() : undefined;
+    const here = (): PartitionedAggregate => kernels.wordCount(utf8Lines, numPartitions);
     const parts = pool
-      ? await parallelWordCount(pool, utf8Lines, numPartitions, {
-          transport: this.transport(),
-          onMetrics: this.options.workers?.onShuffleMetrics,
-          mergeHere: (parts, op) => kernels.merge(parts, op),
-          segments,
-        })
-      : kernels.wordCount(utf8Lines, numPartitions);
+      ? await this.onPool(
+          pool,
+          (pool) =>
+            parallelWordCount(pool, utf8Lines, numPartitions, {
+              transport: this.transport(),
+              onMetrics: this.options.workers?.onShuffleMetrics,
+              mergeHere: (parts, op) => kernels.merge(parts, op),
+              segments,
+            }),
+          here,
+        )
+      : here();
     return parts.map((part) => aggregateEntries(part) as [string, number][]);
   }
 
@@ -168,13 +184,38 @@ class DefaultEngine extends LocalExecutor implements Engine {
     this.checkOpen();
     const pool = this.pool();
     if (!pool) return undefined;
-    return runJobStage<K, C>(pool, job, stage, { transport: this.transport(), onStageMetrics: this.options.workers?.onStageMetrics, onAccumulated });
+    return this.onPool(
+      pool,
+      (pool) => runJobStage<K, C>(pool, job, stage, { transport: this.transport(), onStageMetrics: this.options.workers?.onStageMetrics, onAccumulated }),
+      () => undefined, // the driver runs the stage
+    );
+  }
+
+  /**
+   * `task` on the pool. When it fails because no worker of the pool ever started (its script is
+   * not served where it is looked for, a Content-Security-Policy forbids workers, the platform
+   * cannot start threads), every attempt would fail alike: the workers are given up, said once,
+   * and `inThread` runs instead, with the same results on one thread. A task failing in workers
+   * that did start fails as Spark's does.
+   */
+  private async onPool<T>(pool: WorkerPool, task: (pool: WorkerPool) => Promise<T>, inThread: () => T): Promise<T> {
+    try {
+      return await task(pool);
+    } catch (error) {
+      if (!(error instanceof TaskFailedError) || pool.kernelKind !== undefined || pool.closed) throw error;
+      if (!this.workersFailed) {
+        this.workersFailed = true;
+        console.warn(workerFallbackWarning(error.cause));
+      }
+      // The pool stays open until the engine closes: tasks of this batch still on it fail alike and come here.
+      return inThread();
+    }
   }
 
   /** The worker pool, made on first use; undefined when partitions run in this thread only. */
   private pool(): WorkerPool | undefined {
     const workers = this.options.workers;
-    if (!workers || !this.usesWorkers()) return undefined;
+    if (!workers || !this.usesWorkers() || this.workersFailed) return undefined;
     this.workerPool ??= new WorkerPool({
       size: this.parallelism,
       spawn: workers.spawn,
@@ -230,7 +271,8 @@ class DefaultEngine extends LocalExecutor implements Engine {
     const folded = input.map((feed) => foldTagged(feed as Feed<Pair<unknown, unknown>>, tag));
     const pool = folded.reduce((n, f) => n + f.keys.length, 0) >= MIN_PARALLEL_PARTIALS ? this.pool() : undefined;
     const n = partitioner.numPartitions;
-    const viaKernels = pool ? await poolShuffle(pool, folded, n, tag, this.transport()) : kernelShuffle(kernels, folded, n, tag);
+    const here = (): Partitions<[K, number]> | undefined => kernelShuffle(kernels, folded, n, tag);
+    const viaKernels = pool ? await this.onPool(pool, (pool) => poolShuffle<K>(pool, folded, n, tag, this.transport()), here) : here();
     if (viaKernels) return viaKernels as unknown as Partitions<[K, C]>;
     return reduceSide<K, C>(
       folded.map((f) => bucketsOf(f as Folded<C>, partitioner)),

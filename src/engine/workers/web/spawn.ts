@@ -50,7 +50,8 @@ export function webSpawner(options: WebSpawnerOptions = {}): Spawn {
     worker.addEventListener("error", (event) => {
       event.preventDefault();
       const cause: unknown = event.error;
-      die(cause instanceof Error ? cause : new Error(`kernel worker failed: ${event.message || "error event (the worker script may have failed to load)"}`));
+      const which = options.url === undefined ? "kernel worker" : `kernel worker ${String(options.url)}`;
+      die(cause instanceof Error ? cause : new Error(`${which} failed: ${event.message || "error event (the worker script may have failed to load)"}`));
     });
     worker.addEventListener("messageerror", () => die(new Error("kernel worker: a message could not be deserialized")));
     return {
