@@ -269,8 +269,11 @@ class DefaultEngine extends LocalExecutor implements Engine {
     // kernels, or, when their keys or values cannot be encoded, through the JS reduce side. The
     // feeds never run twice: they may run user functions.
     const folded = input.map((feed) => foldTagged(feed as Feed<Pair<unknown, unknown>>, tag));
-    const pool = folded.reduce((n, f) => n + f.keys.length, 0) >= MIN_PARALLEL_PARTIALS ? this.pool() : undefined;
     const n = partitioner.numPartitions;
+    const partials = folded.filter((f) => f.keys.length > 0);
+    // One partial into one partition: the fold is the result, as either merge would give it.
+    if (n === 1 && partials.length <= 1) return [partials.length === 0 ? [] : (entriesOf(partials[0]!) as [K, C][])];
+    const pool = folded.reduce((n, f) => n + f.keys.length, 0) >= MIN_PARALLEL_PARTIALS ? this.pool() : undefined;
     const here = (): Partitions<[K, number]> | undefined => kernelShuffle(kernels, folded, n, tag);
     const viaKernels = pool ? await this.onPool(pool, (pool) => poolShuffle<K>(pool, folded, n, tag, this.transport()), here) : here();
     if (viaKernels) return viaKernels as unknown as Partitions<[K, C]>;
@@ -298,6 +301,16 @@ class DefaultEngine extends LocalExecutor implements Engine {
   private checkOpen(): void {
     if (this.closed) throw new RivuletError("ILLEGAL_STATE", "the engine has been closed (its context was stopped with stopEngine: true)");
   }
+}
+
+/** A fold's records, keys as a `KeyMap` keeps them (a `Map` stores the key -0 as 0). */
+function entriesOf({ keys, values }: Folded): [unknown, unknown][] {
+  const out = new Array<[unknown, unknown]>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    out[i] = [k === 0 ? 0 : k, values[i]];
+  }
+  return out;
 }
 
 /** Partials of at least this many keys in all go through the pool (less costs a round trip more than it saves). */
