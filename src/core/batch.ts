@@ -1,5 +1,6 @@
 import { tracked } from "./action-scope.ts";
 import * as actions from "./batch-actions.ts";
+import { histogramIn, histogramOf } from "./batch-histogram.ts";
 import * as byKey from "./batch-by-key.ts";
 import * as joins from "./batch-joins.ts";
 import * as layout from "./batch-layout.ts";
@@ -335,6 +336,26 @@ export class Batch<T> {
   }
 
   /**
+   * Spark's `histogram(bucketCount)`: `bucketCount` evenly spaced buckets from the smallest record
+   * to the largest, and how many records each holds. Each bucket holds its left edge, and the last
+   * also its right edge (one bucket `[x, x]` when every record is `x`).
+   * @returns `[edges, counts]`: `bucketCount + 1` edges and `bucketCount` counts.
+   * @throws RivuletError `ILLEGAL_STATE` for an empty batch, or one holding ±Infinity or NaN.
+   */
+  histogram(this: Batch<number>, bucketCount: number): Promise<[number[], number[]]>;
+  /**
+   * Spark's `histogram(buckets, evenBuckets)`: how many records fall in each bucket between
+   * consecutive edges of `buckets` (sorted, distinct, at least two), `[left, right)` except the
+   * last, `[left, right]`. Records outside, and NaN, are not counted. `evenBuckets` promises the
+   * edges are evenly spaced, so each record's bucket is found by arithmetic instead of a binary
+   * search. As Spark's binary search orders -0 before 0, -0 is outside buckets that start at 0.
+   */
+  histogram(this: Batch<number>, buckets: readonly number[], evenBuckets?: boolean): Promise<number[]>;
+  histogram(this: Batch<number>, buckets: number | readonly number[], evenBuckets = false): Promise<[number[], number[]] | number[]> {
+    return typeof buckets === "number" ? histogramOf(this, buckets) : histogramIn(this, buckets, evenBuckets);
+  }
+
+  /**
    * The population variance of a batch of numbers (divided by the count), as Spark's `variance`:
    * `stats().variance`.
    * @returns NaN for an empty batch.
@@ -461,6 +482,19 @@ export class Batch<T> {
     const out = this.narrow<U>({ kind: PARTITION, f: f as (records: readonly unknown[], index: number) => Iterable<unknown> });
     out.hashPartitioned = preservesPartitioning && this.hashPartitioned;
     return out;
+  }
+
+  /**
+   * Spark's `mapPartitionsWithIndex`: `mapPartitions` with the partition's index first, as Spark
+   * passes it (`(index, records) => …`), e.g. to drop a header from the first partition only.
+   */
+  mapPartitionsWithIndex<U>(f: (index: number, records: readonly T[]) => Iterable<U>, preservesPartitioning = false): Batch<U> {
+    return this.mapPartitions((records, index) => f(index, records), preservesPartitioning);
+  }
+
+  /** The number of partitions, as Spark's `getNumPartitions` (the same as `numPartitions`). */
+  getNumPartitions(): number {
+    return this.numPartitions;
   }
 
   /** Each partition as one array record. */
