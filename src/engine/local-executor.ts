@@ -2,6 +2,7 @@ import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts
 import { KeyMap } from "../core/keys.ts";
 import type { Partitioner } from "../core/partitioner.ts";
 import type { ReducerTag } from "../core/reducers.ts";
+import { SHORT_STRING, StringSlots } from "../core/string-slots.ts";
 import type { Feed } from "../core/pipeline.ts";
 
 /**
@@ -109,8 +110,19 @@ export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag):
   // Array keys are rare: they take the slow path, a canonical string per record, kept apart so
   // that they come after the primitive keys as in a KeyMap.
   let arrays: KeyMap<Box<unknown>> | undefined;
+  const strings = new StringSlots();
   const fold = (r: Pair<unknown, unknown>): void => {
     const k = r[0];
+    if (typeof k === "string" && k.length <= SHORT_STRING) {
+      const slot = strings.slotOf(k, keys);
+      if (slot < 0) {
+        keys.push(k);
+        values.push(r[1]);
+      } else {
+        values[slot] = pick(values[slot] as number, r[1] as number);
+      }
+      return;
+    }
     if (Array.isArray(k)) {
       arrays ??= new KeyMap();
       const box = arrays.get(k);

@@ -1,0 +1,44 @@
+// StringSlots (src/core/string-slots.ts) against a Map from string to slot, on random strings
+// (short and long, non-ASCII, lone surrogates, prototype names), with slots taken by other keys in
+// between (the keys array it shares with a Map in the tagged fold), across its growth.
+import fc from "fast-check";
+import { expect, it } from "vitest";
+import { StringSlots } from "../../src/core/string-slots.ts";
+
+it("gives the slot a Map would, for any sequence of strings and foreign slots", () => {
+  const key = fc.oneof(
+    fc.string({ maxLength: 3 }),
+    fc.string({ unit: "binary", maxLength: 20 }),
+    fc.constantFrom("__proto__", "constructor", "", "toString"),
+    fc.nat(300).map((n) => `k${n}`),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(key, fc.constant(null)), { maxLength: 3000 }), (sequence) => {
+      const table = new StringSlots();
+      const reference = new Map<string, number>();
+      const keys: unknown[] = [];
+      for (const k of sequence) {
+        if (k === null) {
+          keys.push({}); // a slot the table did not place
+          continue;
+        }
+        const expected = reference.get(k) ?? -1;
+        expect(table.slotOf(k, keys)).toBe(expected);
+        if (expected < 0) {
+          reference.set(k, keys.length);
+          keys.push(k);
+        }
+      }
+    }),
+  );
+});
+
+it("finds each of 100,000 distinct strings made again as new string objects", () => {
+  const table = new StringSlots();
+  const keys: string[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    expect(table.slotOf(`w${i}`, keys)).toBe(-1);
+    keys.push(`w${i}`);
+  }
+  for (let i = 99_999; i >= 0; i -= 7) expect(table.slotOf(["w", String(i)].join(""), keys)).toBe(i);
+});
