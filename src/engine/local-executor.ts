@@ -173,22 +173,58 @@ export function mapSide<K, V, C>(
   // A built-in reducer's known semantics allow one tight loop, no calls.
   if (combining && tag) return bucketsOf(foldTagged(feed as Feed<Pair<unknown, unknown>>, tag) as Folded<C>, partitioner);
   const { createCombiner, mergeValue } = aggregator;
-  const combined = combining ? new KeyMap<Box<C>>() : undefined;
-  const buckets = combining ? [] : Array.from({ length: n }, () => new KeyMap<Box<C>>());
+  if (combining) return bucketsOf(foldWith(feed, createCombiner, mergeValue), partitioner);
+  const buckets = Array.from({ length: n }, () => new KeyMap<Box<C>>());
   feed((r: Pair<K, V>): void => {
     const k = r[0];
-    const target = combined ?? buckets[partitioner.getPartition(k)]!;
+    const target = buckets[partitioner.getPartition(k)]!;
     const box = target.get(k);
     if (box === undefined) target.set(k, { c: createCombiner(r[1]) });
     else box.c = mergeValue(box.c, r[1]);
   });
-  const out = Array.from({ length: combined && n > 1 ? n : combined ? 1 : n }, () => new KeyMap<C>());
-  if (!combined) {
-    buckets.forEach((bucket, p) => bucket.forEach((box, k) => out[p]!.set(k, box.c)));
-  } else if (n === 1) {
-    combined.forEach((box, k) => out[0]!.set(k, box.c));
-  } else {
-    combined.forEach((box, k) => out[partitioner.getPartition(k)]!.set(k, box.c));
-  }
+  const out = Array.from({ length: n }, () => new KeyMap<C>());
+  buckets.forEach((bucket, p) => bucket.forEach((box, k) => out[p]!.set(k, box.c)));
   return out;
+}
+
+/**
+ * One input partition folded by key with any combiner, as `foldTagged` folds with a built-in
+ * reducer: short strings in a `StringSlots`, other primitive keys in a `Map`, array keys apart
+ * (after the others, as a `KeyMap` orders them), so that a record costs no `Map` lookup of a
+ * string never hashed before.
+ */
+export function foldWith<K, V, C>(feed: Feed<Pair<K, V>>, createCombiner: (v: V) => C, mergeValue: (c: C, v: V) => C): Folded<C> {
+  const slots = new Map<unknown, number>();
+  const strings = new StringSlots();
+  const keys: unknown[] = [];
+  const values: C[] = [];
+  let arrays: KeyMap<Box<C>> | undefined;
+  feed((r: Pair<K, V>): void => {
+    const k: unknown = r[0];
+    let slot: number | undefined;
+    if (typeof k === "string" && k.length <= SHORT_STRING) {
+      slot = strings.slotOf(k, keys);
+      if (slot < 0) slot = undefined;
+    } else if (Array.isArray(k)) {
+      arrays ??= new KeyMap();
+      const box = arrays.get(k);
+      if (box === undefined) arrays.set(k, { c: createCombiner(r[1]) });
+      else box.c = mergeValue(box.c, r[1]);
+      return;
+    } else {
+      slot = slots.get(k);
+      if (slot === undefined) slots.set(k, keys.length);
+    }
+    if (slot === undefined) {
+      keys.push(k);
+      values.push(createCombiner(r[1]));
+    } else {
+      values[slot] = mergeValue(values[slot]!, r[1]);
+    }
+  });
+  arrays?.forEach((box, k) => {
+    keys.push(k);
+    values.push(box.c);
+  });
+  return { keys, values };
 }
