@@ -12,6 +12,7 @@ import { runInChromium } from "./in-chromium.ts";
 import { spawnSync } from "node:child_process";
 import { benchFusedWordCount } from "./fused-wordcount.ts";
 import { benchTaggedReduce } from "./tagged-reduce.ts";
+import { benchStringKeys } from "./string-keys.ts";
 import { benchTupleKeys } from "./tuple-keys.ts";
 import { benchWindows } from "./windows.ts";
 import { streamingSection } from "./workers/streaming-section.ts";
@@ -61,6 +62,11 @@ console.log(`\nHash kernel vs copying the same bytes (ratio = copy time / hash t
 const hash = spawnSync(process.execPath, ["--expose-gc", here("./kernels-hash.js")], { encoding: "utf8" });
 process.stdout.write(hash.stdout.split("\n").map((l) => `  ${l}`).join("\n"));
 if (hash.status !== 0) console.log(`  (failed: ${hash.stderr})`);
+
+const strings = benchStringKeys();
+console.log(`\nCounting 1M words (10k distinct) by get + set, KeyMap (short strings hashed in JS) vs Map:`);
+console.log(`  fresh strings (from split): KeyMap ${strings.freshKeyMapNs.toFixed(0)} ns a word, Map ${strings.freshMapNs.toFixed(0)} ns: ${(strings.freshMapNs / strings.freshKeyMapNs).toFixed(2)}x faster`);
+console.log(`  strings V8 has hashed already: KeyMap ${strings.hashedKeyMapNs.toFixed(0)} ns, Map ${strings.hashedMapNs.toFixed(0)} ns: ${(strings.hashedMapNs / strings.hashedKeyMapNs).toFixed(2)}x`);
 
 const tuples = await benchTupleKeys();
 console.log(`\nreduceByKey((a, b) => a + b), 1M pairs, 10k keys ([user, page] tuples vs "user/page" strings), parallelism 2, JS path:`);

@@ -8,44 +8,114 @@
  */
 
 import { objectId, symbolId } from "./identity.ts";
+import { SHORT_STRING, StringSlots } from "./string-slots.ts";
 import { sameTuple, snapshot, TupleTable } from "./tuple-table.ts";
 
-/** A `Map` whose array keys compare structurally; the first-seen key object is kept. */
+/** What a removed entry's key becomes: nothing a caller's key can be equal to. */
+const GONE: unique symbol = Symbol("removed");
+
+/**
+ * A `Map` whose array keys compare structurally; the first-seen key object is kept.
+ *
+ * Plain keys live in insertion-ordered entry arrays, found through a `StringSlots` for short
+ * strings (hashed in JS: a `Map` would leave the compiled code to hash every string it has not
+ * seen, as each parsed or decoded string is) and a `Map` for every other plain key. Iteration
+ * gives them in insertion order, as a `Map` does, then the array keys.
+ */
 export class KeyMap<V> {
-  private readonly plain = new Map<unknown, V>();
+  private keys: unknown[] = [];
+  private values: (V | undefined)[] = [];
+  private live = 0;
+  private strings: StringSlots | undefined;
+  private others: Map<unknown, number> | undefined;
   private composite: TupleTable<V> | undefined;
+  /** forEach calls running: entries are not compacted under them. */
+  private iterating = 0;
 
   get size(): number {
-    return this.plain.size + (this.composite?.size ?? 0);
+    return this.live + (this.composite?.size ?? 0);
   }
 
   get(key: unknown): V | undefined {
-    if (!Array.isArray(key)) return this.plain.get(key);
-    return this.composite?.get(key);
+    if (Array.isArray(key)) return this.composite?.get(key);
+    const slot = this.slotOf(key);
+    return slot >= 0 ? this.values[slot] : undefined;
   }
 
   has(key: unknown): boolean {
-    if (!Array.isArray(key)) return this.plain.has(key);
-    return this.composite?.has(key) ?? false;
+    if (Array.isArray(key)) return this.composite?.has(key) ?? false;
+    return this.slotOf(key) >= 0;
   }
 
   set(key: unknown, value: V): void {
-    if (!Array.isArray(key)) {
-      this.plain.set(key, value);
+    if (Array.isArray(key)) {
+      (this.composite ??= new TupleTable()).set(key, value);
       return;
     }
-    (this.composite ??= new TupleTable()).set(key, value);
+    const slot = this.slotOf(key);
+    if (slot >= 0) {
+      this.values[slot] = value;
+      return;
+    }
+    const { keys } = this;
+    if (typeof key === "string" && key.length <= SHORT_STRING) {
+      (this.strings ??= new StringSlots()).slotOf(key, keys);
+      keys.push(key);
+    } else {
+      (this.others ??= new Map()).set(key, keys.length);
+      keys.push(key === 0 ? 0 : key); // as a Map keeps -0
+    }
+    this.values.push(value);
+    this.live++;
   }
 
   delete(key: unknown): boolean {
-    if (!Array.isArray(key)) return this.plain.delete(key);
-    return this.composite?.delete(key) ?? false;
+    if (Array.isArray(key)) return this.composite?.delete(key) ?? false;
+    let slot: number;
+    if (typeof key === "string" && key.length <= SHORT_STRING) {
+      slot = this.strings?.remove(key, this.keys) ?? -1;
+    } else {
+      slot = this.others?.get(key) ?? -1;
+      if (slot >= 0) this.others!.delete(key);
+    }
+    if (slot < 0) return false;
+    this.keys[slot] = GONE;
+    this.values[slot] = undefined;
+    this.live--;
+    if (this.keys.length - this.live > Math.max(64, this.live) && this.iterating === 0) this.compact();
+    return true;
   }
 
-  /** Calls `fn` for every entry, plain keys in insertion order, then composite keys. */
+  /** Calls `fn` for every entry, plain keys in insertion order, then array keys; entries set meanwhile are visited too. */
   forEach(fn: (value: V, key: unknown) => void): void {
-    this.plain.forEach(fn);
+    this.iterating++;
+    try {
+      const { keys, values } = this;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (k !== GONE) fn(values[i] as V, k);
+      }
+    } finally {
+      this.iterating--;
+    }
     this.composite?.forEach(fn);
+  }
+
+  /** The entry index of a plain key, or -1. */
+  private slotOf(key: unknown): number {
+    if (typeof key === "string" && key.length <= SHORT_STRING) return this.strings?.find(key, this.keys) ?? -1;
+    return this.others?.get(key) ?? -1;
+  }
+
+  /** The entries without the removed ones, and their indexes made again. */
+  private compact(): void {
+    const { keys, values } = this;
+    this.keys = [];
+    this.values = [];
+    this.live = 0;
+    this.strings = undefined;
+    this.others = undefined;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== GONE) this.set(keys[i], values[i] as V);
   }
 }
 

@@ -5,6 +5,11 @@
  */
 export const SHORT_STRING = 16;
 
+const EMPTY = -1;
+const REMOVED = -2;
+/** No position remembered (positions are table indices, or their complement: never this). */
+const NOWHERE = 0x7fffffff;
+
 /**
  * Slot numbers of short strings in an open-addressing table, hashed by a JS loop (FNV-1a with
  * MurmurHash3's finalizer). A `Map` looking up a string it has never hashed (every string a
@@ -16,50 +21,113 @@ export const SHORT_STRING = 16;
  * same equality as a `Map`'s for strings).
  */
 export class StringSlots {
-  private table: Int32Array = new Int32Array(1024).fill(-1);
+  private table: Int32Array = new Int32Array(1024).fill(EMPTY);
   private mask = 1023;
   /** By slot number: the hash of the string in that slot, for the slots this table placed. */
   private hashes: Int32Array = new Int32Array(1024);
   private size = 0;
+  private removed = 0;
+  /** The last string hashed, and its hash: a `set` after a `get` of the same key hashes it once. */
+  private lastKey = "";
+  private lastHash = hashString("");
+  /** `position` of the last key, until the table changes. */
+  private lastAt = NOWHERE;
 
   /**
    * The slot of `key`, whose string is `keys[slot]`; or, when it has none, -1 after taking
    * `keys.length` as its slot (the caller then appends the key to `keys`).
    */
   slotOf(key: string, keys: readonly unknown[]): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    const { table, mask, hashes } = this;
-    let at = h & mask;
-    for (let s = table[at]!; s >= 0; s = table[at]!) {
-      if (hashes[s] === h && keys[s] === key) return s;
-      at = (at + 1) & mask;
-    }
-    const slot = keys.length;
-    if (slot >= hashes.length) this.hashes = grown(hashes, slot + 1);
-    this.hashes[slot] = h;
-    table[at] = slot;
-    if (++this.size * 2 > table.length) this.rehash();
+    const h = this.hash(key);
+    const at = this.position(h, key, keys);
+    if (at >= 0) return this.table[at]!;
+    this.place(h, ~at, keys.length);
     return -1;
   }
 
-  private rehash(): void {
+  /** The slot of `key`, or -1. */
+  find(key: string, keys: readonly unknown[]): number {
+    const at = this.position(this.hash(key), key, keys);
+    return at >= 0 ? this.table[at]! : -1;
+  }
+
+  /** Forgets `key` (call before its entry in `keys` changes): its slot, or -1 when it had none. */
+  remove(key: string, keys: readonly unknown[]): number {
+    const at = this.position(this.hash(key), key, keys);
+    if (at < 0) return -1;
+    const slot = this.table[at]!;
+    this.table[at] = REMOVED;
+    this.lastAt = NOWHERE;
+    this.size--;
+    this.removed++;
+    return slot;
+  }
+
+  private hash(key: string): number {
+    if (key === this.lastKey) return this.lastHash;
+    this.lastKey = key;
+    this.lastAt = NOWHERE;
+    return (this.lastHash = hashString(key));
+  }
+
+  /** Where `key` sits in the table, or `~p` with `p` where it would go. */
+  private position(h: number, key: string, keys: readonly unknown[]): number {
+    // A set after a get of the same key, the table unchanged in between: the get's answer.
+    if (this.lastAt !== NOWHERE && key === this.lastKey) return this.lastAt;
+    const at = this.probe(h, key, keys);
+    if (key === this.lastKey) this.lastAt = at;
+    return at;
+  }
+
+  private probe(h: number, key: string, keys: readonly unknown[]): number {
+    const { table, mask, hashes } = this;
+    let at = h & mask;
+    let free = -1;
+    for (let s = table[at]!; s !== EMPTY; s = table[at]!) {
+      if (s === REMOVED) {
+        if (free < 0) free = at;
+      } else if (hashes[s] === h && keys[s] === key) {
+        return at;
+      }
+      at = (at + 1) & mask;
+    }
+    return ~(free >= 0 ? free : at);
+  }
+
+  private place(h: number, at: number, slot: number): void {
+    if (slot >= this.hashes.length) this.hashes = grown(this.hashes, slot + 1);
+    this.hashes[slot] = h;
+    if (this.table[at] === REMOVED) this.removed--;
+    this.table[at] = slot;
+    this.lastAt = NOWHERE;
+    this.size++;
+    if ((this.size + this.removed) * 2 > this.table.length) this.rehash(this.size * 4 > this.table.length ? this.table.length * 2 : this.table.length);
+  }
+
+  /** The table again at `capacity`, without the removed keys' marks. */
+  private rehash(capacity: number): void {
     const old = this.table;
-    const table = new Int32Array(old.length * 2).fill(-1);
-    const mask = table.length - 1;
+    const table = new Int32Array(capacity).fill(EMPTY);
+    const mask = capacity - 1;
     for (let i = 0; i < old.length; i++) {
       const s = old[i]!;
       if (s < 0) continue;
       let at = this.hashes[s]! & mask;
-      while (table[at]! >= 0) at = (at + 1) & mask;
+      while (table[at] !== EMPTY) at = (at + 1) & mask;
       table[at] = s;
     }
     this.table = table;
     this.mask = mask;
+    this.removed = 0;
   }
+}
+
+function hashString(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
 
 function grown(a: Int32Array, atLeast: number): Int32Array {

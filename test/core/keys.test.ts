@@ -424,3 +424,76 @@ describe("keys through the shuffles", () => {
     );
   });
 });
+
+describe("KeyMap against a Map (plain keys) and structural tuples", () => {
+  it("gets, sets, deletes and iterates as the reference does, through its compactions", () => {
+    const plain = fc.oneof(
+      fc.string({ maxLength: 3 }),
+      fc.string({ unit: "binary", maxLength: 24 }),
+      fc.constantFrom("__proto__", "constructor", "sixteen-chars-ok", "seventeen-chars-x", "0"),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(NaN, -0, 0, null, undefined, true, false, 1n),
+    );
+    const key = fc.oneof(plain, fc.tuple(fc.constantFrom("x", "y"), fc.nat(2)));
+    const op = fc.oneof(
+      fc.tuple(fc.constant("set" as const), key, fc.integer()),
+      fc.tuple(fc.constant("delete" as const), key, fc.constant(0)),
+      fc.tuple(fc.constant("get" as const), key, fc.constant(0)),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
+        const map = new KeyMap<number>();
+        const reference = new Map<unknown, number>(); // tuples by canonical text
+        const id = (k: unknown): unknown => (Array.isArray(k) ? `tuple:${canonicalKey(k)}` : k);
+        const originals = new Map<unknown, unknown>();
+        for (const [what, k, v] of ops) {
+          if (what === "set") {
+            if (!reference.has(id(k))) originals.set(id(k), Object.is(k, -0) ? 0 : k); // a Map keeps -0 as 0
+            reference.set(id(k), v);
+            map.set(k, v);
+          } else if (what === "delete") {
+            expect(map.delete(k)).toBe(reference.delete(id(k)));
+            originals.delete(id(k));
+          } else {
+            expect(map.get(k)).toBe(reference.get(id(k)));
+            expect(map.has(k)).toBe(reference.has(id(k)));
+          }
+          expect(map.size).toBe(reference.size);
+        }
+        const got: [unknown, number][] = [];
+        map.forEach((v, k) => got.push([k, v]));
+        // Plain keys in insertion order (a Map's), then tuples in theirs, each as first seen.
+        const entries = [...reference].map(([k, v]): [unknown, number] => [originals.get(k), v]);
+        expect(got).toEqual([...entries.filter(([k]) => !Array.isArray(k)), ...entries.filter(([k]) => Array.isArray(k))]);
+        got.forEach(([k]) => expect(Object.is(k, -0)).toBe(false));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps its order and size across many removals (compaction), and under forEach", () => {
+    const map = new KeyMap<number>();
+    for (let i = 0; i < 5000; i++) map.set(`k${i}`, i);
+    for (let i = 0; i < 5000; i++) if (i % 10 !== 0) map.delete(`k${i}`);
+    const seen: string[] = [];
+    map.forEach((v, k) => {
+      seen.push(k as string);
+      if (v === 0) for (let i = 1; i < 5000; i += 10) map.delete(`k${i - 1 + 10}`); // removals during forEach
+    });
+    expect(seen[0]).toBe("k0");
+    expect(map.size).toBe(1);
+    expect(map.get("k0")).toBe(0);
+    map.set("k0", 7);
+    map.set("new", 1);
+    const after: [unknown, number][] = [];
+    map.forEach((v, k) => after.push([k, v]));
+    expect(after).toEqual([["k0", 7], ["new", 1]]);
+    for (let i = 0; i < 200; i++) map.set(i, i);
+    for (let i = 0; i < 200; i++) map.delete(i); // compacts
+    map.set(-0, 3);
+    const last: [unknown, number][] = [];
+    map.forEach((v, k) => last.push([k, v]));
+    expect(last).toEqual([["k0", 7], ["new", 1], [0, 3]]);
+    expect(Object.is(last[2]![0], 0)).toBe(true);
+  });
+});

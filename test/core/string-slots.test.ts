@@ -42,3 +42,34 @@ it("finds each of 100,000 distinct strings made again as new string objects", ()
   }
   for (let i = 99_999; i >= 0; i -= 7) expect(table.slotOf(["w", String(i)].join(""), keys)).toBe(i);
 });
+
+it("finds, places and removes as a Map does, in any interleaving (a set after a get reuses its probe)", () => {
+  const key = fc.oneof(fc.string({ maxLength: 2 }), fc.constantFrom("a", "b", "__proto__"), fc.nat(40).map((n) => `k${n}`));
+  const op = fc.tuple(fc.constantFrom("slotOf" as const, "find" as const, "remove" as const), key);
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 2000 }), (ops) => {
+      const table = new StringSlots();
+      const reference = new Map<string, number>();
+      const keys: unknown[] = [];
+      for (const [what, k] of ops) {
+        const expected = reference.get(k) ?? -1;
+        if (what === "find") {
+          expect(table.find(k, keys)).toBe(expected);
+        } else if (what === "remove") {
+          expect(table.remove(k, keys)).toBe(expected);
+          if (expected >= 0) {
+            reference.delete(k);
+            keys[expected] = undefined; // as KeyMap marks a removed entry
+          }
+        } else {
+          expect(table.slotOf(k, keys)).toBe(expected);
+          if (expected < 0) {
+            reference.set(k, keys.length);
+            keys.push(k);
+          }
+        }
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
