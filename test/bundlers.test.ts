@@ -11,37 +11,15 @@ import { type Browser, chromium } from "playwright";
 import { build, createServer } from "vite";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./support/chromium.ts";
-import { installInto, manifest, packedFiles } from "./support/installed-package.ts";
+import { installInto, packedFiles, WORD_COUNT_REPORT, wordCountProgram } from "./support/installed-package.ts";
 
 let consumer = "";
 let browser: Browser | undefined;
 
-const PAGE = `import { ManualClock, Seconds, StreamingContext, words } from "${manifest.name}";
-const clock = new ManualClock();
-const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: "wasm" });
-const text = new TextEncoder().encode("the quick brown fox\\njumps over the lazy dog\\n".repeat(4000));
-let counts = [];
-const failures = [];
-ssc.addStreamingListener({ onOutputOperationCompleted: ({ outputOperationInfo: o }) => { if (o.failureReason) failures.push(o.failureReason); } });
-ssc.textStream(new ReadableStream({ start: (c) => (c.enqueue(text), c.close()) })).flatMap(words).countByValue()
-  .foreachRDD(async (b) => void (counts = await b.collect()));
-ssc.start();
-await clock.advance(1000);
-const workers = ssc.engine.liveWorkers;
-await ssc.stop();
-window.__result = { counts: counts.sort(([a], [b]) => (a < b ? -1 : 1)), workers, failures };
-`;
-
-const EXPECTED = {
-  counts: [["brown", 4000], ["dog", 4000], ["fox", 4000], ["jumps", 4000], ["lazy", 4000], ["over", 4000], ["quick", 4000], ["the", 8000]],
-  workers: 2,
-  failures: [],
-};
-
 beforeAll(async () => {
   consumer = installInto(await packedFiles(), "rivulet-vite-");
   writeFileSync(join(consumer, "index.html"), `<!doctype html><meta charset="utf-8"><title>word count</title><script type="module" src="./main.js"></script>`);
-  writeFileSync(join(consumer, "main.js"), PAGE);
+  writeFileSync(join(consumer, "main.js"), wordCountProgram("(report) => void (window.__result = report)"));
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }, 90_000);
 
@@ -85,7 +63,7 @@ it("a production build ships the kernel worker with the app, and the page's job 
   expect(readdirSync(join(outDir, "assets")).some((f) => /^kernel-worker-.*\.js$/.test(f))).toBe(true);
   const server = await serve(outDir);
   try {
-    expect(await resultOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).toEqual({ ...EXPECTED, errors: [] });
+    expect(await resultOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
@@ -95,7 +73,7 @@ it("on the dev server, with the package pre-bundled, the page's job runs in two 
   const server = await createServer({ root: consumer, configFile: false, logLevel: "silent", server: { host: "127.0.0.1", port: 0 } });
   await server.listen();
   try {
-    expect(await resultOf(server.resolvedUrls!.local[0]!)).toEqual({ ...EXPECTED, errors: [] });
+    expect(await resultOf(server.resolvedUrls!.local[0]!)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
   } finally {
     await server.close();
   }

@@ -107,8 +107,8 @@ export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag):
   const keys: unknown[] = [];
   const values: unknown[] = [];
   const pick = tag === "sum" ? (a: number, b: number) => a + b : tag === "min" ? Math.min : Math.max;
-  // Array keys are rare: they take the slow path, a canonical string per record, kept apart so
-  // that they come after the primitive keys as in a KeyMap.
+  // Array keys are rare: they take a KeyMap (compared element by element), kept apart so that
+  // they come after the primitive keys as in a KeyMap. Short strings take a JS-hashed table.
   let arrays: KeyMap<Box<unknown>> | undefined;
   const strings = new StringSlots();
   const fold = (r: Pair<unknown, unknown>): void => {

@@ -34,3 +34,33 @@ export function installInto(files: readonly string[], prefix: string): string {
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   return consumer;
 }
+
+/**
+ * A consumer's program: a word count at parallelism 2 with the WASM kernels, by the package's
+ * name, which hands `report({ counts, workers, failures })` to `reportWith` (a JS expression
+ * taking it): the batch's sorted counts, the workers live after it, failed output operations.
+ */
+export function wordCountProgram(reportWith: string): string {
+  return `import { ManualClock, Seconds, StreamingContext, words } from "${manifest.name}";
+const clock = new ManualClock();
+const ssc = new StreamingContext({ batchInterval: Seconds(1), clock, parallelism: 2, kernels: "wasm" });
+const text = new TextEncoder().encode("the quick brown fox\\njumps over the lazy dog\\n".repeat(4000));
+let counts = [];
+const failures = [];
+ssc.addStreamingListener({ onOutputOperationCompleted: ({ outputOperationInfo: o }) => void (o.failureReason && failures.push(o.failureReason)) });
+ssc.textStream(new ReadableStream({ start: (c) => (c.enqueue(text), c.close()) })).flatMap(words).countByValue()
+  .foreachRDD(async (b) => void (counts = await b.collect()));
+ssc.start();
+await clock.advance(1000);
+const workers = ssc.engine.liveWorkers;
+await ssc.stop();
+(${reportWith})({ counts: counts.sort(([a], [b]) => (a < b ? -1 : 1)), workers, failures });
+`;
+}
+
+/** What `wordCountProgram` reports when its job ran in two workers. */
+export const WORD_COUNT_REPORT = {
+  counts: [["brown", 4000], ["dog", 4000], ["fox", 4000], ["jumps", 4000], ["lazy", 4000], ["over", 4000], ["quick", 4000], ["the", 8000]],
+  workers: 2,
+  failures: [],
+};
