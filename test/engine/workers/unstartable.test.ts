@@ -79,3 +79,26 @@ it("reduceByKey(sum) over more partial keys than one thread merges: the same bat
   expect(spawned()).toBeGreaterThanOrEqual(4);
   expect(warn).toHaveBeenCalledTimes(1);
 });
+
+it("a platform that refuses to start any thread (the spawn throws, as new Worker does under a CSP without worker-src): the same", async () => {
+  const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+  let tried = 0;
+  const spawn: Spawn = () => {
+    tried++;
+    throw new DOMException("Worker creation is not allowed here", "SecurityError");
+  };
+  running = await start("fused word count", { workers: { spawn } });
+  const { ssc, clock, outputs } = running;
+  const t = text(prng(0x5ae), BATCH_BYTES["fused word count"]);
+  running.feed(t);
+  await clock.advance(1000);
+  running.feed(t);
+  await clock.advance(1000);
+  expect(outputs.get(1000)).toEqual(reference("fused word count", t));
+  expect(outputs.get(2000)).toEqual(reference("fused word count", t));
+  expect(tried).toBeGreaterThanOrEqual(4);
+  expect(tried).toBeLessThanOrEqual(8); // the first batch's tasks, then never again
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(String(warn.mock.calls[0]![0])).toContain("no kernel worker could start (SecurityError: Worker creation is not allowed here)");
+  await ssc.stop();
+});
