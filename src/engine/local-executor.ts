@@ -174,16 +174,17 @@ export function mapSide<K, V, C>(
   if (combining && tag) return bucketsOf(foldTagged(feed as Feed<Pair<unknown, unknown>>, tag) as Folded<C>, partitioner);
   const { createCombiner, mergeValue } = aggregator;
   if (combining) return bucketsOf(foldWith(feed, createCombiner, mergeValue), partitioner);
-  const buckets = Array.from({ length: n }, () => new KeyMap<Box<C>>());
-  feed((r: Pair<K, V>): void => {
-    const k = r[0];
-    const target = buckets[partitioner.getPartition(k)]!;
-    const box = target.get(k);
-    if (box === undefined) target.set(k, { c: createCombiner(r[1]) });
-    else box.c = mergeValue(box.c, r[1]);
-  });
+  // Without map-side combine each value still meets its key's combiner in order, but the values
+  // are gathered per key first: a record costs one slot lookup, a key one partition hash.
+  const gathered = foldWith<K, V, V[]>(feed, (v) => [v], (vs, v) => (vs.push(v), vs));
   const out = Array.from({ length: n }, () => new KeyMap<C>());
-  buckets.forEach((bucket, p) => bucket.forEach((box, k) => out[p]!.set(k, box.c)));
+  const { keys, values } = gathered;
+  for (let i = 0; i < keys.length; i++) {
+    const vs = values[i]!;
+    let c = createCombiner(vs[0]!);
+    for (let j = 1; j < vs.length; j++) c = mergeValue(c, vs[j]!);
+    out[partitioner.getPartition(keys[i])]!.set(keys[i], c);
+  }
   return out;
 }
 
