@@ -87,7 +87,7 @@ function adoptBroadcasts(broadcasts: readonly Broadcast<unknown>[], job: JobSpec
 
 /** The graph the job module builds in this worker, checked against the driver's. */
 async function loadJob(spec: JobSpec): Promise<LoadedJob> {
-  const job = jobOf<unknown>((await import(/* @vite-ignore */ spec.url)) as Record<string, unknown>, spec.url);
+  const job = jobOf<unknown>((await import(/* @vite-ignore */ /* webpackIgnore: true */ spec.url)) as Record<string, unknown>, spec.url);
   // No workers of its own: a worker runs its share in its own thread.
   const engine = createEngine({ parallelism: spec.parallelism, kernels: "js" });
   const ssc = new StreamingContext({ batchInterval: Milliseconds(spec.batchIntervalMs), engine, log: () => {} });

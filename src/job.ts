@@ -78,7 +78,7 @@ export function defineJob<P = undefined>(setup: JobSetup<P>): Job<P> {
  */
 export async function runJob<P = undefined>(module: string | URL, options: RunJobOptions<P>): Promise<StreamingContext> {
   const url = absoluteUrl(module);
-  const job = jobOf((await import(/* @vite-ignore */ url)) as Record<string, unknown>, url);
+  const job = jobOf((await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as Record<string, unknown>, url);
   const { params, checkpoint, writeAheadLog, ...contextOptions } = options;
   try {
     structuredClone(params);

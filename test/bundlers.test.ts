@@ -1,7 +1,8 @@
-// A web application built with Vite from the installed package, as a web developer makes one:
+// A web application built from the installed package, as a web developer makes one:
 // `import { StreamingContext } from "rivulet"` in the page, nothing configured. Its kernel workers
-// must come with it, in a production build (the worker script emitted with the app's assets)
-// and on the dev server (the package pre-bundled), and the page's word count must run in them.
+// must come with it: with Vite in a production build (the worker script emitted with the app's
+// assets) and on the dev server (the package pre-bundled), and with webpack 5, without a warning;
+// the page's word count must run in them.
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -9,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { type Browser, chromium } from "playwright";
 import { build, createServer } from "vite";
+import webpack from "webpack";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./support/chromium.ts";
 import { installInto, packedFiles, WORD_COUNT_REPORT, wordCountProgram } from "./support/installed-package.ts";
@@ -78,3 +80,31 @@ it("on the dev server, with the package pre-bundled, the page's job runs in two 
     await server.close();
   }
 }, 60_000);
+
+it("webpack 5 bundles the kernel worker with the app, warning of nothing, and the page's job runs in two workers", async () => {
+  const outDir = join(consumer, "webpack-dist");
+  const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+    webpack(
+      {
+        mode: "production",
+        context: consumer,
+        entry: "./main.js",
+        output: { path: outDir, filename: "main.js", clean: true },
+        experiments: { topLevelAwait: true },
+        target: "web",
+        devtool: false,
+      },
+      (error, result) => (error || !result ? reject(error ?? new Error("no stats")) : resolve(result)),
+    ),
+  );
+  const { errors, warnings } = stats.toJson({ all: false, errors: true, warnings: true });
+  expect(errors).toEqual([]);
+  expect(warnings?.map((w) => w.message)).toEqual([]);
+  writeFileSync(join(outDir, "index.html"), `<!doctype html><meta charset="utf-8"><title>word count</title><script src="./main.js"></script>`);
+  const server = await serve(outDir);
+  try {
+    expect(await resultOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}, 90_000);

@@ -31,7 +31,9 @@ const SOURCE_ENTRY = "../../../worker-entry/web.ts";
  */
 function startWorker(url: URL | string | undefined): Worker {
   if (url !== undefined) return new Worker(url, { type: "module", name: "rivulet-kernels" });
-  if (import.meta.url.endsWith(".ts")) return new Worker(new URL(SOURCE_ENTRY, import.meta.url), { type: "module", name: "rivulet-kernels" });
+  // Not `new URL(…, import.meta.url)`: webpack would take the variable path for a module to find.
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) return new Worker(new URL(SOURCE_ENTRY, here), { type: "module", name: "rivulet-kernels" });
   return new Worker(new URL("./kernel-worker.js", import.meta.url), { type: "module", name: "rivulet-kernels" });
 }
 
