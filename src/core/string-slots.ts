@@ -21,10 +21,11 @@ const NOWHERE = 0x7fffffff;
  * same equality as a `Map`'s for strings).
  */
 export class StringSlots {
-  private table: Int32Array = new Int32Array(1024).fill(EMPTY);
-  private mask = 1023;
+  // Small at first: a fold per partition per batch makes one, and most partitions hold few keys.
+  private table: Int32Array = new Int32Array(64).fill(EMPTY);
+  private mask = 63;
   /** By slot number: the hash of the string in that slot, for the slots this table placed. */
-  private hashes: Int32Array = new Int32Array(1024);
+  private hashes: Int32Array = new Int32Array(64);
   private size = 0;
   private removed = 0;
   /** The last string hashed, and its hash: a `set` after a `get` of the same key hashes it once. */
