@@ -4,15 +4,13 @@
 // assets) and on the dev server (the package pre-bundled), and with webpack 5, without a warning;
 // the page's word count must run in them.
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createServer as createHttpServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { type Browser, chromium } from "playwright";
 import { build, createServer } from "vite";
 import webpack from "webpack";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./support/chromium.ts";
+import { serve, urlOf } from "./support/static-server.ts";
 import { installInto, packedFiles, WORD_COUNT_REPORT, wordCountProgram } from "./support/installed-package.ts";
 
 let consumer = "";
@@ -44,28 +42,13 @@ async function resultOf(url: string): Promise<unknown> {
   }
 }
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm" };
-
-/** A plain static file server over `dir`, as any host serves a built application. */
-async function serve(dir: string): Promise<Server> {
-  const server = createHttpServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^\/+$/, "/index.html");
-    readFile(join(dir, path)).then(
-      (body) => res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  return server;
-}
-
 it("a production build ships the kernel worker with the app, and the page's job runs in two workers", async () => {
   const outDir = join(consumer, "dist");
   await build({ root: consumer, configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
   expect(readdirSync(join(outDir, "assets")).some((f) => /^kernel-worker-.*\.js$/.test(f))).toBe(true);
   const server = await serve(outDir);
   try {
-    expect(await resultOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
+    expect(await resultOf(urlOf(server))).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
@@ -103,7 +86,7 @@ it("webpack 5 bundles the kernel worker with the app, warning of nothing, and th
   writeFileSync(join(outDir, "index.html"), `<!doctype html><meta charset="utf-8"><title>word count</title><script src="./main.js"></script>`);
   const server = await serve(outDir);
   try {
-    expect(await resultOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
+    expect(await resultOf(urlOf(server))).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
