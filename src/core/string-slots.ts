@@ -12,7 +12,7 @@ const NOWHERE = 0x7fffffff;
 
 /**
  * Slot numbers of short strings in an open-addressing table, hashed by a JS loop (FNV-1a with
- * MurmurHash3's finalizer). A `Map` looking up a string it has never hashed (every string a
+ * MurmurHash3's finalizer, from a random seed). A `Map` looking up a string it has never hashed (every string a
  * parser, `split` or a decoder makes) leaves the compiled code to hash it, which costs several
  * times the loop over a short string: folding fresh words is 2–5x faster here.
  *
@@ -123,8 +123,22 @@ export class StringSlots {
   }
 }
 
-function hashString(key: string): number {
-  let h = 0x811c9dc5;
+/**
+ * Random per thread, as V8 seeds a Map's string hashes: keys chosen to collide (from a socket, a
+ * file) collide only for the seed they were chosen for. Iteration follows insertion, never the
+ * hash, so nothing the seed changes is visible.
+ */
+const SEED = randomSeed();
+
+function randomSeed(): number {
+  const crypto = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
+  if (typeof crypto?.getRandomValues === "function") return crypto.getRandomValues(new Uint32Array(1))[0]!;
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
+/** FNV-1a from a seeded offset, then MurmurHash3's finalizer; `seed` is for tests. */
+export function hashString(key: string, seed: number = SEED): number {
+  let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

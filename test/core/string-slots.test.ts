@@ -3,7 +3,7 @@
 // between (the keys array it shares with a Map in the tagged fold), across its growth.
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { StringSlots } from "../../src/core/string-slots.ts";
+import { hashString, StringSlots } from "../../src/core/string-slots.ts";
 
 it("gives the slot a Map would, for any sequence of strings and foreign slots", () => {
   const key = fc.oneof(
@@ -72,4 +72,21 @@ it("finds, places and removes as a Map does, in any interleaving (a set after a 
     }),
     { numRuns: 200 },
   );
+});
+
+it("hashes from a random seed: keys made to collide in a table's bits under one seed spread under this one", () => {
+  // 200 keys whose hashes share their low 12 bits under seed 0 (what an attacker who knew a fixed
+  // seed would send to make every lookup walk one long probe run).
+  const colliding: string[] = [];
+  const target = hashString("k0", 0) & 0xfff;
+  for (let i = 0; colliding.length < 200; i++) if ((hashString(`k${i}`, 0) & 0xfff) === target) colliding.push(`k${i}`);
+  const buckets = new Set(colliding.map((k) => hashString(k) & 0xfff));
+  expect(buckets.size).toBeGreaterThan(150); // about 195 for a seed unrelated to 0
+  const table = new StringSlots();
+  const keys: string[] = [];
+  for (const k of colliding) {
+    expect(table.slotOf(k, keys)).toBe(-1);
+    keys.push(k);
+  }
+  colliding.forEach((k, i) => expect(table.find(k, keys)).toBe(i));
 });
