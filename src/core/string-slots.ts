@@ -1,3 +1,5 @@
+import { TABLE_SEED } from "./table-seed.ts";
+
 /**
  * Strings no longer than this go to a `StringSlots`; longer ones hash faster in a `Map`, whose
  * hash runs outside the compiled code but in one call whatever the length (1M words of 32
@@ -123,21 +125,8 @@ export class StringSlots {
   }
 }
 
-/**
- * Random per thread, as V8 seeds a Map's string hashes: keys chosen to collide (from a socket, a
- * file) collide only for the seed they were chosen for. Iteration follows insertion, never the
- * hash, so nothing the seed changes is visible.
- */
-const SEED = randomSeed();
-
-function randomSeed(): number {
-  const crypto = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
-  if (typeof crypto?.getRandomValues === "function") return crypto.getRandomValues(new Uint32Array(1))[0]!;
-  return Math.floor(Math.random() * 2 ** 32);
-}
-
 /** FNV-1a from a seeded offset, then MurmurHash3's finalizer; `seed` is for tests. */
-export function hashString(key: string, seed: number = SEED): number {
+export function hashString(key: string, seed: number = TABLE_SEED): number {
   let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;

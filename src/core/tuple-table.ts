@@ -1,4 +1,5 @@
 import { objectId, symbolId } from "./identity.ts";
+import { TABLE_SEED } from "./table-seed.ts";
 
 /**
  * A hash table of array keys (Scala's tuples), compared structurally by the key rules: elements
@@ -151,9 +152,9 @@ function mix(h: number, x: number): number {
   return Math.imul(h ^ x, 0x01000193);
 }
 
-/** A hash equal for keys `sameTuple` finds equal. */
-export function hashTuple(key: readonly unknown[]): number {
-  let h = mix(0x811c9dc5, 0x5b ^ key.length);
+/** A hash equal for keys `sameTuple` finds equal (from the tables' random seed; `seed` is for tests). */
+export function hashTuple(key: readonly unknown[], seed: number = TABLE_SEED): number {
+  let h = mix(0x811c9dc5 ^ seed, 0x5b ^ key.length);
   for (let i = 0; i < key.length; i++) h = hashElement(h, key[i]);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -103,3 +103,10 @@ describe("TupleTable", () => {
     expect(m.size).toBe(2);
   });
 });
+
+it("hashes from the tables' random seed: tuples made to collide in a table's bits under one seed spread under this one", () => {
+  const colliding: unknown[][] = [];
+  const target = hashTuple(["u", 0], 0) & 0xfff;
+  for (let i = 0; colliding.length < 200; i++) if ((hashTuple(["u", i], 0) & 0xfff) === target) colliding.push(["u", i]);
+  expect(new Set(colliding.map((k) => hashTuple(k) & 0xfff)).size).toBeGreaterThan(150);
+});
