@@ -3,8 +3,10 @@
 // map-side partials. Output is grouped by output partition (hash % P), keys in first-seen order.
 //
 // Table layout: slots of 32 bytes, capacity a power of two, load factor at most 1/2, linear
-// probing from a Fibonacci hash of `hash` (its top bits, so the keys of one partition, which share
-// hash % P, still spread over the table):
+// probing from the top bits of `hash` times an odd multiplier (top bits, so the keys of one
+// partition, which share hash % P, still spread over the table). The multiplier is random per
+// instance (setTableSeed; multiply-shift hashing is a universal family): keys chosen so that
+// their fixed MurmurHash3 values share one multiplier's top bits do not share another's.
 //   +0  hash u32        +4  entry + 1 u32 (0: empty)
 //   +8  length u32      +12 pointer u32 (string keys: where the bytes are; they stay in the input)
 //   +16 prefix u64      (string keys: the first min(length, 8) bytes, zero-padded; number keys:
@@ -40,12 +42,26 @@ let slotMask: u32 = 0;
 let order: usize = 0; // u32 slot index per entry
 let orderCap: u32 = 0;
 let count: u32 = 0;
+/** The slot multiplier: odd; Fibonacci's until setTableSeed. */
+let multiplier: u32 = FIB;
+/** Slots stepped over by lookups since the table was made (each step past the first slot). */
+let probes: u32 = 0;
 /** Set by the find functions: whether the last lookup created the entry. */
 export let isNew: bool = false;
 
 // @ts-ignore: decorator
 @inline function slotOf(hash: u32): u32 {
-  return (hash * FIB) >>> slotShift;
+  return (hash * multiplier) >>> slotShift;
+}
+
+/** Sets the slot multiplier from a random `seed` (made odd). */
+export function setTableSeed(seed: u32): void {
+  multiplier = seed | 1;
+}
+
+/** Slots stepped over by the last kernel call's lookups (how far collisions pushed them). */
+export function tableProbes(): u32 {
+  return probes;
 }
 
 // @ts-ignore: decorator
@@ -63,6 +79,7 @@ export function tableInit(expected: u32): void {
   orderCap = max<u32>(expected, 8);
   order = alloc(<usize>orderCap << 2);
   count = 0;
+  probes = 0;
 }
 
 /** Number of distinct keys in the table. */
@@ -166,6 +183,7 @@ function growOrder(): void {
       return sp;
     }
     s = (s + 1) & slotMask;
+    probes++;
   }
 }
 
@@ -181,6 +199,7 @@ function growOrder(): void {
       return sp;
     }
     s = (s + 1) & slotMask;
+    probes++;
   }
 }
 

@@ -13,5 +13,5 @@ export {
 } from "./arena";
 export { murmur3Range, hashStrings, hashNumbers } from "./hash";
 export { partitionHashes } from "./partition";
-export { reduceStrings, reduceNumbers, mergeStrings, mergeNumbers } from "./aggregate";
+export { reduceStrings, reduceNumbers, mergeStrings, mergeNumbers, setTableSeed, tableProbes } from "./aggregate";
 export { wordCount } from "./wordcount";

@@ -118,4 +118,9 @@ export interface KernelsOptions {
    * 4 GiB). A call that needs more fails with `KernelMemoryError`. Default: 1 GiB.
    */
   readonly maxMemoryBytes?: number;
+  /**
+   * The seed of the aggregation table's slot placement; default: the thread's random table seed,
+   * so that keys chosen to collide do not. Results never depend on it (tests set it).
+   */
+  readonly tableSeed?: number;
 }

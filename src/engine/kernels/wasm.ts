@@ -10,6 +10,7 @@
  */
 
 import type { ReducerTag } from "../../core/reducers.ts";
+import { TABLE_SEED } from "../../core/table-seed.ts";
 import { keyCount } from "./columnar.ts";
 import { KernelError, KernelMemoryError } from "./errors.ts";
 import { checkKeys, checkPartitions, checkValues } from "./reference.ts";
@@ -53,6 +54,8 @@ interface KernelExports {
   mergeStrings(parts: number, numParts: number, op: number): number;
   mergeNumbers(parts: number, numParts: number, op: number): number;
   wordCount(ptr: number, len: number, p: number): number;
+  setTableSeed(seed: number): void;
+  tableProbes(): number;
 }
 
 const EXPORTED_FUNCTIONS = [
@@ -72,6 +75,8 @@ const EXPORTED_FUNCTIONS = [
   "mergeStrings",
   "mergeNumbers",
   "wordCount",
+  "setTableSeed",
+  "tableProbes",
 ] as const;
 
 function asKernelExports(exports: WebAssembly.Exports): KernelExports {
@@ -96,6 +101,12 @@ export class WasmKernels implements Kernels {
     if (!(limit > 0)) throw new RangeError(`maxMemoryBytes must be positive, got ${limit}`);
     this.#x.setMemoryLimit(Math.min(limit, 2 ** 32));
     this.memoryLimitBytes = this.#x.memoryLimit();
+    this.#x.setTableSeed(options.tableSeed ?? TABLE_SEED);
+  }
+
+  /** Slots the last aggregation's lookups stepped over past their first (collisions; tests). */
+  tableProbes(): number {
+    return this.#x.tableProbes() >>> 0;
   }
 
   memoryBytes(): number {
