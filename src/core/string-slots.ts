@@ -14,9 +14,10 @@ const NOWHERE = 0x7fffffff;
 
 /**
  * Slot numbers of short strings in an open-addressing table, hashed by a JS loop (FNV-1a with
- * MurmurHash3's finalizer, from a random seed). A `Map` looking up a string it has never hashed (every string a
- * parser, `split` or a decoder makes) leaves the compiled code to hash it, which costs several
- * times the loop over a short string: folding fresh words is 2–5x faster here.
+ * MurmurHash3's finalizer, from the thread's random table seed). A `Map` looking up a string it
+ * has never hashed (every string a parser, `split` or a decoder makes) leaves the compiled code to
+ * hash it, which costs several times the loop over a short string: folding fresh words is 2–5x
+ * faster here.
  *
  * The slots are indices into the caller's `keys` array, which also holds keys placed elsewhere
  * (in a `Map`): the table compares a candidate's hash, then the key in `keys` by `===` (the
