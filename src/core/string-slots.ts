@@ -1,4 +1,4 @@
-import { TABLE_SEED } from "./table-seed.ts";
+import { tableSeed } from "./table-seed.ts";
 
 /**
  * Strings no longer than this go to a `StringSlots`; longer ones hash faster in a `Map`, whose
@@ -32,8 +32,9 @@ export class StringSlots {
   private size = 0;
   private removed = 0;
   /** The last string hashed, and its hash: a `set` after a `get` of the same key hashes it once. */
+  private readonly seed = tableSeed();
   private lastKey = "";
-  private lastHash = hashString("");
+  private lastHash = hashString("", this.seed);
   /** `position` of the last key, until the table changes. */
   private lastAt = NOWHERE;
 
@@ -71,7 +72,7 @@ export class StringSlots {
     if (key === this.lastKey) return this.lastHash;
     this.lastKey = key;
     this.lastAt = NOWHERE;
-    return (this.lastHash = hashString(key));
+    return (this.lastHash = hashString(key, this.seed));
   }
 
   /** Where `key` sits in the table, or `~p` with `p` where it would go. */
@@ -127,7 +128,7 @@ export class StringSlots {
 }
 
 /** FNV-1a from a seeded offset, then MurmurHash3's finalizer; `seed` is for tests. */
-export function hashString(key: string, seed: number = TABLE_SEED): number {
+export function hashString(key: string, seed: number = tableSeed()): number {
   let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;

@@ -1,5 +1,5 @@
 import { objectId, symbolId } from "./identity.ts";
-import { TABLE_SEED } from "./table-seed.ts";
+import { tableSeed } from "./table-seed.ts";
 
 /**
  * A hash table of array keys (Scala's tuples), compared structurally by the key rules: elements
@@ -153,7 +153,7 @@ function mix(h: number, x: number): number {
 }
 
 /** A hash equal for keys `sameTuple` finds equal (from the tables' random seed; `seed` is for tests). */
-export function hashTuple(key: readonly unknown[], seed: number = TABLE_SEED): number {
+export function hashTuple(key: readonly unknown[], seed: number = tableSeed()): number {
   let h = mix(0x811c9dc5 ^ seed, 0x5b ^ key.length);
   for (let i = 0; i < key.length; i++) h = hashElement(h, key[i]);
   h ^= h >>> 16;

@@ -10,7 +10,7 @@
  */
 
 import type { ReducerTag } from "../../core/reducers.ts";
-import { TABLE_SEED } from "../../core/table-seed.ts";
+import { tableSeed } from "../../core/table-seed.ts";
 import { keyCount } from "./columnar.ts";
 import { KernelError, KernelMemoryError } from "./errors.ts";
 import { checkKeys, checkPartitions, checkValues } from "./reference.ts";
@@ -101,7 +101,7 @@ export class WasmKernels implements Kernels {
     if (!(limit > 0)) throw new RangeError(`maxMemoryBytes must be positive, got ${limit}`);
     this.#x.setMemoryLimit(Math.min(limit, 2 ** 32));
     this.memoryLimitBytes = this.#x.memoryLimit();
-    this.#x.setTableSeed(options.tableSeed ?? TABLE_SEED);
+    this.#x.setTableSeed(options.tableSeed ?? tableSeed());
   }
 
   /** Slots the last aggregation's lookups stepped over past their first (collisions; tests). */
