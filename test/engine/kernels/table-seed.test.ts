@@ -48,3 +48,13 @@ it("counting words, merging partials: the same results whatever the seed", async
     [0, 1].map((p) => ref.merge([parts[0]![p]!, parts[1]![p]!], "max")),
   );
 });
+
+it("the fused word count's table too: colliding words walk one probe run under the fixed multiplier only", async () => {
+  const text = new TextEncoder().encode(colliding.join(" ") + "\n");
+  const fixed = await wasmKernels({ tableSeed: FIB });
+  expectSamePartitioned(fixed.wordCount(text, 2), ref.wordCount(text, 2));
+  expect(fixed.tableProbes()).toBe((KEYS * (KEYS - 1)) / 2); // each word walks past every one before it
+  const seeded = await wasmKernels();
+  expectSamePartitioned(seeded.wordCount(text, 2), ref.wordCount(text, 2));
+  expect(seeded.tableProbes()).toBeLessThan(KEYS * 2);
+});
