@@ -1,4 +1,4 @@
-import { tableSeed } from "./table-seed.ts";
+import { hashSpread, hashStart, hashStep, tableSeed } from "./table-hash.ts";
 
 /**
  * Strings no longer than this go to a `StringSlots`; longer ones hash faster in a `Map`, whose
@@ -127,13 +127,11 @@ export class StringSlots {
   }
 }
 
-/** FNV-1a from a seeded offset, then MurmurHash3's finalizer; `seed` is for tests. */
+/** FNV-1a over the UTF-16 code units from the seed, spread; `seed` is for tests. */
 export function hashString(key: string, seed: number = tableSeed()): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  return h ^ (h >>> 13);
+  let h = hashStart(seed);
+  for (let i = 0; i < key.length; i++) h = hashStep(h, key.charCodeAt(i));
+  return hashSpread(h);
 }
 
 function grown(a: Int32Array, atLeast: number): Int32Array {

@@ -1,5 +1,5 @@
 import { objectId, symbolId } from "./identity.ts";
-import { tableSeed } from "./table-seed.ts";
+import { hashSpread, hashStart, hashStep, tableSeed } from "./table-hash.ts";
 
 /**
  * A hash table of array keys (Scala's tuples), compared structurally by the key rules: elements
@@ -148,50 +148,44 @@ export function sameTuple(a: readonly unknown[], b: readonly unknown[]): boolean
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
-function mix(h: number, x: number): number {
-  return Math.imul(h ^ x, 0x01000193);
-}
-
 /** A hash equal for keys `sameTuple` finds equal (from the tables' random seed; `seed` is for tests). */
 export function hashTuple(key: readonly unknown[], seed: number = tableSeed()): number {
-  let h = mix(0x811c9dc5 ^ seed, 0x5b ^ key.length);
+  let h = hashStep(hashStart(seed), 0x5b ^ key.length);
   for (let i = 0; i < key.length; i++) h = hashElement(h, key[i]);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  return (h ^ (h >>> 13)) >>> 0;
+  return hashSpread(h) >>> 0;
 }
 
 function hashElement(h: number, v: unknown): number {
   switch (typeof v) {
     case "string": {
-      h = mix(h, 0x73);
-      for (let i = 0; i < v.length; i++) h = mix(h, v.charCodeAt(i));
-      return mix(h, v.length);
+      h = hashStep(h, 0x73);
+      for (let i = 0; i < v.length; i++) h = hashStep(h, v.charCodeAt(i));
+      return hashStep(h, v.length);
     }
     case "number":
-      if (v !== v) return mix(h, 0x7ff80000);
-      if ((v | 0) === v) return mix(mix(h, 0x6e), v | 0); // -0 | 0 is 0, so -0 hashes as 0
+      if (v !== v) return hashStep(h, 0x7ff80000);
+      if ((v | 0) === v) return hashStep(hashStep(h, 0x6e), v | 0); // -0 | 0 is 0, so -0 hashes as 0
       f64[0] = v;
-      return mix(mix(mix(h, 0x64), u32[0]!), u32[1]!);
+      return hashStep(hashStep(hashStep(h, 0x64), u32[0]!), u32[1]!);
     case "boolean":
-      return mix(h, v ? 0x74 : 0x66);
+      return hashStep(h, v ? 0x74 : 0x66);
     case "undefined":
-      return mix(h, 0x75);
+      return hashStep(h, 0x75);
     case "bigint":
-      return hashElement(mix(h, 0x62), v.toString());
+      return hashElement(hashStep(h, 0x62), v.toString());
     case "symbol": {
       const registered = Symbol.keyFor(v);
-      return registered === undefined ? mix(mix(h, 0x79), symbolId(v)) : hashElement(mix(h, 0x52), registered);
+      return registered === undefined ? hashStep(hashStep(h, 0x79), symbolId(v)) : hashElement(hashStep(h, 0x52), registered);
     }
     case "object":
-      if (v === null) return mix(h, 0x6c);
+      if (v === null) return hashStep(h, 0x6c);
       if (Array.isArray(v)) {
-        h = mix(h, 0x5b ^ v.length);
+        h = hashStep(h, 0x5b ^ v.length);
         for (let i = 0; i < v.length; i++) h = hashElement(h, v[i]);
-        return mix(h, 0x5d);
+        return hashStep(h, 0x5d);
       }
-      return mix(mix(h, 0x23), objectId(v));
+      return hashStep(hashStep(h, 0x23), objectId(v));
     default:
-      return mix(mix(h, 0x23), objectId(v as object));
+      return hashStep(hashStep(h, 0x23), objectId(v as object));
   }
 }

@@ -10,7 +10,7 @@
  */
 
 import type { ReducerTag } from "../../core/reducers.ts";
-import { tableSeed } from "../../core/table-seed.ts";
+import { tableSeed } from "../../core/table-hash.ts";
 import { keyCount } from "./columnar.ts";
 import { KernelError, KernelMemoryError } from "./errors.ts";
 import { checkKeys, checkPartitions, checkValues } from "./reference.ts";
