@@ -97,57 +97,13 @@ export interface Folded<C = unknown> {
 }
 
 /**
- * One input partition folded with a built-in reducer straight into columns: one map lookup per
- * record and no copy afterwards. Same results as the reducer function through a
- * `KeyMap` (`sum` is `a + b`, `min`/`max` are `Math.min`/`Math.max`; array keys compare
- * structurally and keep their first-seen object).
+ * One input partition folded with a built-in reducer straight into columns (`foldWith` with the
+ * value as its own combiner). Same results as the reducer function through a `KeyMap` (`sum` is
+ * `a + b`, `min`/`max` are `Math.min`/`Math.max`).
  */
 export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag): Folded {
-  const slots = new Map<unknown, number>();
-  const keys: unknown[] = [];
-  const values: unknown[] = [];
   const pick = tag === "sum" ? (a: number, b: number) => a + b : tag === "min" ? Math.min : Math.max;
-  // Array keys are rare: they take a KeyMap (compared element by element), kept apart so that
-  // they come after the primitive keys as in a KeyMap. Short strings take a JS-hashed table.
-  let arrays: KeyMap<Box<unknown>> | undefined;
-  const strings = new StringSlots();
-  const fold = (r: Pair<unknown, unknown>): void => {
-    const k = r[0];
-    if (typeof k === "string" && k.length <= SHORT_STRING) {
-      const slot = strings.slotOf(k, keys);
-      if (slot < 0) {
-        keys.push(k);
-        values.push(r[1]);
-      } else {
-        values[slot] = pick(values[slot] as number, r[1] as number);
-      }
-      return;
-    }
-    if (Array.isArray(k)) {
-      arrays ??= new KeyMap();
-      const box = arrays.get(k);
-      if (box === undefined) arrays.set(k, { c: r[1] });
-      else box.c = pick(box.c as number, r[1] as number);
-      return;
-    }
-    const slot = slots.get(k);
-    if (slot === undefined) {
-      slots.set(k, keys.length);
-      keys.push(k);
-      values.push(r[1]);
-    } else {
-      values[slot] = pick(values[slot] as number, r[1] as number);
-    }
-  };
-  // Over an array, a plain loop: the fold and the reducer inline into it.
-  const records = feed.records;
-  if (records) for (let i = 0; i < records.length; i++) fold(records[i]!);
-  else feed(fold);
-  arrays?.forEach((box, k) => {
-    keys.push(k);
-    values.push(box.c);
-  });
-  return { keys, values };
+  return foldWith(feed as Feed<Pair<unknown, number>>, (v: number) => v, pick);
 }
 
 /** `folded` cut into one bucket per output partition, keys in their folded order. */
@@ -200,7 +156,7 @@ export function foldWith<K, V, C>(feed: Feed<Pair<K, V>>, createCombiner: (v: V)
   const keys: unknown[] = [];
   const values: C[] = [];
   let arrays: KeyMap<Box<C>> | undefined;
-  feed((r: Pair<K, V>): void => {
+  const fold = (r: Pair<K, V>): void => {
     const k: unknown = r[0];
     let slot: number | undefined;
     if (typeof k === "string" && k.length <= SHORT_STRING) {
@@ -222,7 +178,11 @@ export function foldWith<K, V, C>(feed: Feed<Pair<K, V>>, createCombiner: (v: V)
     } else {
       values[slot] = mergeValue(values[slot]!, r[1]);
     }
-  });
+  };
+  // Over an array, a plain loop: the fold and the combiner can inline into it.
+  const records = feed.records;
+  if (records) for (let i = 0; i < records.length; i++) fold(records[i]!);
+  else feed(fold);
   arrays?.forEach((box, k) => {
     keys.push(k);
     values.push(box.c);
