@@ -1,7 +1,6 @@
 import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts";
 import { KeyMap } from "../core/keys.ts";
 import type { Partitioner } from "../core/partitioner.ts";
-import type { ReducerTag } from "../core/reducers.ts";
 import { SHORT_STRING, StringSlots } from "../core/string-slots.ts";
 import type { Feed } from "../core/pipeline.ts";
 
@@ -96,16 +95,6 @@ export interface Folded<C = unknown> {
   readonly values: C[];
 }
 
-/**
- * One input partition folded with a built-in reducer straight into columns (`foldWith` with the
- * value as its own combiner). Same results as the reducer function through a `KeyMap` (`sum` is
- * `a + b`, `min`/`max` are `Math.min`/`Math.max`).
- */
-export function foldTagged(feed: Feed<Pair<unknown, unknown>>, tag: ReducerTag): Folded {
-  const pick = tag === "sum" ? (a: number, b: number) => a + b : tag === "min" ? Math.min : Math.max;
-  return foldWith(feed as Feed<Pair<unknown, number>>, (v: number) => v, pick);
-}
-
 /** `folded` cut into one bucket per output partition, keys in their folded order. */
 export function bucketsOf<C>(folded: Folded<C>, partitioner: Partitioner): KeyMap<C>[] {
   const out = Array.from({ length: partitioner.numPartitions }, () => new KeyMap<C>());
@@ -125,9 +114,6 @@ export function mapSide<K, V, C>(
   // With map-side combine, fold first and partition the distinct keys after: one hash per key,
   // not per record.
   const combining = mapSideCombine || n === 1;
-  const tag = aggregator.reducerTag;
-  // A built-in reducer's known semantics allow one tight loop, no calls.
-  if (combining && tag) return bucketsOf(foldTagged(feed as Feed<Pair<unknown, unknown>>, tag) as Folded<C>, partitioner);
   const { createCombiner, mergeValue } = aggregator;
   if (combining) return bucketsOf(foldWith(feed, createCombiner, mergeValue), partitioner);
   // Without map-side combine each value still meets its key's combiner in order, but the values
@@ -145,8 +131,8 @@ export function mapSide<K, V, C>(
 }
 
 /**
- * One input partition folded by key with any combiner, as `foldTagged` folds with a built-in
- * reducer: short strings in a `StringSlots`, other primitive keys in a `Map`, array keys apart
+ * One input partition folded by key (a built-in reducer's too, its value its own combiner):
+ * short strings in a `StringSlots`, other primitive keys in a `Map`, array keys apart
  * (after the others, as a `KeyMap` orders them), so that a record costs no `Map` lookup of a
  * string never hashed before.
  */
