@@ -69,6 +69,32 @@ export class KeyMap<V> {
     this.live++;
   }
 
+  /**
+   * Folds `value` into `key`'s entry with one lookup: `create(value)` for a key not yet held,
+   * `merge(current, value)` otherwise.
+   */
+  fold<W>(key: unknown, value: W, create: (w: W) => V, merge: (v: V, w: W) => V): void {
+    if (Array.isArray(key)) {
+      (this.composite ??= new TupleTable()).fold(key, value, create, merge);
+      return;
+    }
+    let slot: number;
+    if (typeof key === "string" && key.length <= SHORT_STRING) {
+      slot = (this.strings ??= new StringSlots()).slotOf(key, this.keys);
+    } else {
+      const others = (this.others ??= new Map());
+      slot = others.get(key) ?? -1;
+      if (slot < 0) others.set(key, this.keys.length);
+    }
+    if (slot >= 0) {
+      this.values[slot] = merge(this.values[slot] as V, value);
+      return;
+    }
+    this.keys.push(key === 0 ? 0 : key);
+    this.values.push(create(value));
+    this.live++;
+  }
+
   delete(key: unknown): boolean {
     if (Array.isArray(key)) return this.composite?.delete(key) ?? false;
     let slot: number;
@@ -99,6 +125,21 @@ export class KeyMap<V> {
       this.iterating--;
     }
     this.composite?.forEach(fn);
+  }
+
+  /**
+   * The keys and values in iteration order, as two arrays (the map's own when nothing was
+   * removed and no key is an array: hand the map over with them).
+   */
+  columns(): { keys: unknown[]; values: V[] } {
+    if (this.live === this.keys.length && this.composite === undefined) return { keys: this.keys, values: this.values as V[] };
+    const keys: unknown[] = [];
+    const values: V[] = [];
+    this.forEach((v, k) => {
+      keys.push(k);
+      values.push(v);
+    });
+    return { keys, values };
   }
 
   /** The entry index of a plain key, or -1. */

@@ -38,10 +38,19 @@ export class TupleTable<V> {
   set(key: readonly unknown[], value: V): void {
     const h = hashTuple(key);
     const e = this.find(key, h);
-    if (e >= 0) {
-      this.values[e] = value;
-      return;
-    }
+    if (e >= 0) this.values[e] = value;
+    else this.add(key, h, value);
+  }
+
+  /** `create(value)` for a key not yet held, `merge(current, value)` otherwise: one lookup. */
+  fold<W>(key: readonly unknown[], value: W, create: (w: W) => V, merge: (v: V, w: W) => V): void {
+    const h = hashTuple(key);
+    const e = this.find(key, h);
+    if (e >= 0) this.values[e] = merge(this.values[e] as V, value);
+    else this.add(key, h, create(value));
+  }
+
+  private add(key: readonly unknown[], h: number, value: V): void {
     const entry = this.keys.length;
     this.keys.push(key);
     this.snapshots.push(snapshot(key));

@@ -303,13 +303,10 @@ class DefaultEngine extends LocalExecutor implements Engine {
   }
 }
 
-/** A fold's records, keys as a `KeyMap` keeps them (a `Map` stores the key -0 as 0). */
+/** A fold's records. */
 function entriesOf({ keys, values }: Folded): [unknown, unknown][] {
   const out = new Array<[unknown, unknown]>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    out[i] = [k === 0 ? 0 : k, values[i]];
-  }
+  for (let i = 0; i < keys.length; i++) out[i] = [keys[i], values[i]];
   return out;
 }
 

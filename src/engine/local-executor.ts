@@ -1,7 +1,6 @@
 import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts";
 import { KeyMap } from "../core/keys.ts";
 import type { Partitioner } from "../core/partitioner.ts";
-import { SHORT_STRING, StringSlots } from "../core/string-slots.ts";
 import type { Feed } from "../core/pipeline.ts";
 
 /**
@@ -81,11 +80,6 @@ export function reduceSide<K, C>(buckets: readonly KeyMap<C>[][], mergeCombiners
   return out;
 }
 
-/** A combiner in a box, so folding into an existing key costs one map lookup, not two. */
-interface Box<C> {
-  c: C;
-}
-
 /**
  * One input partition folded by key: its distinct keys, in the order a `KeyMap` gives them
  * (primitive keys as first seen, then array keys as first seen), and each key's combiner.
@@ -131,47 +125,15 @@ export function mapSide<K, V, C>(
 }
 
 /**
- * One input partition folded by key (a built-in reducer's too, its value its own combiner):
- * short strings in a `StringSlots`, other primitive keys in a `Map`, array keys apart
- * (after the others, as a `KeyMap` orders them), so that a record costs no `Map` lookup of a
- * string never hashed before.
+ * One input partition folded by key (a built-in reducer's too, its value its own combiner) in a
+ * `KeyMap`, one lookup per record; its keys come out in a `KeyMap`'s order.
  */
 export function foldWith<K, V, C>(feed: Feed<Pair<K, V>>, createCombiner: (v: V) => C, mergeValue: (c: C, v: V) => C): Folded<C> {
-  const slots = new Map<unknown, number>();
-  const strings = new StringSlots();
-  const keys: unknown[] = [];
-  const values: C[] = [];
-  let arrays: KeyMap<Box<C>> | undefined;
-  const fold = (r: Pair<K, V>): void => {
-    const k: unknown = r[0];
-    let slot: number | undefined;
-    if (typeof k === "string" && k.length <= SHORT_STRING) {
-      slot = strings.slotOf(k, keys);
-      if (slot < 0) slot = undefined;
-    } else if (Array.isArray(k)) {
-      arrays ??= new KeyMap();
-      const box = arrays.get(k);
-      if (box === undefined) arrays.set(k, { c: createCombiner(r[1]) });
-      else box.c = mergeValue(box.c, r[1]);
-      return;
-    } else {
-      slot = slots.get(k);
-      if (slot === undefined) slots.set(k, keys.length);
-    }
-    if (slot === undefined) {
-      keys.push(k);
-      values.push(createCombiner(r[1]));
-    } else {
-      values[slot] = mergeValue(values[slot]!, r[1]);
-    }
-  };
+  const map = new KeyMap<C>();
+  const fold = (r: Pair<K, V>): void => map.fold(r[0], r[1], createCombiner, mergeValue);
   // Over an array, a plain loop: the fold and the combiner can inline into it.
   const records = feed.records;
   if (records) for (let i = 0; i < records.length; i++) fold(records[i]!);
   else feed(fold);
-  arrays?.forEach((box, k) => {
-    keys.push(k);
-    values.push(box.c);
-  });
-  return { keys, values };
+  return map.columns();
 }
