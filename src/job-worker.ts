@@ -60,7 +60,7 @@ export function createJobHost(): JobHost {
           const merged = new KeyMap<unknown>();
           for (const part of group) {
             for (const [k, c] of decodePart(part)) {
-              merged.set(k, merged.has(k) ? mergeCombiners(merged.get(k), c) : c);
+              merged.fold(k, c, (first) => first, mergeCombiners);
             }
           }
           return encodePart(merged);

@@ -62,14 +62,10 @@ export function combineInPlace<K, V, C>(batch: Batch<Pair<K, V>>, aggregator: Ag
   const out = batch.derive<[K, C]>(batch.numPartitions, async () => {
     const parts: [K, C][][] = [];
     for (const feed of await batch.feeds()) {
-      const combined = new KeyMap<{ c: C }>();
-      feed((r: Pair<K, V>) => {
-        const box = combined.get(r[0]);
-        if (box === undefined) combined.set(r[0], { c: createCombiner(r[1]) });
-        else box.c = mergeValue(box.c, r[1]);
-      });
+      const combined = new KeyMap<C>();
+      feed((r: Pair<K, V>) => combined.fold(r[0], r[1], createCombiner, mergeValue));
       const records: [K, C][] = [];
-      combined.forEach((box, k) => records.push([k as K, box.c]));
+      combined.forEach((c, k) => records.push([k as K, c]));
       parts.push(records);
     }
     return parts as Partitions<[K, C]>;

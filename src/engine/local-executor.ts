@@ -59,6 +59,8 @@ export class LocalExecutor implements Executor {
   }
 }
 
+const same = <C>(c: C): C => c;
+
 /**
  * The reduce side: each output partition merges the buckets of every input partition, in
  * input-partition order, so the output order is deterministic.
@@ -68,10 +70,7 @@ export function reduceSide<K, C>(buckets: readonly KeyMap<C>[][], mergeCombiners
   for (let p = 0; p < numPartitions; p++) {
     const merged = new KeyMap<C>();
     for (const bucket of buckets) {
-      bucket[p]!.forEach((combiner, key) => {
-        const existing = merged.get(key);
-        merged.set(key, existing !== undefined || merged.has(key) ? mergeCombiners(existing as C, combiner) : combiner);
-      });
+      bucket[p]!.forEach((combiner, key) => merged.fold(key, combiner, same, mergeCombiners));
     }
     const records: [K, C][] = [];
     merged.forEach((c, k) => records.push([k as K, c]));
