@@ -15,16 +15,17 @@ export interface StringKeysResult {
   readonly hashedMapNs: number;
 }
 
-interface Counts {
-  get(k: string): number | undefined;
-  set(k: string, v: number): unknown;
+interface Counts<K> {
+  get(k: K): number | undefined;
+  set(k: K, v: number): unknown;
   readonly size: number;
 }
 
-function countNs(words: readonly string[], counts: Counts): number {
+/** Counts `keys` by get + set into `counts`: ns per key. */
+export function countNs<K>(keys: readonly K[], counts: Counts<K>): number {
   const t = performance.now();
-  for (let i = 0; i < words.length; i++) counts.set(words[i]!, (counts.get(words[i]!) ?? 0) + 1);
-  const ns = ((performance.now() - t) * 1e6) / words.length;
+  for (let i = 0; i < keys.length; i++) counts.set(keys[i]!, (counts.get(keys[i]!) ?? 0) + 1);
+  const ns = ((performance.now() - t) * 1e6) / keys.length;
   if (counts.size === 0) throw new Error("nothing counted");
   return ns;
 }

@@ -5,6 +5,7 @@
 
 import { canonicalKey, KeyMap } from "../src/core/keys.ts";
 import { prng } from "./corpus.ts";
+import { countNs } from "./string-keys.ts";
 import { reduce } from "./tagged-reduce.ts";
 
 const add = (a: number, b: number): number => a + b;
@@ -21,16 +22,6 @@ function textNsPerKey(keys: readonly unknown[], text: (k: unknown) => string): n
   for (let i = 0; i < keys.length; i++) chars += text(keys[i]).length;
   const ms = performance.now() - t;
   if (chars === 0) throw new Error("no text");
-  return (ms * 1e6) / keys.length;
-}
-
-/** Counts per tuple key in a KeyMap (compared element by element), ns per key. */
-function keyMapNsPerKey(keys: readonly unknown[]): number {
-  const counts = new KeyMap<number>();
-  const t = performance.now();
-  for (let i = 0; i < keys.length; i++) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
-  const ms = performance.now() - t;
-  if (counts.size === 0) throw new Error("nothing counted");
   return (ms * 1e6) / keys.length;
 }
 
@@ -86,7 +77,7 @@ export async function benchTupleKeys(users = 1_000, pages = 10, pairs = 1_000_00
     string.push(await reduce(strings, add, 2, "js"));
     text.push(textNsPerKey(keys, canonicalKey));
     joined.push(textNsPerKey(keys, joinedText));
-    keyMap.push(keyMapNsPerKey(keys));
+    keyMap.push(countNs(keys, new KeyMap<number>())); // tuple keys compared element by element
     textMap.push(textMapNsPerKey(keys));
   }
   const best = (xs: number[]): number => Math.min(...xs);
