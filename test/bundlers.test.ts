@@ -42,16 +42,21 @@ async function resultOf(url: string): Promise<unknown> {
   }
 }
 
+/** What the built page in `dir` reports, served by a plain static server. */
+async function servedResultOf(dir: string): Promise<unknown> {
+  const server = await serve(dir);
+  try {
+    return await resultOf(urlOf(server));
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 it("a production build ships the kernel worker with the app, and the page's job runs in two workers", async () => {
   const outDir = join(consumer, "dist");
   await build({ root: consumer, configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
   expect(readdirSync(join(outDir, "assets")).some((f) => /^kernel-worker-.*\.js$/.test(f))).toBe(true);
-  const server = await serve(outDir);
-  try {
-    expect(await resultOf(urlOf(server))).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
+  expect(await servedResultOf(outDir)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
 }, 60_000);
 
 it("on the dev server, with the package pre-bundled, the page's job runs in two workers", async () => {
@@ -84,10 +89,5 @@ it("webpack 5 bundles the kernel worker with the app, warning of nothing, and th
   expect(errors).toEqual([]);
   expect(warnings?.map((w) => w.message)).toEqual([]);
   writeFileSync(join(outDir, "index.html"), `<!doctype html><meta charset="utf-8"><title>word count</title><script src="./main.js"></script>`);
-  const server = await serve(outDir);
-  try {
-    expect(await resultOf(urlOf(server))).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
+  expect(await servedResultOf(outDir)).toEqual({ ...WORD_COUNT_REPORT, errors: [] });
 }, 90_000);
