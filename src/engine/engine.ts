@@ -9,7 +9,7 @@ import { sharedMemoryUsable } from "../core/shared-memory.ts";
 import { aggregateEntries, encodeColumns, keyCount } from "./kernels/columnar.ts";
 import { loadKernels } from "./kernels/load.ts";
 import type { Kernels, PartitionedAggregate } from "./kernels/types.ts";
-import { bucketsOf, foldWith, type Folded, LocalExecutor, reduceSide } from "./local-executor.ts";
+import { bucketsOf, foldCombining, type Folded, LocalExecutor, reduceSide } from "./local-executor.ts";
 import { TaskFailedError, WorkerPool, type TaskAttempt } from "./workers/pool.ts";
 import type { InjectedFault, JobSpec } from "./workers/protocol.ts";
 import { parallelReduceByKey, parallelWordCount, type ShuffleMetrics, type Transport } from "./workers/shuffle.ts";
@@ -268,7 +268,7 @@ class DefaultEngine extends LocalExecutor implements Engine {
     // Each input partition folded once, in JS; the partials then go through the kernels, or,
     // when their keys or values cannot be encoded, through the JS reduce side. The feeds never
     // run twice: they may run user functions.
-    const folded = input.map((feed) => foldWith(feed, aggregator.createCombiner, aggregator.mergeValue) as Folded);
+    const folded = input.map((feed) => foldCombining(feed, aggregator) as Folded);
     const n = partitioner.numPartitions;
     const partials = folded.filter((f) => f.keys.length > 0);
     // One partial into one partition: the fold is the result, as either merge would give it.

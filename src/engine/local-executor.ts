@@ -2,6 +2,7 @@ import type { Aggregator, Executor, Pair, Partitions } from "../core/executor.ts
 import { KeyMap } from "../core/keys.ts";
 import type { Partitioner } from "../core/partitioner.ts";
 import type { Feed } from "../core/pipeline.ts";
+import { foldNumbers } from "./number-fold.ts";
 
 /**
  * Runs shuffles in this thread, in plain JS: the reference semantics every other execution path
@@ -108,7 +109,7 @@ export function mapSide<K, V, C>(
   // not per record.
   const combining = mapSideCombine || n === 1;
   const { createCombiner, mergeValue } = aggregator;
-  if (combining) return bucketsOf(foldWith(feed, createCombiner, mergeValue), partitioner);
+  if (combining) return bucketsOf(foldCombining(feed, aggregator), partitioner);
   // Without map-side combine each value still meets its key's combiner in order, but the values
   // are gathered per key first: a record costs one slot lookup, a key one partition hash.
   const gathered = foldWith<K, V, V[]>(feed, (v) => [v], (vs, v) => (vs.push(v), vs));
@@ -121,6 +122,13 @@ export function mapSide<K, V, C>(
     out[partitioner.getPartition(keys[i])]!.set(keys[i], c);
   }
   return out;
+}
+
+/** One input partition folded by key with map-side combine: a built-in reducer's through `foldNumbers`. */
+export function foldCombining<K, V, C>(feed: Feed<Pair<K, V>>, aggregator: Aggregator<V, C>): Folded<C> {
+  const tag = aggregator.reducerTag;
+  if (tag !== undefined) return foldNumbers(feed, tag, aggregator.mergeValue as (a: unknown, b: unknown) => unknown) as Folded<C>;
+  return foldWith(feed, aggregator.createCombiner, aggregator.mergeValue);
 }
 
 /**
