@@ -40,6 +40,7 @@ const programs = { "jobs/wordcount": "jobs/wordcount.ts", "jobs/wordcount-job": 
 if (existsSync("bench/run.ts")) {
   programs["bench/run"] = "bench/run.ts";
   programs["bench/kernels-hash"] = "bench/kernels/hash.ts";
+  programs["bench/tagged-reduce"] = "bench/tagged-reduce-main.ts";
 }
 // Dependencies stay in node_modules (playwright cannot be bundled); `#platform` is still inlined.
 await build({ ...common, entryPoints: programs, outdir: "dist", platform: "node", packages: "external" });
