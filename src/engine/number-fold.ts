@@ -2,7 +2,7 @@ import type { Pair } from "../core/executor.ts";
 import { KeyMap } from "../core/keys.ts";
 import type { Feed } from "../core/pipeline.ts";
 import type { ReducerTag } from "../core/reducers.ts";
-import { hashString, SHORT_STRING } from "../core/string-slots.ts";
+import { hashString, SHORT_STRING } from "../core/string-table.ts";
 import { tableSeed } from "../core/table-hash.ts";
 
 /** A fold's distinct keys in the order they came, and each key's value (the local executor's `Folded`). */

@@ -471,6 +471,40 @@ describe("KeyMap against a Map (plain keys) and structural tuples", () => {
     );
   });
 
+  it("sets what a get or has just looked up, whatever changed in between (removals, growth)", () => {
+    // get k, then any operation (often on another key, inserting or removing), then set k: the
+    // set may reuse the lookup only when the table has not changed since.
+    const key = fc.oneof(fc.nat(40).map((n) => `k${n}`), fc.constantFrom("a", "__proto__", "a much longer key than sixteen", 7));
+    const step = fc.tuple(key, fc.constantFrom("get", "has"), fc.constantFrom("set", "delete", "get", "fold"), key, fc.integer());
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+        const map = new KeyMap<number>();
+        const reference = new Map<unknown, number>();
+        for (const [k, look, between, other, v] of steps) {
+          if (look === "get") expect(map.get(k)).toBe(reference.get(k));
+          else expect(map.has(k)).toBe(reference.has(k));
+          if (between === "set") {
+            map.set(other, v);
+            reference.set(other, v);
+          } else if (between === "delete") {
+            expect(map.delete(other)).toBe(reference.delete(other));
+          } else if (between === "fold") {
+            map.fold(other, v, (w) => w, (c, w) => c + w);
+            reference.set(other, (reference.get(other) ?? 0) + v);
+          } else {
+            expect(map.get(other)).toBe(reference.get(other));
+          }
+          map.set(k, v);
+          reference.set(k, v);
+        }
+        const got: [unknown, number][] = [];
+        map.forEach((value, k) => got.push([k, value]));
+        expect(got).toEqual([...reference]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("keeps its order and size across many removals (compaction), and under forEach", () => {
     const map = new KeyMap<number>();
     for (let i = 0; i < 5000; i++) map.set(`k${i}`, i);
