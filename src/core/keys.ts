@@ -8,69 +8,65 @@
  */
 
 import { objectId, symbolId } from "./identity.ts";
-import { SHORT_STRING, StringTable } from "./string-table.ts";
+import { SHORT_STRING, StringSlots } from "./string-slots.ts";
 import { sameTuple, snapshot, TupleTable } from "./tuple-table.ts";
 
-/** An entry of the order whose key was removed (other keys' entries are `~i`, never this low). */
-const DEAD = -0x80000000;
+/** What a removed entry's key becomes: nothing a caller's key can be equal to. */
+const GONE: unique symbol = Symbol("removed");
 
 /**
  * A `Map` whose array keys compare structurally; the first-seen key object is kept.
  *
- * Short strings live in a `StringTable`, their values beside them (hashed in JS: a `Map` would
- * leave the compiled code to hash every string it has not seen, as each parsed or decoded string
- * is); every other plain key in a `Map` to its index in two arrays. One list orders both kinds
- * (a table position, or `~i` for the others' index), so iteration gives them in insertion order,
- * as a `Map` does, then the array keys.
+ * Plain keys live in insertion-ordered entry arrays, found through a `StringSlots` for short
+ * strings (hashed in JS: a `Map` would leave the compiled code to hash every string it has not
+ * seen, as each parsed or decoded string is) and a `Map` for every other plain key. Iteration
+ * gives them in insertion order, as a `Map` does, then the array keys.
  */
 export class KeyMap<V> {
-  private strings: StringTable<V> | undefined;
-  private others: Map<unknown, number> | undefined;
-  private otherKeys: unknown[] = [];
-  private otherValues: (V | undefined)[] = [];
-  /** By other key's index: its entry in the order. */
-  private otherTags: number[] = [];
-  private order: Int32Array<ArrayBuffer> = new Int32Array(8);
-  private entries = 0;
+  private keys: unknown[] = [];
+  private values: (V | undefined)[] = [];
   private live = 0;
+  private strings: StringSlots | undefined;
+  private others: Map<unknown, number> | undefined;
   private composite: TupleTable<V> | undefined;
   /** forEach calls running: entries are not compacted under them. */
   private iterating = 0;
-  /** The short string a get or has last looked up, and its position then; undefined once the table changed. */
-  private lastKey: string | undefined;
-  private lastAt = -1;
-  /** Where the string table tells of its entries' new positions when it grows. */
-  private readonly moved = (tag: number, at: number): void => {
-    this.order[tag] = at;
-  };
 
   get size(): number {
     return this.live + (this.composite?.size ?? 0);
   }
 
   get(key: unknown): V | undefined {
-    if (typeof key === "string" && key.length <= SHORT_STRING) {
-      const at = this.remember(key);
-      return at >= 0 ? this.strings!.valueAt(at) : undefined;
-    }
     if (Array.isArray(key)) return this.composite?.get(key);
-    const i = this.others?.get(key);
-    return i === undefined ? undefined : this.otherValues[i];
+    const slot = this.slotOf(key);
+    return slot >= 0 ? this.values[slot] : undefined;
   }
 
   has(key: unknown): boolean {
-    if (typeof key === "string" && key.length <= SHORT_STRING) return this.remember(key) >= 0;
     if (Array.isArray(key)) return this.composite?.has(key) ?? false;
-    return this.others?.has(key) ?? false;
+    return this.slotOf(key) >= 0;
   }
 
   set(key: unknown, value: V): void {
-    // After a get or has of the same short string, with the table unchanged since: its answer.
-    if (key === this.lastKey && this.lastAt >= 0) {
-      this.strings!.setValueAt(this.lastAt, value);
+    if (Array.isArray(key)) {
+      (this.composite ??= new TupleTable()).set(key, value);
       return;
     }
-    this.fold(key, value, same, replace);
+    const slot = this.slotOf(key);
+    if (slot >= 0) {
+      this.values[slot] = value;
+      return;
+    }
+    const { keys } = this;
+    if (typeof key === "string" && key.length <= SHORT_STRING) {
+      (this.strings ??= new StringSlots()).slotOf(key, keys);
+      keys.push(key);
+    } else {
+      (this.others ??= new Map()).set(key, keys.length);
+      keys.push(key === 0 ? 0 : key); // as a Map keeps -0
+    }
+    this.values.push(value);
+    this.live++;
   }
 
   /**
@@ -78,55 +74,41 @@ export class KeyMap<V> {
    * `merge(current, value)` otherwise.
    */
   fold<W>(key: unknown, value: W, create: (w: W) => V, merge: (v: V, w: W) => V): void {
-    if (typeof key === "string" && key.length <= SHORT_STRING) {
-      const strings = (this.strings ??= new StringTable<V>());
-      const at = strings.locate(key);
-      if (at >= 0) {
-        strings.setValueAt(at, merge(strings.valueAt(at), value));
-        return;
-      }
-      const tag = this.append(~at);
-      this.lastKey = undefined;
-      strings.insert(~at, key, create(value), tag, this.moved);
-      return;
-    }
     if (Array.isArray(key)) {
       (this.composite ??= new TupleTable()).fold(key, value, create, merge);
       return;
     }
-    const others = (this.others ??= new Map());
-    const i = others.get(key);
-    if (i !== undefined) {
-      this.otherValues[i] = merge(this.otherValues[i] as V, value);
+    let slot: number;
+    if (typeof key === "string" && key.length <= SHORT_STRING) {
+      slot = (this.strings ??= new StringSlots()).slotOf(key, this.keys);
+    } else {
+      const others = (this.others ??= new Map());
+      slot = others.get(key) ?? -1;
+      if (slot < 0) others.set(key, this.keys.length);
+    }
+    if (slot >= 0) {
+      this.values[slot] = merge(this.values[slot] as V, value);
       return;
     }
-    const index = this.otherKeys.length;
-    others.set(key, index);
-    this.otherKeys.push(key === 0 ? 0 : key); // as a Map keeps -0
-    this.otherValues.push(create(value));
-    this.otherTags.push(this.append(~index));
+    this.keys.push(key === 0 ? 0 : key);
+    this.values.push(create(value));
+    this.live++;
   }
 
   delete(key: unknown): boolean {
-    let tag: number;
+    if (Array.isArray(key)) return this.composite?.delete(key) ?? false;
+    let slot: number;
     if (typeof key === "string" && key.length <= SHORT_STRING) {
-      const at = this.strings?.locate(key) ?? -1;
-      if (at < 0) return false;
-      this.lastKey = undefined;
-      tag = this.strings!.removeAt(at);
-    } else if (Array.isArray(key)) {
-      return this.composite?.delete(key) ?? false;
+      slot = this.strings?.remove(key, this.keys) ?? -1;
     } else {
-      const i = this.others?.get(key);
-      if (i === undefined) return false;
-      this.others!.delete(key);
-      this.otherKeys[i] = undefined;
-      this.otherValues[i] = undefined;
-      tag = this.otherTags[i]!;
+      slot = this.others?.get(key) ?? -1;
+      if (slot >= 0) this.others!.delete(key);
     }
-    this.order[tag] = DEAD;
+    if (slot < 0) return false;
+    this.keys[slot] = GONE;
+    this.values[slot] = undefined;
     this.live--;
-    if (this.entries - this.live > Math.max(64, this.live) && this.iterating === 0) this.compact();
+    if (this.keys.length - this.live > Math.max(64, this.live) && this.iterating === 0) this.compact();
     return true;
   }
 
@@ -134,12 +116,10 @@ export class KeyMap<V> {
   forEach(fn: (value: V, key: unknown) => void): void {
     this.iterating++;
     try {
-      // The order and the table may be replaced by a set in `fn`: read them at each step.
-      for (let j = 0; j < this.entries; j++) {
-        const ref = this.order[j]!;
-        if (ref === DEAD) continue;
-        if (ref >= 0) fn(this.strings!.valueAt(ref), this.strings!.keyAt(ref));
-        else fn(this.otherValues[~ref] as V, this.otherKeys[~ref]);
+      const { keys, values } = this;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (k !== GONE) fn(values[i] as V, k);
       }
     } finally {
       this.iterating--;
@@ -147,8 +127,12 @@ export class KeyMap<V> {
     this.composite?.forEach(fn);
   }
 
-  /** The keys and values in iteration order, as two arrays. */
+  /**
+   * The keys and values in iteration order, as two arrays (the map's own when nothing was
+   * removed and no key is an array: hand the map over with them).
+   */
   columns(): { keys: unknown[]; values: V[] } {
+    if (this.live === this.keys.length && this.composite === undefined) return { keys: this.keys, values: this.values as V[] };
     const keys: unknown[] = [];
     const values: V[] = [];
     this.forEach((v, k) => {
@@ -158,54 +142,23 @@ export class KeyMap<V> {
     return { keys, values };
   }
 
-  /** `key`'s position in the string table (or a negative number), remembered for a set of it next. */
-  private remember(key: string): number {
-    const at = this.strings?.locate(key) ?? -1;
-    this.lastKey = key;
-    this.lastAt = at;
-    return at;
-  }
-
-  /** A new entry in the order, referring to `ref`: its index. */
-  private append(ref: number): number {
-    if (this.entries === this.order.length) {
-      const order = new Int32Array(this.order.length * 2);
-      order.set(this.order);
-      this.order = order;
-    }
-    this.order[this.entries] = ref;
-    this.live++;
-    return this.entries++;
+  /** The entry index of a plain key, or -1. */
+  private slotOf(key: unknown): number {
+    if (typeof key === "string" && key.length <= SHORT_STRING) return this.strings?.find(key, this.keys) ?? -1;
+    return this.others?.get(key) ?? -1;
   }
 
   /** The entries without the removed ones, and their indexes made again. */
   private compact(): void {
-    const { keys, values } = this.columnsOfPlainKeys();
-    this.lastKey = undefined;
+    const { keys, values } = this;
+    this.keys = [];
+    this.values = [];
+    this.live = 0;
     this.strings = undefined;
     this.others = undefined;
-    this.otherKeys = [];
-    this.otherValues = [];
-    this.otherTags = [];
-    this.order = new Int32Array(8);
-    this.entries = 0;
-    this.live = 0;
-    for (let i = 0; i < keys.length; i++) this.set(keys[i], values[i]!);
-  }
-
-  private columnsOfPlainKeys(): { keys: unknown[]; values: V[] } {
-    const { composite } = this;
-    this.composite = undefined;
-    try {
-      return this.columns();
-    } finally {
-      this.composite = composite;
-    }
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== GONE) this.set(keys[i], values[i] as V);
   }
 }
-
-const same = <V>(v: V): V => v;
-const replace = <V>(_: V, v: V): V => v;
 
 /** What JSON.stringify writes other than as it is: quote, backslash, controls, surrogates. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;

@@ -1,5 +1,5 @@
 /**
- * Hashing for the in-memory hash tables (`StringTable`, `TupleTable`, and the seed of the
+ * Hashing for the in-memory hash tables (`StringSlots`, `TupleTable`, and the seed of the
  * kernels' aggregation table): FNV-1a steps from a seed random per thread, then MurmurHash3's
  * finalizer. Random as V8 seeds a Map's string hashes: keys chosen to collide (sent by a socket,
  * written in a file) collide only for the seed they were chosen for. Those tables iterate in
