@@ -101,7 +101,7 @@ export async function benchTaggedReduce(keys = 10_000, pairs = 4_000_000, rounds
   const columns: number[] = [];
   for (let r = 0; r < rounds; r++) floor.push(lookupFloor(data));
   for (let r = 0; r < rounds; r++) columns.push(columnsFloor(data));
-  // Where a JS reducer's sums are not small integers, each one it stores is a new heap number.
+  // Amounts too: neither path may lean on sums staying small integers.
   data = Array.from({ length: pairs }, () => [pick(), Math.floor(random() * 10_000 + 1) / 100]);
   const amounts = await bothPaths(data, rounds);
   return {
