@@ -13,7 +13,10 @@ export interface Aggregator<V, C> {
   createCombiner(value: V): C;
   mergeValue(combiner: C, value: V): C;
   mergeCombiners(a: C, b: C): C;
-  /** Set when the fold is a built-in numeric reducer a kernel can run instead. */
+  /**
+   * Set when the fold is a built-in numeric reducer, which a kernel or a fold of its own can run
+   * instead: `createCombiner` is then the identity and `mergeValue` the reducer.
+   */
   readonly reducerTag?: ReducerTag | undefined;
 }
 

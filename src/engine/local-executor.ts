@@ -132,8 +132,8 @@ export function foldCombining<K, V, C>(feed: Feed<Pair<K, V>>, aggregator: Aggre
 }
 
 /**
- * One input partition folded by key (a built-in reducer's too, its value its own combiner) in a
- * `KeyMap`, one lookup per record; its keys come out in a `KeyMap`'s order.
+ * One input partition folded by key in a `KeyMap`, one lookup per record; its keys come out in a
+ * `KeyMap`'s order.
  */
 export function foldWith<K, V, C>(feed: Feed<Pair<K, V>>, createCombiner: (v: V) => C, mergeValue: (c: C, v: V) => C): Folded<C> {
   const map = new KeyMap<C>();
