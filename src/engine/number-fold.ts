@@ -43,7 +43,7 @@ export function foldNumbers<K>(feed: Feed<Pair<K, unknown>>, tag: ReducerTag, re
       const r = records[i]!;
       if (!table.fold(r[0], r[1])) break;
     }
-    if (i === records.length) return table.columns();
+    if (i === records.length) return table.finish();
     map = table.toKeyMap();
     for (; i < records.length; i++) {
       const r = records[i]!;
@@ -58,12 +58,12 @@ export function foldNumbers<K>(feed: Feed<Pair<K, unknown>>, tag: ReducerTag, re
     }
     map.fold(r[0], r[1], same, reducer);
   });
-  return map === undefined ? table.columns() : (map as KeyMap<unknown>).columns();
+  return map === undefined ? table.finish() : (map as KeyMap<unknown>).columns();
 }
 
 /** Short string keys and their numbers by position; the positions in insertion order beside. */
 class NumberTable {
-  private keysAt: (string | undefined)[] = new Array<string | undefined>(64).fill(undefined);
+  private keysAt: (string | undefined)[] = vacantKeys(64);
   private valuesAt = new Float64Array(64);
   private mask = 63;
   /** Table positions, in the order their keys came. */
@@ -106,13 +106,21 @@ class NumberTable {
     return { keys, values };
   }
 
-  /** The entries, in order, in a `KeyMap` to go on folding. */
+  /** The keys and values in the order the keys came; the table is done with. */
+  finish(): Folded {
+    const folded = this.columns();
+    this.release();
+    return folded;
+  }
+
+  /** The entries, in order, in a `KeyMap` to go on folding; the table is done with. */
   toKeyMap(): KeyMap<unknown> {
     const map = new KeyMap<unknown>();
     for (let i = 0; i < this.size; i++) {
       const at = this.order[i]!;
       map.set(this.keysAt[at], this.valuesAt[at]);
     }
+    this.release();
     return map;
   }
 
@@ -121,19 +129,51 @@ class NumberTable {
     const { keysAt, valuesAt, order, size } = this;
     const capacity = keysAt.length * 2;
     const mask = capacity - 1;
-    this.keysAt = new Array<string | undefined>(capacity).fill(undefined);
+    this.keysAt = vacantKeys(capacity);
     this.valuesAt = new Float64Array(capacity);
     this.mask = mask;
     for (let i = 0; i < size; i++) {
       const from = order[i]!;
       const key = keysAt[from]!;
+      keysAt[from] = undefined;
       let at = hashString(key, this.seed) & mask;
       while (this.keysAt[at] !== undefined) at = (at + 1) & mask;
       this.keysAt[at] = key;
       this.valuesAt[at] = valuesAt[from]!;
       order[i] = at;
     }
+    releaseKeys(keysAt);
   }
+
+  /** Hands the key array over for another table (this one is done with). */
+  release(): void {
+    const { keysAt, order, size } = this;
+    for (let i = 0; i < size; i++) keysAt[order[i]!] = undefined;
+    releaseKeys(keysAt);
+    this.keysAt = [];
+  }
+}
+
+/**
+ * Key arrays of tables done with, all vacant, by capacity. A JS array of 16k elements or more
+ * lives in V8's large-object space, whose fresh pages cost about 30 ns an element here (3 ns
+ * below that size): every partition of every batch folds in a new table, so the large ones are
+ * used again instead: one of each capacity up to 2^19 positions (8 MB in all at most; a thread
+ * folds one partition at a time).
+ */
+const spareKeys = new Map<number, (string | undefined)[][]>();
+
+function vacantKeys(capacity: number): (string | undefined)[] {
+  return spareKeys.get(capacity)?.pop() ?? new Array<string | undefined>(capacity).fill(undefined);
+}
+
+/** Keeps `keys`, vacant, for another table. */
+function releaseKeys(keys: (string | undefined)[]): void {
+  const capacity = keys.length;
+  if (capacity < 1 << 14 || capacity > 1 << 19) return;
+  let spare = spareKeys.get(capacity);
+  if (spare === undefined) spareKeys.set(capacity, (spare = []));
+  if (spare.length === 0) spare.push(keys);
 }
 
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

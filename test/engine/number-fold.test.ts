@@ -96,3 +96,23 @@ it("hands over to a KeyMap mid-way without losing or reordering what it folded",
   expect(got.keys).toEqual(["b", "a", "c", "a much longer key than sixteen", ["t", 1]]);
   expect(got.values).toEqual([5.5, "1x1", 5, 6, 4]);
 });
+
+it("folds one partition after another in tables of 16k positions and more, no key of one showing in the next", () => {
+  // 10k keys take the table to 32k positions; the next folds get its key arrays again.
+  const fn = sum as unknown as (a: unknown, b: unknown) => unknown;
+  const firstKeys = Array.from({ length: 10_000 }, (_, i) => `a${i}`);
+  const first = foldNumbers(arrayFeed(firstKeys.map((k, i): Pair<string, number> => [k, i])), "sum", fn);
+  expect(first.keys).toEqual(firstKeys);
+  for (let round = 0; round < 3; round++) {
+    // Half the keys are new, half the first fold's; one record that is not a number ends the table mid-way in the last round.
+    const keys = Array.from({ length: 12_000 }, (_, i) => (i % 2 === 0 ? `b${round}-${i}` : `a${i}`));
+    const input: Pair<unknown, unknown>[] = keys.map((k) => [k, 1]);
+    if (round === 2) input.splice(11_000, 0, ["a1", "x"]);
+    input.push(...keys.map((k): Pair<unknown, unknown> => [k, 2]));
+    const got = foldNumbers(arrayFeed(input), "sum", fn);
+    const expected = foldWith(arrayFeed(input), (v) => v, fn);
+    expect(got.keys).toEqual(expected.keys);
+    expect(got.values).toEqual(expected.values);
+    expect(got.keys).toHaveLength(12_000);
+  }
+});
