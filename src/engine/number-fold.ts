@@ -94,8 +94,8 @@ class NumberTable {
     return true;
   }
 
-  /** The keys and values in the order the keys came. */
-  columns(): Folded {
+  /** The keys and values in the order the keys came; the table is done with. */
+  finish(): Folded {
     const keys = new Array<unknown>(this.size);
     const values = new Array<unknown>(this.size);
     for (let i = 0; i < this.size; i++) {
@@ -103,14 +103,8 @@ class NumberTable {
       keys[i] = this.keysAt[at];
       values[i] = this.valuesAt[at];
     }
-    return { keys, values };
-  }
-
-  /** The keys and values in the order the keys came; the table is done with. */
-  finish(): Folded {
-    const folded = this.columns();
     this.release();
-    return folded;
+    return { keys, values };
   }
 
   /** The entries, in order, in a `KeyMap` to go on folding; the table is done with. */
@@ -146,7 +140,7 @@ class NumberTable {
   }
 
   /** Hands the key array over for another table (this one is done with). */
-  release(): void {
+  private release(): void {
     const { keysAt, order, size } = this;
     for (let i = 0; i < size; i++) keysAt[order[i]!] = undefined;
     releaseKeys(keysAt);
