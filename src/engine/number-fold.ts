@@ -11,6 +11,9 @@ interface Folded {
   readonly values: unknown[];
 }
 
+/** A value as its own first combiner. */
+const same = (v: unknown): unknown => v;
+
 const SUM = 0;
 const MIN = 1;
 const MAX = 2;
@@ -34,7 +37,6 @@ const MAX = 2;
  */
 export function foldNumbers<K>(feed: Feed<Pair<K, unknown>>, tag: ReducerTag, reducer: (a: unknown, b: unknown) => unknown): Folded {
   const table = new NumberTable(tag === "sum" ? SUM : tag === "min" ? MIN : MAX);
-  const same = (v: unknown): unknown => v;
   let map: KeyMap<unknown> | undefined;
   const records = feed.records;
   if (records) {
