@@ -15,6 +15,14 @@
 // A lookup touches one slot (two for a long key: its bytes) and updates the value in place.
 // `order` lists the slot of each entry in first-seen order (rewritten when the table grows).
 //
+// No multiplier separates keys whose MurmurHash3 values are equal, and such keys are easy to make
+// in any number (two 4-byte blocks whose mixed words differ in bit 18, then in bit 31, leave the
+// same state whatever came before). So each call has a budget of slots to step over: PROBE_SLACK,
+// and PROBES_PER_LOOKUP more for each lookup (a table at most half full steps over fewer than two
+// a lookup on average). Past it, the call fails with ERR_COLLISIONS and the host redoes it with the
+// reference kernels, which hash with the runtime's own seeded string hash: a batch of such keys
+// costs time in proportion to its size, never to its square.
+//
 // Output header (u32 x 8) returned by the kernels:
 //   [0] entries  [1] partitions P  [2] ptr partStart u32[P+1]  [3] ptr hashes u32[E]
 //   [4] ptr values f64[E]  [5] ptr keyOffsets  [6] ptr keyBytes / number keys f64[E]
@@ -23,7 +31,7 @@
 // bytes are keyBytes[byteStart[p], byteStart[p+1]) and its offsets (relative to byteStart[p], one
 // more than its entries) are keyOffsets[partStart[p] + p, partStart[p+1] + p].
 
-import { alloc, allocZeroed, fail, ERR_ARGUMENT } from "./arena";
+import { alloc, allocZeroed, fail, ERR_ARGUMENT, ERR_COLLISIONS } from "./arena";
 import { canonicalBits, hashBits, hashStrings } from "./hash";
 import { partitionOf } from "./partition";
 
@@ -35,6 +43,10 @@ export const OP_COUNT: u32 = 3;
 const HEADER_WORDS: usize = 8;
 const FIB: u32 = 0x9e3779b1;
 const SLOT_BITS: usize = 5; // 32-byte slots
+/** Slots any call may step over before its lookups are charged (about a millisecond's worth). */
+const PROBE_SLACK: u64 = 1 << 20;
+/** Slots each lookup adds to the budget. */
+const PROBES_PER_LOOKUP: u64 = 4;
 
 let slots: usize = 0;
 let slotShift: u32 = 0; // 32 - log2(capacity)
@@ -44,8 +56,10 @@ let orderCap: u32 = 0;
 let count: u32 = 0;
 /** The slot multiplier: odd; Fibonacci's until setTableSeed. */
 let multiplier: u32 = FIB;
-/** Slots stepped over by lookups since the table was made (each step past the first slot). */
-let probes: u32 = 0;
+/** Slots stepped over by lookups (past their first slot) since the table was made. */
+let probes: u64 = 0;
+/** Slots the call may step over in all (see ERR_COLLISIONS above). */
+let probeBudget: u64 = 0;
 /** Set by the find functions: whether the last lookup created the entry. */
 export let isNew: bool = false;
 
@@ -59,9 +73,15 @@ export function setTableSeed(seed: u32): void {
   multiplier = seed | 1;
 }
 
-/** Slots stepped over by the last kernel call's lookups (how far collisions pushed them). */
+/** Slots stepped over by the last kernel call's table (how far collisions pushed its lookups). */
 export function tableProbes(): u32 {
-  return probes;
+  return <u32>min<u64>(probes, u32.MAX_VALUE);
+}
+
+/** One more slot stepped over; the call fails once its budget is spent. */
+// @ts-ignore: decorator
+@inline function stepped(): void {
+  if (++probes > probeBudget) fail(ERR_COLLISIONS, probes);
 }
 
 // @ts-ignore: decorator
@@ -80,6 +100,7 @@ export function tableInit(expected: u32): void {
   order = alloc(<usize>orderCap << 2);
   count = 0;
   probes = 0;
+  probeBudget = PROBE_SLACK;
 }
 
 /** Number of distinct keys in the table. */
@@ -99,6 +120,7 @@ function growSlots(): void {
     const op = order + (<usize>i << 2);
     const from = old + (<usize>load<u32>(op) << SLOT_BITS);
     let s = slotOf(load<u32>(from));
+    // Uncounted: moving k keys of one run steps over no more slots than placing them did.
     while (load<u32>(slotAt(s), 4) != 0) s = (s + 1) & slotMask;
     const to = slotAt(s);
     store<u64>(to, load<u64>(from));
@@ -169,6 +191,7 @@ function growOrder(): void {
 // @ts-ignore: decorator
 @inline export function findString(hash: u32, ptr: usize, len: u32): usize {
   const prefix = prefixOf(ptr, len);
+  probeBudget += PROBES_PER_LOOKUP;
   let s = slotOf(hash);
   while (true) {
     const sp = slotAt(s);
@@ -183,13 +206,14 @@ function growOrder(): void {
       return sp;
     }
     s = (s + 1) & slotMask;
-    probes++;
+    stepped();
   }
 }
 
 /** The slot of a number key (canonical bits), created if absent (isNew). */
 // @ts-ignore: decorator
 @inline export function findNumber(hash: u32, bits: u64): usize {
+  probeBudget += PROBES_PER_LOOKUP;
   let s = slotOf(hash);
   while (true) {
     const sp = slotAt(s);
@@ -199,7 +223,7 @@ function growOrder(): void {
       return sp;
     }
     s = (s + 1) & slotMask;
-    probes++;
+    stepped();
   }
 }
 

@@ -15,6 +15,12 @@ export const ERR_MEMORY: i32 = 1;
 export const ERR_ABORT: i32 = 2;
 /** Invalid arguments from the host (e.g. zero partitions). */
 export const ERR_ARGUMENT: i32 = 3;
+/**
+ * An aggregation's lookups stepped over more slots than its budget: keys that share one full
+ * MurmurHash3 value (anyone can make as many as they like, for any seed) pile into one probe run,
+ * and each lookup would walk all of it. The host redoes the call without the table.
+ */
+export const ERR_COLLISIONS: i32 = 4;
 
 const ALIGN: usize = 16;
 const PAGE_BITS: u32 = 16;
@@ -106,7 +112,7 @@ export function errorCode(): i32 {
   return lastError;
 }
 
-/** For ERR_MEMORY: the linear memory size, in bytes, that the failed allocation needed. */
+/** For ERR_MEMORY: the linear memory size, in bytes, that the failed allocation needed; for ERR_COLLISIONS, the slots stepped over. */
 export function errorBytes(): f64 {
   return <f64>lastErrorBytes;
 }

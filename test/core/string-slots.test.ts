@@ -90,3 +90,26 @@ it("hashes from a random seed: keys made to collide in a table's bits under one 
   }
   colliding.forEach((k, i) => expect(table.find(k, keys)).toBe(i));
 });
+
+it("keys sharing a hash under every seed (top bits flipped in pairs of steps): 128 at most, each found in its own slot", () => {
+  const base = "abcdefghijklmnop";
+  const same: string[] = [];
+  for (let flips = 0; flips < 256; flips++) {
+    let ones = 0;
+    for (let b = 0; b < 8; b++) ones += (flips >>> b) & 1;
+    if (ones % 2 === 1) continue; // an odd number of flips leaves the top bit flipped
+    let s = "";
+    for (let i = 0; i < 16; i++) s += String.fromCharCode(base.charCodeAt(i) ^ (i % 2 === 1 && (flips >>> (i >> 1)) & 1 ? 0x8000 : 0));
+    same.push(s);
+  }
+  expect(same).toHaveLength(128);
+  for (const seed of [0, 0x5eed, 0xdeadbeef]) expect(new Set(same.map((k) => hashString(k, seed))).size).toBe(1);
+  const table = new StringSlots();
+  const keys: string[] = [];
+  for (const k of same) {
+    expect(table.slotOf(k, keys)).toBe(-1);
+    keys.push(k);
+  }
+  same.forEach((k, i) => expect(table.find(k, keys)).toBe(i));
+  expect(table.find("abcdefghijklmnoq", keys)).toBe(-1);
+});

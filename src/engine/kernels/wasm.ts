@@ -7,13 +7,15 @@
  * cross into WASM; inputs are copied into the instance's linear memory and outputs copied out
  * into fresh typed arrays the caller owns (transferable). Every call resets the instance's arena
  * before and after it, so linear memory stops growing once the largest batch has been seen.
+ * An aggregation whose keys share full hashes beyond the table's probe budget (keys made to, see
+ * assembly/aggregate.ts) is redone by the reference kernels, whose results are the same.
  */
 
 import type { ReducerTag } from "../../core/reducers.ts";
 import { tableSeed } from "../../core/table-hash.ts";
 import { keyCount } from "./columnar.ts";
 import { KernelError, KernelMemoryError } from "./errors.ts";
-import { checkKeys, checkPartitions, checkValues } from "./reference.ts";
+import { checkKeys, checkPartitions, checkValues, referenceKernels } from "./reference.ts";
 import type {
   Aggregate,
   KernelOp,
@@ -31,6 +33,7 @@ export const DEFAULT_MAX_MEMORY_BYTES = 1 << 30;
 const ERR_MEMORY = 1;
 const ERR_ABORT = 2;
 const ERR_ARGUMENT = 3;
+const ERR_COLLISIONS = 4;
 
 // Op codes of assembly/aggregate.ts.
 const OPS: Readonly<Record<KernelOp, number>> = { sum: 0, min: 1, max: 2, count: 3 };
@@ -94,6 +97,7 @@ export class WasmKernels implements Kernels {
   readonly kind = "wasm";
   readonly memoryLimitBytes: number;
   readonly #x: KernelExports;
+  #collisionFallbacks = 0;
 
   constructor(instance: WebAssembly.Instance, options: KernelsOptions = {}) {
     this.#x = asKernelExports(instance.exports);
@@ -109,18 +113,23 @@ export class WasmKernels implements Kernels {
     return this.#x.tableProbes() >>> 0;
   }
 
+  /** Calls redone by the reference kernels because their keys shared too many full hashes. */
+  get collisionFallbacks(): number {
+    return this.#collisionFallbacks;
+  }
+
   memoryBytes(): number {
     return this.#x.memory.buffer.byteLength;
   }
 
   /** MurmurHash3_x86_32 of `bytes` with `seed`, in WASM (for the published test vectors). */
   murmur3(bytes: Uint8Array, seed = 0): number {
-    return this.#run("murmur3", () => this.#x.murmur3Range(this.#put(bytes), bytes.length, seed) >>> 0);
+    return this.#run("murmur3", undefined, () => this.#x.murmur3Range(this.#put(bytes), bytes.length, seed) >>> 0);
   }
 
   hash(keys: KeyColumn): Uint32Array {
     const n = checkKeys(keys);
-    return this.#run("hash", () => {
+    return this.#run("hash", undefined, () => {
       const out = this.#hashInto(keys, n);
       return this.#u32(out, n).slice();
     });
@@ -129,7 +138,7 @@ export class WasmKernels implements Kernels {
   partition(keys: KeyColumn, numPartitions: number): PartitionAssignment {
     const n = checkKeys(keys);
     checkPartitions(numPartitions);
-    return this.#run("partition", () => {
+    return this.#run("partition", undefined, () => {
       const hashes = this.#hashInto(keys, n);
       const part = this.#alloc(n * 4);
       const order = this.#alloc(n * 4);
@@ -148,13 +157,15 @@ export class WasmKernels implements Kernels {
     checkValues(n, values);
     checkPartitions(numPartitions);
     if (op !== "sum" && op !== "min" && op !== "max") throw new TypeError(`reduceByKey: unknown reducer ${String(op)}`);
-    return this.#reduce("reduceByKey", keys, n, values, OPS[op], numPartitions);
+    const redo = (): PartitionedAggregate => referenceKernels.reduceByKey(keys, values, op, numPartitions);
+    return this.#reduce("reduceByKey", keys, n, values, OPS[op], numPartitions, redo);
   }
 
   countByKey(keys: KeyColumn, numPartitions: number): PartitionedAggregate {
     const n = checkKeys(keys);
     checkPartitions(numPartitions);
-    return this.#reduce("countByKey", keys, n, undefined, OPS.count, numPartitions);
+    const redo = (): PartitionedAggregate => referenceKernels.countByKey(keys, numPartitions);
+    return this.#reduce("countByKey", keys, n, undefined, OPS.count, numPartitions, redo);
   }
 
   merge(parts: readonly Aggregate[], op: KernelOp): Aggregate {
@@ -170,7 +181,8 @@ export class WasmKernels implements Kernels {
       checkValues(n, part.values);
       if (part.hashes.length !== n) throw new RangeError(`merge: ${n} keys but ${part.hashes.length} hashes`);
     }
-    return this.#run("merge", () => {
+    const redo = (): Aggregate => referenceKernels.merge(parts, op);
+    return this.#run("merge", redo, () => {
       const words = kind === "string" ? 5 : 4;
       // Descriptors first, filled once every part is in memory (each #put may move the buffer).
       const table = this.#alloc(parts.length * words * 4);
@@ -201,7 +213,7 @@ export class WasmKernels implements Kernels {
 
   wordCount(text: Uint8Array | readonly Uint8Array[], numPartitions: number): PartitionedAggregate {
     checkPartitions(numPartitions);
-    return this.#run("wordCount", () => {
+    return this.#run("wordCount", () => referenceKernels.wordCount(text, numPartitions), () => {
       const parts = text instanceof Uint8Array ? [text] : text;
       const length = parts.reduce((n, part) => n + part.length, 0);
       const ptr = parts.length === 1 ? this.#put(parts[0]!) : this.#putParts(parts, length);
@@ -209,8 +221,16 @@ export class WasmKernels implements Kernels {
     });
   }
 
-  #reduce(name: string, keys: KeyColumn, n: number, values: Float64Array | undefined, op: number, numPartitions: number): PartitionedAggregate {
-    return this.#run(name, () => {
+  #reduce(
+    name: string,
+    keys: KeyColumn,
+    n: number,
+    values: Float64Array | undefined,
+    op: number,
+    numPartitions: number,
+    redo: () => PartitionedAggregate,
+  ): PartitionedAggregate {
+    return this.#run(name, redo, () => {
       const vals = values === undefined ? 0 : this.#put(values);
       let header: number;
       if (keys.kind === "string") {
@@ -224,14 +244,22 @@ export class WasmKernels implements Kernels {
     });
   }
 
-  /** Runs one kernel call between arena resets, mapping traps to typed errors. */
-  #run<T>(name: string, body: () => T): T {
+  /**
+   * Runs one kernel call between arena resets, mapping traps to typed errors; an aggregation that
+   * ran out of probe budget is redone by `redo`.
+   */
+  #run<T>(name: string, redo: (() => T) | undefined, body: () => T): T {
     const x = this.#x;
     x.reset();
     try {
       return body();
     } catch (error) {
       const code = x.errorCode();
+      if (code === ERR_COLLISIONS && redo !== undefined) {
+        x.reset();
+        this.#collisionFallbacks++;
+        return redo();
+      }
       if (code === ERR_MEMORY) throw new KernelMemoryError(name, this.memoryLimitBytes, x.errorBytes());
       if (code === ERR_ARGUMENT) throw new KernelError(name, "invalid arguments", { cause: error });
       if (code === ERR_ABORT || error instanceof WebAssembly.RuntimeError) {
