@@ -71,7 +71,7 @@ it("ordinary keys, many and repeated, never reach the budget", async () => {
   const strings = encodeStrings(words);
   const ones = new Float64Array(words.length).fill(1);
   expectSamePartitioned(wasm.reduceByKey(strings, ones, "sum", 4), ref.reduceByKey(strings, ones, "sum", 4));
-  const numbers = encodeNumbers(Float64Array.from(words, (_, i) => (i * 7919) % 50_000));
+  const numbers = encodeNumbers(words.map((_, i) => (i * 7919) % 50_000));
   expectSamePartitioned(wasm.countByKey(numbers, 4), ref.countByKey(numbers, 4));
   const text = new TextEncoder().encode(words.join(" "));
   expectSamePartitioned(wasm.wordCount(text, 4), ref.wordCount(text, 4));
