@@ -53,7 +53,10 @@ export class Batch<T> {
    * first): how a worker holding the same graph makes the same batch.
    */
   origin: BatchOrigin | undefined;
-  /** @internal Set on the output of a shuffle: its input and how it is combined (Spark's ShuffleDependency). */
+  /**
+   * @internal Set on the output of a shuffle until it is computed: its input and how it is
+   * combined (Spark's ShuffleDependency), for a worker to run the map side from its own copy.
+   */
   shuffleDependency: ShuffleDependency | undefined;
   private readonly executor: Executor;
   /** Where a root batch's records come from; unused while the batch has a parent. */
@@ -148,6 +151,7 @@ export class Batch<T> {
           this.source = () => computed as Promise<Partitions<unknown>>;
           this.parent = undefined;
           this.op = undefined;
+          this.shuffleDependency = undefined;
         },
         () => {
           // A failed computation is not kept: the next action recomputes it, as Spark's lineage does.
