@@ -8,6 +8,7 @@
  */
 
 import { objectId, symbolId } from "./identity.ts";
+import { NumberSlots } from "./number-slots.ts";
 import { SHORT_STRING, StringSlots } from "./string-slots.ts";
 import { sameTuple, snapshot, TupleTable } from "./tuple-table.ts";
 
@@ -19,14 +20,19 @@ const GONE: unique symbol = Symbol("removed");
  *
  * Plain keys live in insertion-ordered entry arrays, found through a `StringSlots` for short
  * strings (hashed in JS: a `Map` would leave the compiled code to hash every string it has not
- * seen, as each parsed or decoded string is) and a `Map` for every other plain key. Iteration
- * gives them in insertion order, as a `Map` does, then the array keys.
+ * seen, as each parsed or decoded string is), a `NumberSlots` for numbers and a `Map` for every
+ * other plain key, bigints by their decimal text. None of them hashes a key that a sender could
+ * choose without a random seed: a `Map` hashes numbers unseeded and bigints by their low 64 bits
+ * alone, so keys made to share a bucket would make every lookup walk them all. Iteration gives
+ * the plain keys in insertion order, as a `Map` does, then the array keys.
  */
 export class KeyMap<V> {
   private keys: unknown[] = [];
   private values: (V | undefined)[] = [];
   private live = 0;
   private strings: StringSlots | undefined;
+  private numbers: NumberSlots | undefined;
+  private bigints: Map<string, number> | undefined;
   private others: Map<unknown, number> | undefined;
   private composite: TupleTable<V> | undefined;
   /** forEach calls running: entries are not compacted under them. */
@@ -52,19 +58,12 @@ export class KeyMap<V> {
       (this.composite ??= new TupleTable()).set(key, value);
       return;
     }
-    const slot = this.slotOf(key);
+    const slot = this.placedSlot(key);
     if (slot >= 0) {
       this.values[slot] = value;
       return;
     }
-    const { keys } = this;
-    if (typeof key === "string" && key.length <= SHORT_STRING) {
-      (this.strings ??= new StringSlots()).slotOf(key, keys);
-      keys.push(key);
-    } else {
-      (this.others ??= new Map()).set(key, keys.length);
-      keys.push(key === 0 ? 0 : key); // as a Map keeps -0
-    }
+    this.keys.push(key === 0 ? 0 : key); // as a Map keeps -0
     this.values.push(value);
     this.live++;
   }
@@ -78,14 +77,7 @@ export class KeyMap<V> {
       (this.composite ??= new TupleTable()).fold(key, value, create, merge);
       return;
     }
-    let slot: number;
-    if (typeof key === "string" && key.length <= SHORT_STRING) {
-      slot = (this.strings ??= new StringSlots()).slotOf(key, this.keys);
-    } else {
-      const others = (this.others ??= new Map());
-      slot = others.get(key) ?? -1;
-      if (slot < 0) others.set(key, this.keys.length);
-    }
+    const slot = this.placedSlot(key);
     if (slot >= 0) {
       this.values[slot] = merge(this.values[slot] as V, value);
       return;
@@ -100,9 +92,12 @@ export class KeyMap<V> {
     let slot: number;
     if (typeof key === "string" && key.length <= SHORT_STRING) {
       slot = this.strings?.remove(key, this.keys) ?? -1;
+    } else if (typeof key === "number") {
+      slot = this.numbers?.remove(key, this.keys) ?? -1;
+    } else if (typeof key === "bigint") {
+      slot = removedFrom(this.bigints, key.toString());
     } else {
-      slot = this.others?.get(key) ?? -1;
-      if (slot >= 0) this.others!.delete(key);
+      slot = removedFrom(this.others, key);
     }
     if (slot < 0) return false;
     this.keys[slot] = GONE;
@@ -145,7 +140,17 @@ export class KeyMap<V> {
   /** The entry index of a plain key, or -1. */
   private slotOf(key: unknown): number {
     if (typeof key === "string" && key.length <= SHORT_STRING) return this.strings?.find(key, this.keys) ?? -1;
+    if (typeof key === "number") return this.numbers?.find(key, this.keys) ?? -1;
+    if (typeof key === "bigint") return this.bigints?.get(key.toString()) ?? -1;
     return this.others?.get(key) ?? -1;
+  }
+
+  /** The entry index of a plain key; or, when it has none, -1 after taking the next index for it. */
+  private placedSlot(key: unknown): number {
+    if (typeof key === "string" && key.length <= SHORT_STRING) return (this.strings ??= new StringSlots()).slotOf(key, this.keys);
+    if (typeof key === "number") return (this.numbers ??= new NumberSlots()).slotOf(key, this.keys);
+    if (typeof key === "bigint") return slotIn((this.bigints ??= new Map()), key.toString(), this.keys.length);
+    return slotIn((this.others ??= new Map()), key, this.keys.length);
   }
 
   /** The entries without the removed ones, and their indexes made again. */
@@ -155,9 +160,27 @@ export class KeyMap<V> {
     this.values = [];
     this.live = 0;
     this.strings = undefined;
+    this.numbers = undefined;
+    this.bigints = undefined;
     this.others = undefined;
     for (let i = 0; i < keys.length; i++) if (keys[i] !== GONE) this.set(keys[i], values[i] as V);
   }
+}
+
+/** The index `map` holds for `key`; or, when it holds none, -1 after taking `next` for it. */
+function slotIn<K>(map: Map<K, number>, key: K, next: number): number {
+  const slot = map.get(key);
+  if (slot !== undefined) return slot;
+  map.set(key, next);
+  return -1;
+}
+
+/** The index `map` held for `key`, now forgotten, or -1. */
+function removedFrom<K>(map: Map<K, number> | undefined, key: K): number {
+  const slot = map?.get(key);
+  if (slot === undefined) return -1;
+  map!.delete(key);
+  return slot;
 }
 
 /** What JSON.stringify writes other than as it is: quote, backslash, controls, surrogates. */

@@ -1,3 +1,4 @@
+import { EMPTY, REMOVED, SlotTable } from "./slot-table.ts";
 import { hashSpread, hashStart, hashStep, tableSeed } from "./table-hash.ts";
 
 /**
@@ -7,8 +8,6 @@ import { hashSpread, hashStart, hashStep, tableSeed } from "./table-hash.ts";
  */
 export const SHORT_STRING = 16;
 
-const EMPTY = -1;
-const REMOVED = -2;
 /** No position remembered (positions are table indices, or their complement: never this). */
 const NOWHERE = 0x7fffffff;
 
@@ -23,14 +22,7 @@ const NOWHERE = 0x7fffffff;
  * (in a `Map`): the table compares a candidate's hash, then the key in `keys` by `===` (the
  * same equality as a `Map`'s for strings).
  */
-export class StringSlots {
-  // Small at first: a fold per partition per batch makes one, and most partitions hold few keys.
-  private table: Int32Array = new Int32Array(64).fill(EMPTY);
-  private mask = 63;
-  /** By slot number: the hash of the string in that slot, for the slots this table placed. */
-  private hashes: Int32Array = new Int32Array(64);
-  private size = 0;
-  private removed = 0;
+export class StringSlots extends SlotTable {
   /** The last string hashed, and its hash: a `set` after a `get` of the same key hashes it once. */
   private readonly seed = tableSeed();
   private lastKey = "";
@@ -47,6 +39,7 @@ export class StringSlots {
     const at = this.position(h, key, keys);
     if (at >= 0) return this.table[at]!;
     this.place(h, ~at, keys.length);
+    this.lastAt = NOWHERE;
     return -1;
   }
 
@@ -60,12 +53,8 @@ export class StringSlots {
   remove(key: string, keys: readonly unknown[]): number {
     const at = this.position(this.hash(key), key, keys);
     if (at < 0) return -1;
-    const slot = this.table[at]!;
-    this.table[at] = REMOVED;
     this.lastAt = NOWHERE;
-    this.size--;
-    this.removed++;
-    return slot;
+    return this.vacate(at);
   }
 
   private hash(key: string): number {
@@ -98,33 +87,6 @@ export class StringSlots {
     }
     return ~(free >= 0 ? free : at);
   }
-
-  private place(h: number, at: number, slot: number): void {
-    if (slot >= this.hashes.length) this.hashes = grown(this.hashes, slot + 1);
-    this.hashes[slot] = h;
-    if (this.table[at] === REMOVED) this.removed--;
-    this.table[at] = slot;
-    this.lastAt = NOWHERE;
-    this.size++;
-    if ((this.size + this.removed) * 2 > this.table.length) this.rehash(this.size * 4 > this.table.length ? this.table.length * 2 : this.table.length);
-  }
-
-  /** The table again at `capacity`, without the removed keys' marks. */
-  private rehash(capacity: number): void {
-    const old = this.table;
-    const table = new Int32Array(capacity).fill(EMPTY);
-    const mask = capacity - 1;
-    for (let i = 0; i < old.length; i++) {
-      const s = old[i]!;
-      if (s < 0) continue;
-      let at = this.hashes[s]! & mask;
-      while (table[at] !== EMPTY) at = (at + 1) & mask;
-      table[at] = s;
-    }
-    this.table = table;
-    this.mask = mask;
-    this.removed = 0;
-  }
 }
 
 /**
@@ -143,10 +105,4 @@ export function hashString(key: string, seed: number = tableSeed()): number {
   for (; i + 1 < n; i += 2) h = hashStep(h, key.charCodeAt(i) | (key.charCodeAt(i + 1) << 16));
   if (i < n) h = hashStep(h, key.charCodeAt(i));
   return hashSpread(h);
-}
-
-function grown(a: Int32Array, atLeast: number): Int32Array {
-  const out = new Int32Array(Math.max(atLeast, a.length * 2));
-  out.set(a);
-  return out;
 }

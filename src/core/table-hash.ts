@@ -36,3 +36,18 @@ export function hashSpread(h: number): number {
   h = Math.imul(h, 0x85ebca6b);
   return h ^ (h >>> 13);
 }
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/**
+ * `v` folded into `h` as numbers are equal (SameValueZero: NaN with NaN, -0 with 0): an int32 as
+ * one step, any other number as its two words, NaN as one fixed step (as `TupleTable` hashes a
+ * number element, written out there: called from its element switch it was not inlined).
+ */
+export function hashNumberStep(h: number, v: number): number {
+  if (v !== v) return hashStep(h, 0x7ff80000);
+  if ((v | 0) === v) return hashStep(hashStep(h, 0x6e), v | 0); // -0 | 0 is 0, so -0 hashes as 0
+  f64[0] = v;
+  return hashStep(hashStep(hashStep(h, 0x64), u32[0]!), u32[1]!);
+}

@@ -9,6 +9,8 @@ import { canonicalKey, KeyMap } from "../../src/core/keys.ts";
 import { sum } from "../../src/core/reducers.ts";
 import { LocalExecutor } from "../../src/engine/local-executor.ts";
 import { runOperation, runOperation2, sorted } from "../support/spark-suite.ts";
+import { mapKeyTypes } from "../support/map-key-types.ts";
+import { v8BucketCollisions } from "../support/v8-number-collisions.ts";
 
 const executor = new LocalExecutor(3);
 const batch = <T>(records: readonly T[], n = 3): Batch<T> => Batch.fromRecords(records, n, executor);
@@ -142,6 +144,24 @@ describe("KeyMap", () => {
     OBJECT_PROTOTYPE_NAMES.forEach((k, i) => expect(m.get(k)).toBe(i));
     expect(m.has("propertyIsEnumerable")).toBe(false);
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, "polluted")).toBe(false);
+  });
+
+  it("never hands a number or a bigint to a Map, whose hashes of them are unseeded (keys made to share a bucket)", () => {
+    const crafted = v8BucketCollisions(2000);
+    const bigints = Array.from({ length: 2000 }, (_, i) => (BigInt(i) << 64n) + 1n); // alike in their low 64 bits
+    const ints = Array.from({ length: 2000 }, (_, i) => i * 7919 - 5000);
+    const m = new KeyMap<number>();
+    const seen = mapKeyTypes(() => {
+      for (const keys of [crafted, bigints, ints, [NaN, -0, 0, Infinity]] as unknown[][]) {
+        keys.forEach((k) => m.fold(k, 1, (v) => v, (a, b) => a + b));
+        keys.forEach((k) => m.set(k, (m.get(k) ?? 0) + 1));
+      }
+      expect(m.delete(crafted[7]!) && m.delete(bigints[7]!) && m.delete(-0) && m.has(ints[7])).toBe(true);
+    });
+    expect([...seen].filter((t) => t === "number" || t === "bigint")).toEqual([]);
+    expect([m.has(crafted[7]), m.has(bigints[7]), m.has(0), m.size]).toEqual([false, false, false, 6000]);
+    for (const k of [...crafted.slice(8), ...bigints.slice(8), ...ints, Infinity]) expect(m.get(k)).toBe(2);
+    expect(m.get(NaN)).toBe(2);
   });
 });
 

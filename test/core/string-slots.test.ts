@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import { hashString, StringSlots } from "../../src/core/string-slots.ts";
+import { placedInOrder } from "../support/placed-in-order.ts";
 
 it("gives the slot a Map would, for any sequence of strings and foreign slots", () => {
   const key = fc.oneof(
@@ -82,7 +83,7 @@ it("hashes from a random seed: keys made to collide in a table's bits under one 
   for (let i = 0; colliding.length < 200; i++) if ((hashString(`k${i}`, 0) & 0xfff) === target) colliding.push(`k${i}`);
   const buckets = new Set(colliding.map((k) => hashString(k) & 0xfff));
   expect(buckets.size).toBeGreaterThan(150); // about 195 for a seed unrelated to 0
-  placedInOrder(colliding);
+  placedInOrder(new StringSlots(), colliding);
 });
 
 it("keys sharing a hash under every seed (top bits flipped in pairs of steps): 128 at most, each found in its own slot", () => {
@@ -98,18 +99,6 @@ it("keys sharing a hash under every seed (top bits flipped in pairs of steps): 1
   }
   expect(same).toHaveLength(128);
   for (const seed of [0, 0x5eed, 0xdeadbeef]) expect(new Set(same.map((k) => hashString(k, seed))).size).toBe(1);
-  const [table, keys] = placedInOrder(same);
+  const [table, keys] = placedInOrder(new StringSlots(), same);
   expect(table.find("abcdefghijklmnoq", keys)).toBe(-1);
 });
-
-/** A table given `distinct` in order: each placed as new in the next slot, and found there. */
-function placedInOrder(distinct: readonly string[]): [StringSlots, string[]] {
-  const table = new StringSlots();
-  const keys: string[] = [];
-  for (const k of distinct) {
-    expect(table.slotOf(k, keys)).toBe(-1);
-    keys.push(k);
-  }
-  distinct.forEach((k, i) => expect(table.find(k, keys)).toBe(i));
-  return [table, keys];
-}

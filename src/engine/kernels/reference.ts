@@ -1,9 +1,9 @@
 /**
  * Pure-TypeScript reference of every kernel: the test oracle for the WASM kernels and the
  * fallback where WebAssembly cannot be instantiated (e.g. a CSP without 'wasm-unsafe-eval').
- * Written for obviousness, not speed: keys are identified through a `Map` (string keys by their
- * exact bytes, number keys by value, which `Map` compares as SameValueZero, the same equality as
- * the canonical bits), hashes come from src/core/hash.ts. Outputs are identical to the WASM
+ * Written for obviousness, not speed: keys are identified through a `Map` of strings (string keys
+ * by their exact bytes, number keys by their decimal text, which is equal exactly when the
+ * canonical bits are), hashes come from src/core/hash.ts. Outputs are identical to the WASM
  * kernels', order included.
  */
 
@@ -67,7 +67,7 @@ interface Table {
   readonly sources: (readonly [Uint8Array, number, number] | number)[];
   readonly values: number[];
   readonly hashes: number[];
-  readonly index: Map<string | number, number>;
+  readonly index: Map<string, number>;
 }
 
 function newTable(kind: "string" | "number"): Table {
@@ -76,7 +76,7 @@ function newTable(kind: "string" | "number"): Table {
 
 /** The entry of key i of `keys` in `table` (created with `hash` when absent) and whether it is new. */
 function entryOf(table: Table, keys: KeyColumn, i: number, hash: () => number): [number, boolean] {
-  let id: string | number;
+  let id: string;
   let source: readonly [Uint8Array, number, number] | number;
   if (keys.kind === "string") {
     const from = keys.offsets[i]!;
@@ -84,8 +84,10 @@ function entryOf(table: Table, keys: KeyColumn, i: number, hash: () => number): 
     id = bytesId(keys.bytes, from, to);
     source = [keys.bytes, from, to];
   } else {
-    id = canonicalNumber(keys.keys[i]!);
-    source = id;
+    source = canonicalNumber(keys.keys[i]!);
+    // By its shortest round-trip text, one per number (NaN one, -0 as 0): a Map hashes numbers
+    // with no seed, strings with one.
+    id = String(source);
   }
   const e = table.index.get(id);
   if (e !== undefined) return [e, false];

@@ -1,14 +1,17 @@
 // Keys that share one full MurmurHash3 value (made at will: see test/support/murmur-collisions.ts)
 // would each walk the whole probe run of the ones before: n^2 / 2 slots. The kernels stop at
 // their probe budget and the call is redone by the reference kernels: the same results, in time
-// proportional to the batch.
+// proportional to the batch. The reference itself finds number keys by their text, as a Map
+// hashes numbers with no seed.
 import { beforeAll, expect, it } from "vitest";
 import { murmur3Bytes } from "../../../src/core/hash.ts";
 import { encodeNumbers, encodeStrings } from "../../../src/engine/kernels/columnar.ts";
 import { referenceKernels as ref } from "../../../src/engine/kernels/reference.ts";
-import type { StringKeyColumn } from "../../../src/engine/kernels/types.ts";
+import type { PartitionedAggregate, StringKeyColumn } from "../../../src/engine/kernels/types.ts";
+import { mapKeyTypes } from "../../support/map-key-types.ts";
 import { murmurCollisions } from "../../support/murmur-collisions.ts";
-import { expectSameAggregate, expectSamePartitioned, wasmKernels } from "./support.ts";
+import { v8BucketCollisions } from "../../support/v8-number-collisions.ts";
+import { expectSameAggregate, expectSamePartitioned, toMap, wasmKernels } from "./support.ts";
 
 const UNITS = 12; // 4096 keys: 8M slots stepped over without a budget, 1M the budget's slack
 
@@ -76,4 +79,12 @@ it("ordinary keys, many and repeated, never reach the budget", async () => {
   const text = new TextEncoder().encode(words.join(" "));
   expectSamePartitioned(wasm.wordCount(text, 4), ref.wordCount(text, 4));
   expect(wasm.collisionFallbacks).toBe(0);
+});
+
+it("the reference, where those calls go, keys no number in a Map (a Map hashes numbers with no seed)", () => {
+  const crafted = v8BucketCollisions(2000);
+  const numbers = encodeNumbers([...crafted, ...crafted, NaN, -0, 0]);
+  let counted: PartitionedAggregate = [];
+  expect(mapKeyTypes(() => (counted = ref.countByKey(numbers, 2))).has("number")).toBe(false);
+  expect(toMap(counted)).toEqual(new Map([...crafted.map((k): [number, number] => [k, 2]), [NaN, 1], [0, 2]]));
 });
