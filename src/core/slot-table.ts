@@ -54,7 +54,8 @@ export abstract class SlotTable {
   }
 }
 
-function grown(a: Int32Array, atLeast: number): Int32Array {
+/** `a`'s values in an array at least `atLeast` long and twice `a`'s length. */
+export function grown(a: Int32Array, atLeast = 0): Int32Array<ArrayBuffer> {
   const out = new Int32Array(Math.max(atLeast, a.length * 2));
   out.set(a);
   return out;

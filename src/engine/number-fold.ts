@@ -2,6 +2,7 @@ import type { Pair } from "../core/executor.ts";
 import { KeyMap } from "../core/keys.ts";
 import type { Feed } from "../core/pipeline.ts";
 import type { ReducerTag } from "../core/reducers.ts";
+import { grown } from "../core/slot-table.ts";
 import { hashString, SHORT_STRING } from "../core/string-slots.ts";
 import { tableSeed } from "../core/table-hash.ts";
 
@@ -170,10 +171,4 @@ function releaseKeys(keys: (string | undefined)[]): void {
   let spare = spareKeys.get(capacity);
   if (spare === undefined) spareKeys.set(capacity, (spare = []));
   if (spare.length === 0) spare.push(keys);
-}
-
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(a.length * 2);
-  out.set(a);
-  return out;
 }
