@@ -62,6 +62,9 @@ console.log(
 console.log(
   `  reading the pairs into a key array and a Float64Array, as a columnar (WASM) path would first: ${tagged.columnsMs.toFixed(0)} ms (${(tagged.columnsMs / tagged.floorMs).toFixed(2)}x the Map loop)`,
 );
+console.log(
+  `  reading the pairs and hashing each key, no lookup (the least a fold hashing keys in JS takes): ${tagged.hashFloorMs.toFixed(0)} ms (JS reducer / that = ${(tagged.jsMs / tagged.hashFloorMs).toFixed(2)}x, tagged / that = ${(tagged.taggedMs / tagged.hashFloorMs).toFixed(2)})`,
+);
 
 console.log(`\nHash kernel vs copying the same bytes (ratio = copy time / hash time):`);
 const hash = spawnSync(process.execPath, ["--expose-gc", here("./kernels-hash.js")], { encoding: "utf8" });

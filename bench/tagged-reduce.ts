@@ -5,6 +5,8 @@
 // columns, which is why the kernels never see pairs that are already JS strings.
 
 import { ManualClock, Seconds, StreamingContext, sum } from "../src/index.ts";
+import { hashString } from "../src/core/string-slots.ts";
+import { tableSeed } from "../src/core/table-hash.ts";
 import { prng } from "./corpus.ts";
 
 /** One batch of `pairs` reduced by key with `fn` through the public API: the batch's time in ms. */
@@ -42,6 +44,27 @@ function lookupFloor(pairs: readonly [string, number][]): number {
 }
 
 /**
+ * Reading every pair, hashing its key as the JS tables do, and adding its value at the position
+ * the hash names: no probe, no key compared, so not a fold (keys that share a position are mixed
+ * up). The least that any fold finding string keys by a hash computed in JS takes.
+ */
+function hashFloor(pairs: readonly [string, number][]): number {
+  const t = performance.now();
+  const seed = tableSeed();
+  const sums = new Float64Array(1 << 15);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    const key = pair[0];
+    const value = pair[1];
+    if (typeof key !== "string" || typeof value !== "number") throw new Error("not a pair of a string and a number");
+    sums[hashString(key, seed) & 0x7fff] += value;
+  }
+  const ms = performance.now() - t;
+  if (sums.every((s) => s === 0) && pairs.length > 0) throw new Error("nothing added");
+  return ms;
+}
+
+/**
  * Reading every pair into a key array and a Float64Array, without hashing anything: the least a
  * columnar path (UTF-8 arena, WASM aggregation, workers) pays before its first hash.
  */
@@ -71,6 +94,8 @@ export interface TaggedReduceResult {
   readonly floorMs: number;
   /** Reading the pairs into two columns, no hashing, best of the rounds. */
   readonly columnsMs: number;
+  /** Reading the pairs and hashing each key, nothing looked up, best of the rounds. */
+  readonly hashFloorMs: number;
 }
 
 const jsSum = (a: number, b: number): number => a + b;
@@ -99,7 +124,9 @@ export async function benchTaggedReduce(keys = 10_000, pairs = 4_000_000, rounds
   lookupFloor(data);
   const floor: number[] = [];
   const columns: number[] = [];
+  const hashed: number[] = [];
   for (let r = 0; r < rounds; r++) floor.push(lookupFloor(data));
+  for (let r = 0; r < rounds; r++) hashed.push(hashFloor(data));
   for (let r = 0; r < rounds; r++) columns.push(columnsFloor(data));
   // Amounts too: neither path may lean on sums staying small integers.
   data = Array.from({ length: pairs }, () => [pick(), Math.floor(random() * 10_000 + 1) / 100]);
@@ -110,5 +137,6 @@ export async function benchTaggedReduce(keys = 10_000, pairs = 4_000_000, rounds
     fractionalJsMs: amounts.jsMs,
     floorMs: Math.min(...floor),
     columnsMs: Math.min(...columns),
+    hashFloorMs: Math.min(...hashed),
   };
 }
