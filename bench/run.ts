@@ -87,6 +87,9 @@ console.log(`\nreduceByKeyAndWindow, window 30 batches, slide 1, 10k keys, 50k p
 console.log(`  without invFn (window reduced again)   ${win.recomputeMsPerBatch.toFixed(1)} ms per batch`);
 console.log(`  with invFn (incremental)               ${win.incrementalMsPerBatch.toFixed(1)} ms per batch`);
 console.log(`  ratio ${(win.recomputeMsPerBatch / win.incrementalMsPerBatch).toFixed(1)}x`);
+console.log(
+  `  the per-batch reduceByKey(sum) alone, no window: ${win.reduceOnlyMsPerBatch.toFixed(1)} ms per batch (both forms pay it: the ratio can be at most ${(win.recomputeMsPerBatch / win.reduceOnlyMsPerBatch).toFixed(1)}x)`,
+);
 
 const dir = await mkdtemp(join(tmpdir(), "rivulet-bench-"));
 const fsMs = await checkpointMs(new FileCheckpointStore(dir));
