@@ -158,17 +158,17 @@ class NumberTable {
  * used again instead: one of each capacity up to 2^19 positions (8 MB in all at most; a thread
  * folds one partition at a time).
  */
-const spareKeys = new Map<number, (string | undefined)[][]>();
+const spareKeys = new Map<number, (string | undefined)[]>();
 
 function vacantKeys(capacity: number): (string | undefined)[] {
-  return spareKeys.get(capacity)?.pop() ?? new Array<string | undefined>(capacity).fill(undefined);
+  const spare = spareKeys.get(capacity);
+  if (spare === undefined) return new Array<string | undefined>(capacity).fill(undefined);
+  spareKeys.delete(capacity);
+  return spare;
 }
 
 /** Keeps `keys`, vacant, for another table. */
 function releaseKeys(keys: (string | undefined)[]): void {
   const capacity = keys.length;
-  if (capacity < 1 << 14 || capacity > 1 << 19) return;
-  let spare = spareKeys.get(capacity);
-  if (spare === undefined) spareKeys.set(capacity, (spare = []));
-  if (spare.length === 0) spare.push(keys);
+  if (capacity >= 1 << 14 && capacity <= 1 << 19 && !spareKeys.has(capacity)) spareKeys.set(capacity, keys);
 }
