@@ -1,10 +1,10 @@
 /**
- * Hashing for the in-memory hash tables (`StringSlots`, `TupleTable`, and the seed of the
- * kernels' aggregation table): FNV-1a steps from a seed random per thread, then MurmurHash3's
- * finalizer. Random as V8 seeds a Map's string hashes: keys chosen to collide (sent by a socket,
- * written in a file) collide only for the seed they were chosen for. Those tables iterate in
- * insertion order, never by hash, so nothing visible depends on it; partitioning keeps the fixed
- * MurmurHash3 of hash.ts.
+ * Hashing for the in-memory hash tables (`StringSlots`, `NumberSlots`, `TupleTable`, and the
+ * seed of the kernels' aggregation table): FNV-1a steps from a seed random per thread, then
+ * MurmurHash3's finalizer. Random as V8 seeds a Map's string hashes: keys chosen to collide
+ * (sent by a socket, written in a file) collide only for the seed they were chosen for. Those
+ * tables iterate in insertion order, never by hash, so nothing visible depends on it;
+ * partitioning keeps the fixed MurmurHash3 of hash.ts.
  */
 
 /** The seed, drawn on first use, not when the module loads: Cloudflare workerd refuses random values in a module's global scope. */
